@@ -1,0 +1,76 @@
+package io.github.djdd.core.build;
+
+import io.github.djdd.core.InvalidConfigurationException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The folder every build step works in ({@code /var/lib/djdd/build} by default): the build root,
+ * the clones, the finished packages, caches and the lock files that serialize concurrent builds.
+ */
+public record BuildDir(Path path) {
+    public static final Path DEFAULT = Path.of("/var/lib/djdd/build");
+
+    public BuildDir {
+        path = path.toAbsolutePath().normalize();
+    }
+
+    /**
+     * Creates the folder if needed and proves it writable by writing a file into it, so that a
+     * read-only or misnamed build dir fails before any work starts.
+     */
+    public static BuildDir prepare(Path path) throws InvalidConfigurationException {
+        BuildDir dir = new BuildDir(path);
+        try {
+            Files.createDirectories(dir.path());
+            Path probe = Files.createTempFile(dir.path(), ".write-test", "");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new InvalidConfigurationException("buildDir", "Build dir " + dir.path() + " is not writable ("
+                    + describe(e) + "): choose another folder with -Ddjdd.buildDir or fix its permissions.");
+        }
+        return dir;
+    }
+
+    private static String describe(Exception e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName().replace("Exception", "") + (message == null ? "" : ": " + message);
+    }
+
+    /** The bootstrapped Debian system. */
+    public Path root() {
+        return path.resolve("root");
+    }
+
+    /** Where a bootstrap happens before it is complete enough to be called {@link #root()}. */
+    public Path rootInProgress() {
+        return path.resolve("root.partial");
+    }
+
+    /** What init recorded about the root; present and complete only after a successful init. */
+    public Path rootState() {
+        return path.resolve("root.properties");
+    }
+
+    /** Serializes changes to the root's installed packages. */
+    public Path rootLock() {
+        return path.resolve("root.lock");
+    }
+
+    public Path sources() {
+        return path.resolve("sources");
+    }
+
+    public Path packages() {
+        return path.resolve("packages");
+    }
+
+    public Path cache() {
+        return path.resolve("cache");
+    }
+
+    public Path locks() {
+        return path.resolve("locks");
+    }
+}

@@ -1,0 +1,88 @@
+package io.github.djdd.core.build;
+
+import io.github.djdd.core.Console;
+import io.github.djdd.core.DjddException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An exclusive lock on a file in the build dir, held across processes (two Jenkins jobs) and
+ * threads. The kernel releases it when its process dies, so a killed build never leaves a stale
+ * lock. A build that has to wait says so, since waiting on another job looks like a hang.
+ */
+public final class BuildLock implements AutoCloseable {
+    /** Java file locks belong to the JVM, not the thread: threads queue here first. */
+    private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+
+    private final ReentrantLock threadLock;
+    private final FileChannel channel;
+    private final FileLock fileLock;
+
+    private BuildLock(ReentrantLock threadLock, FileChannel channel, FileLock fileLock) {
+        this.threadLock = threadLock;
+        this.channel = channel;
+        this.fileLock = fileLock;
+    }
+
+    /**
+     * Takes the lock, waiting as long as another build holds it.
+     *
+     * @param file the lock file, created if missing
+     * @param what what the lock protects, for the waiting message
+     */
+    public static BuildLock acquire(Path file, String what, Console console) throws DjddException {
+        Path key = file.toAbsolutePath().normalize();
+        ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
+        boolean announced = false;
+        if (!threadLock.tryLock()) {
+            console.info("Waiting for another build that holds the lock on " + what + " (" + key + ")");
+            announced = true;
+            threadLock.lock();
+        }
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock fileLock = channel.tryLock();
+            if (fileLock == null) {
+                if (!announced) {
+                    console.info("Waiting for another build that holds the lock on " + what + " (" + key + ")");
+                }
+                fileLock = channel.lock();
+            }
+            return new BuildLock(threadLock, channel, fileLock);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            threadLock.unlock();
+            throw new DjddException("Cannot lock " + key + " (" + e.getMessage()
+                    + "): check that the build dir is writable.", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            fileLock.release();
+        } catch (IOException e) {
+            // Closing the channel below releases the lock as well.
+        } finally {
+            closeQuietly(channel);
+            threadLock.unlock();
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // Nothing left to release.
+            }
+        }
+    }
+}

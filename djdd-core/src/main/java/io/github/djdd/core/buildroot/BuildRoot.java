@@ -1,0 +1,215 @@
+package io.github.djdd.core.buildroot;
+
+import io.github.djdd.core.Console;
+import io.github.djdd.core.DjddException;
+import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.build.BuildLock;
+import io.github.djdd.core.process.Command;
+import io.github.djdd.core.process.CommandFailedException;
+import io.github.djdd.core.process.CommandResult;
+import io.github.djdd.core.process.ProcessRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The bootstrapped Debian system that packages are built in.
+ *
+ * <p>As root, a command enters it with {@code chroot} inside a private mount and PID namespace:
+ * {@code /proc}, {@code /sys} and {@code /dev} (with {@code /dev/pts}) and any {@link BindMount}s
+ * exist only in that namespace, so they vanish with the command however it ends (exit, timeout,
+ * Ctrl-C, SIGKILL of the build) and never pile up on the host. Any other user enters through
+ * the schroot that {@code djdd:init} configured for members of the {@code djdd} group.
+ */
+public final class BuildRoot {
+    static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /**
+     * Mounts what a Debian system expects, then the bind mounts given as (host, target, ro|rw)
+     * triples up to a "--", then chroots into the command after it.
+     */
+    private static final String ENTER = """
+            set -e
+            root=$1; shift
+            mount -t proc proc "$root/proc"
+            mount -t sysfs sysfs "$root/sys"
+            mount --rbind /dev "$root/dev"
+            if [ -f /etc/resolv.conf ] && [ -f "$root/etc/resolv.conf" ]; then
+              mount --bind /etc/resolv.conf "$root/etc/resolv.conf"
+            fi
+            while [ "$1" != -- ]; do
+              mkdir -p "$root$2"
+              mount --bind "$1" "$root$2"
+              if [ "$3" = ro ]; then mount -o remount,bind,ro "$root$2"; fi
+              shift 3
+            done
+            shift
+            exec chroot "$root" "$@"
+            """;
+
+    private static final Pattern UNKNOWN_PACKAGE = Pattern.compile(
+            "(?:Unable to locate package|Package '?)([^ ']+)'?(?: has no installation candidate)?");
+
+    private final BuildDir buildDir;
+    private final String schrootName;
+    private final ProcessRunner runner;
+    private final Console console;
+
+    BuildRoot(BuildDir buildDir, ProcessRunner runner, Console console) {
+        this.buildDir = buildDir;
+        this.schrootName = SchrootConfig.nameFor(buildDir);
+        this.runner = runner;
+        this.console = console;
+    }
+
+    /**
+     * The root of a build dir that {@code djdd:init} completed.
+     *
+     * @throws DjddException naming {@code djdd:init} when the root is missing or unfinished
+     */
+    public static BuildRoot open(BuildDir buildDir, ProcessRunner runner, Console console) throws DjddException {
+        if (!RootState.read(buildDir).map(RootState::complete).orElse(false) || !Files.isDirectory(buildDir.root())) {
+            throw new DjddException("The build root " + buildDir.root() + " is missing or incomplete:"
+                    + " run 'mvn djdd:init' (as root) with the same -Ddjdd.buildDir first.");
+        }
+        return new BuildRoot(buildDir, runner, console);
+    }
+
+    public Path path() {
+        return buildDir.root();
+    }
+
+    /** The schroot chroot name non-root users enter the root with ({@code schroot -c NAME}). */
+    public String schrootName() {
+        return schrootName;
+    }
+
+    /** Runs the command inside the root and returns what it did, whatever its exit status. */
+    public CommandResult run(RootCommand command) throws DjddException {
+        return runner.run(hostCommand(command));
+    }
+
+    /** Runs the command inside the root and fails with its output unless it exits with 0. */
+    public CommandResult check(RootCommand command) throws DjddException {
+        return runner.check(hostCommand(command));
+    }
+
+    Command hostCommand(RootCommand command) throws DjddException {
+        List<String> argv = new ArrayList<>();
+        if (Host.isRoot()) {
+            argv.addAll(List.of("unshare", "--mount", "--propagation", "private", "--pid", "--fork", "--kill-child",
+                    "--", "sh", "-c", ENTER, "djdd-enter", path().toString()));
+            for (BindMount bind : command.binds()) {
+                argv.addAll(List.of(bind.host().toString(), bind.target(), bind.readOnly() ? "ro" : "rw"));
+            }
+            argv.add("--");
+        } else {
+            if (!command.binds().isEmpty()) {
+                throw new DjddException("Making " + command.binds().get(0).host() + " visible inside the build root"
+                        + " needs root: run the build as root, or serve that folder over HTTP instead.");
+            }
+            argv.addAll(List.of("schroot", "--chroot", schrootName, "--user", "root", "--directory", "/", "--"));
+        }
+        argv.addAll(List.of("/usr/bin/env", "-i"));
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("PATH", PATH);
+        environment.put("HOME", "/root");
+        environment.put("LANG", "C.UTF-8");
+        environment.putAll(command.environment());
+        environment.forEach((key, value) -> argv.add(key + "=" + value));
+        argv.addAll(command.argv());
+        Command host = Command.of(argv).withTimeout(command.timeout());
+        return command.quiet() ? host.quietly() : host;
+    }
+
+    /** The root's {@code python3} version as {@code X.Y}. */
+    public String pythonVersion() throws DjddException {
+        return single(check(RootCommand.of("python3", "-c",
+                "import sys; print('%d.%d' % sys.version_info[:2])").quietly()));
+    }
+
+    /** The root's Debian architecture, for example {@code amd64}. */
+    public String architecture() throws DjddException {
+        return single(check(RootCommand.of("dpkg", "--print-architecture").quietly()));
+    }
+
+    private static String single(CommandResult result) {
+        return result.output().isEmpty() ? "" : result.output().get(result.output().size() - 1).strip();
+    }
+
+    /** The packages of {@code names} that are not installed in the root. */
+    public List<String> missingPackages(Collection<String> names) throws DjddException {
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        List<String> argv = new ArrayList<>(List.of("dpkg-query", "--show", "--showformat",
+                "${Package} ${db:Status-Status}\\n"));
+        argv.addAll(names);
+        Set<String> installed = new HashSet<>();
+        for (String line : run(RootCommand.of(argv).quietly()).output()) {
+            String[] fields = line.strip().split(" ");
+            if (fields.length == 2 && fields[1].equals("installed")) {
+                installed.add(fields[0]);
+            }
+        }
+        return names.stream().filter(name -> !installed.contains(name.replaceFirst(":.*", ""))).toList();
+    }
+
+    /**
+     * Installs the packages that are missing, holding the root's lock so that two builds never
+     * run apt in the same root together.
+     *
+     * @param names Debian package names
+     * @param source where the names come from, for the error message (a file name)
+     * @return the packages that were installed
+     */
+    public List<String> installPackages(Collection<String> names, String source) throws DjddException {
+        if (missingPackages(names).isEmpty()) {
+            return List.of();
+        }
+        try (BuildLock lock = BuildLock.acquire(buildDir.rootLock(), "the build root's packages", console)) {
+            List<String> missing = missingPackages(names);
+            if (missing.isEmpty()) {
+                return missing;
+            }
+            console.info("Installing into the build root: " + String.join(" ", missing));
+            Map<String, String> apt = Map.of("DEBIAN_FRONTEND", "noninteractive");
+            Duration timeout = Duration.ofMinutes(30);
+            check(RootCommand.of("dpkg", "--configure", "-a").withEnvironment(apt).withTimeout(timeout));
+            check(RootCommand.of("apt-get", "update").withEnvironment(apt).withTimeout(timeout));
+            List<String> install = new ArrayList<>(List.of("apt-get", "install", "--yes", "--no-install-recommends",
+                    "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"));
+            install.addAll(missing);
+            try {
+                check(RootCommand.of(install).withEnvironment(apt).withTimeout(timeout));
+            } catch (CommandFailedException e) {
+                throw unknownPackage(e, source).orElse(e);
+            }
+            return missing;
+        }
+    }
+
+    private static java.util.Optional<DjddException> unknownPackage(CommandFailedException e, String source) {
+        if (e.result() == null) {
+            return java.util.Optional.empty();
+        }
+        for (String line : e.result().output()) {
+            Matcher matcher = UNKNOWN_PACKAGE.matcher(line);
+            if (line.startsWith("E: ") && matcher.find()) {
+                return java.util.Optional.of(new DjddException("Debian package '" + matcher.group(1)
+                        + "' listed in " + source + " does not exist in the build root's suite:"
+                        + " fix the name in " + source + " (apt-cache search helps)."));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+}

@@ -1,0 +1,41 @@
+package io.github.djdd.core.buildroot;
+
+import io.github.djdd.core.build.BuildDir;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The schroot definition that lets members of the {@code djdd} group use a build root without
+ * sudo. {@code root-groups} includes {@code djdd} because builds install packages in the root:
+ * membership in that group is therefore root inside the build root; grant it like sudo.
+ */
+final class SchrootConfig {
+    static final String GROUP = "djdd";
+
+    private SchrootConfig() {}
+
+    /** One name per build dir, so several build dirs on one machine never share a definition. */
+    static String nameFor(BuildDir dir) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(dir.path().toString().getBytes(StandardCharsets.UTF_8));
+            return "djdd-" + HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    static String render(BuildDir dir, String suite) {
+        return "# Written by djdd:init for " + dir.path() + "; init rewrites it, edit the deployment POM instead.\n"
+                + "[" + nameFor(dir) + "]\n"
+                + "description=djdd build root (" + suite + ") in " + dir.path() + "\n"
+                + "type=directory\n"
+                + "directory=" + dir.root() + "\n"
+                + "groups=" + GROUP + ",root\n"
+                + "root-groups=" + GROUP + ",root\n"
+                + "profile=minimal\n"
+                + "preserve-environment=false\n";
+    }
+}

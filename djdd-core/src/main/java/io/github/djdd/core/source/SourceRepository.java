@@ -1,0 +1,237 @@
+package io.github.djdd.core.source;
+
+import io.github.djdd.core.BuildFailedException;
+import io.github.djdd.core.Console;
+import io.github.djdd.core.DjddException;
+import io.github.djdd.core.InvalidConfigurationException;
+import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.build.BuildLock;
+import io.github.djdd.core.naming.SoftwareName;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.AmbiguousObjectException;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.AbbreviatedObjectId;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.util.FileUtils;
+
+/**
+ * The software's clone in {@code {buildDir}/sources/{software}}: a bare mirror of the remote's
+ * branches and tags. Builds read commits straight from its object database, so there is no work
+ * tree that could hold untracked or modified files.
+ */
+public final class SourceRepository {
+    private static final String REMOTE = "origin";
+    private static final RefSpec MIRROR = new RefSpec("+refs/heads/*:refs/heads/*");
+    private static final RefSpec TAGS = new RefSpec("+refs/tags/*:refs/tags/*");
+
+    private final Path directory;
+    private final Console console;
+
+    private SourceRepository(Path directory, Console console) {
+        this.directory = directory;
+        this.console = console;
+    }
+
+    public static Path directoryOf(BuildDir buildDir, SoftwareName software) {
+        return buildDir.sources().resolve(software.value());
+    }
+
+    /**
+     * Clones the repository, or fetches into the existing clone (pointing it at {@code url} if that
+     * changed). A clone is made under a temporary name and renamed when complete, so a failed or
+     * interrupted clone never looks like a clone.
+     */
+    public static SourceRepository cloneOrFetch(BuildDir buildDir, SoftwareName software, String url, Console console)
+            throws DjddException {
+        if (url == null || url.isBlank()) {
+            throw new InvalidConfigurationException("repository", "No repository configured for " + software
+                    + ": set <repository> in the deployment POM or pass -Ddjdd.repository=URL.");
+        }
+        Path directory = directoryOf(buildDir, software);
+        try {
+            Files.createDirectories(buildDir.sources());
+        } catch (IOException e) {
+            throw new DjddException("Cannot create " + buildDir.sources() + " (" + e.getMessage() + "): check the"
+                    + " build dir.", e);
+        }
+        try (BuildLock lock = BuildLock.acquire(buildDir.sources().resolve(software.value() + ".lock"),
+                "the clone of " + software, console)) {
+            SourceRepository repository = new SourceRepository(directory, console);
+            if (Files.isDirectory(directory)) {
+                repository.fetch(url.strip());
+            } else {
+                repository.cloneFrom(url.strip());
+            }
+            return repository;
+        }
+    }
+
+    /** An existing clone, for builds that must not touch the network. */
+    public static SourceRepository existing(BuildDir buildDir, SoftwareName software, Console console)
+            throws DjddException {
+        Path directory = directoryOf(buildDir, software);
+        if (!Files.isDirectory(directory)) {
+            throw new DjddException("There is no clone of " + software + " in " + directory
+                    + ": run 'mvn djdd:src' first.");
+        }
+        return new SourceRepository(directory, console);
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    private void cloneFrom(String url) throws DjddException {
+        Path partial = directory.resolveSibling(directory.getFileName() + ".partial");
+        delete(partial);
+        console.info("Cloning " + url + " into " + directory);
+        try (Git git = Git.init().setBare(true).setDirectory(partial.toFile()).call()) {
+            StoredConfig config = git.getRepository().getConfig();
+            config.setString("remote", REMOTE, "url", url);
+            config.setString("remote", REMOTE, "fetch", MIRROR.toString());
+            config.setString("remote", REMOTE, "tagopt", "--no-tags");
+            config.save();
+            followRemoteHead(git, fetchInto(git));
+        } catch (GitAPIException | IOException e) {
+            delete(partial);
+            throw cannotFetch(url, e);
+        } catch (RuntimeException e) {
+            delete(partial);
+            throw e;
+        }
+        try {
+            Files.move(partial, directory, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new DjddException("Cannot move " + partial + " to " + directory + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private void fetch(String url) throws DjddException {
+        try (Git git = Git.open(directory.toFile())) {
+            StoredConfig config = git.getRepository().getConfig();
+            String previous = config.getString("remote", REMOTE, "url");
+            if (!url.equals(previous)) {
+                console.info("The repository changed from " + previous + " to " + url + ": fetching from the new one.");
+                config.setString("remote", REMOTE, "url", url);
+                config.save();
+            }
+            console.info("Fetching " + url + " into " + directory);
+            followRemoteHead(git, fetchInto(git));
+        } catch (GitAPIException | IOException e) {
+            throw cannotFetch(url, e);
+        }
+    }
+
+    private static FetchResult fetchInto(Git git) throws GitAPIException {
+        return git.fetch().setRemote(REMOTE).setRefSpecs(MIRROR, TAGS).setRemoveDeletedRefs(true).call();
+    }
+
+    /** Points the clone's HEAD where the remote's does, so "no ref" means the remote's default branch. */
+    private static void followRemoteHead(Git git, FetchResult result) throws IOException {
+        Ref head = result.getAdvertisedRef(Constants.HEAD);
+        if (head != null && head.isSymbolic()) {
+            git.getRepository().updateRef(Constants.HEAD).link(head.getTarget().getName());
+        }
+    }
+
+    private static DjddException cannotFetch(String url, Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return new InvalidConfigurationException("repository", "Cannot fetch the repository " + url + " (" + reason
+                + "): check <repository> / -Ddjdd.repository and that the build machine can reach it.");
+    }
+
+    /**
+     * Resolves a branch, tag, or full or abbreviated commit id to a commit; {@code null} or blank
+     * means the remote's default branch.
+     */
+    public ResolvedCommit resolve(String ref) throws DjddException {
+        try (Repository repository = Git.open(directory.toFile()).getRepository(); RevWalk walk = new RevWalk(repository)) {
+            String wanted = ref == null || ref.isBlank() ? defaultBranch(repository) : ref.strip();
+            ObjectId id = lookUp(repository, wanted);
+            if (id == null) {
+                throw new BuildFailedException("Unknown ref '" + wanted + "' in " + remoteUrl(repository)
+                        + ": use a branch, tag or commit of that repository (branches: "
+                        + names(repository.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) + ").");
+            }
+            RevCommit commit = walk.parseCommit(id);
+            return new ResolvedCommit(wanted, commit.getName(), Instant.ofEpochSecond(commit.getCommitTime()));
+        } catch (MissingObjectException e) {
+            throw new BuildFailedException("Ref '" + ref + "' does not name a commit in " + directory
+                    + ": use a branch, tag or commit id.", e);
+        } catch (IOException e) {
+            throw new DjddException("Cannot read the clone in " + directory + " (" + e.getMessage()
+                    + "): delete it and run djdd:src again.", e);
+        }
+    }
+
+    private static String defaultBranch(Repository repository) throws IOException, DjddException {
+        Ref head = repository.exactRef(Constants.HEAD);
+        if (head == null || !head.isSymbolic() || head.getTarget().getObjectId() == null) {
+            throw new BuildFailedException("The repository " + remoteUrl(repository) + " has no default branch:"
+                    + " set <ref> on the variant or pass -Dref=BRANCH.");
+        }
+        return Repository.shortenRefName(head.getTarget().getName());
+    }
+
+    private static ObjectId lookUp(Repository repository, String wanted) throws IOException, DjddException {
+        Ref ref = repository.findRef(wanted);
+        if (ref != null && !ref.getName().equals(Constants.HEAD)) {
+            Ref peeled = repository.getRefDatabase().peel(ref);
+            return peeled.getPeeledObjectId() != null ? peeled.getPeeledObjectId() : peeled.getObjectId();
+        }
+        if (!wanted.matches("[0-9a-fA-F]{4,40}")) {
+            return null;
+        }
+        AbbreviatedObjectId abbreviated = AbbreviatedObjectId.fromString(wanted.toLowerCase());
+        try (var reader = repository.newObjectReader()) {
+            Collection<ObjectId> matches = reader.resolve(abbreviated);
+            if (matches.size() > 1) {
+                throw new BuildFailedException("Commit id '" + wanted + "' is ambiguous in " + remoteUrl(repository)
+                        + ": give more digits.");
+            }
+            return matches.isEmpty() ? null : matches.iterator().next();
+        } catch (AmbiguousObjectException e) {
+            throw new BuildFailedException("Commit id '" + wanted + "' is ambiguous: give more digits.", e);
+        }
+    }
+
+    private static String remoteUrl(Repository repository) {
+        return repository.getConfig().getString("remote", REMOTE, "url");
+    }
+
+    private static String names(List<Ref> refs) {
+        return refs.isEmpty() ? "none" : refs.stream().map(ref -> Repository.shortenRefName(ref.getName()))
+                .sorted().collect(Collectors.joining(", "));
+    }
+
+    private static void delete(Path path) throws DjddException {
+        try {
+            if (Files.exists(path)) {
+                FileUtils.delete(path.toFile(), FileUtils.RECURSIVE | FileUtils.SKIP_MISSING);
+            }
+        } catch (IOException e) {
+            throw new DjddException("Cannot delete " + path + " (" + e.getMessage() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.github.djdd.core.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.djdd.core.InvalidConfigurationException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BuildDirTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void prepareCreatesTheFolderAndLeavesNothingBehind() throws Exception {
+        BuildDir buildDir = BuildDir.prepare(dir.resolve("a/b"));
+
+        assertThat(buildDir.path()).isDirectory();
+        try (var files = Files.list(buildDir.path())) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void aFileInTheWayIsReportedAsNotWritableWithTheFix() throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+
+        assertThatThrownBy(() -> BuildDir.prepare(file.resolve("build")))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("Build dir " + file.resolve("build") + " is not writable")
+                .hasMessageContaining("-Ddjdd.buildDir");
+    }
+
+    @Test
+    void aFolderNobodyCanWriteIsReported() {
+        assertThatThrownBy(() -> BuildDir.prepare(Path.of("/proc/djdd-build")))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("/proc/djdd-build is not writable");
+    }
+
+    @Test
+    void layoutIsUnderTheFolder() {
+        BuildDir buildDir = new BuildDir(Path.of("/var/lib/djdd/build/"));
+
+        assertThat(buildDir.root()).isEqualTo(Path.of("/var/lib/djdd/build/root"));
+        assertThat(buildDir.sources()).isEqualTo(Path.of("/var/lib/djdd/build/sources"));
+        assertThat(buildDir.packages()).isEqualTo(Path.of("/var/lib/djdd/build/packages"));
+    }
+}

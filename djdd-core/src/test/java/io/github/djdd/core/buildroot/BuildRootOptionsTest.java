@@ -1,0 +1,50 @@
+package io.github.djdd.core.buildroot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.djdd.core.InvalidConfigurationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class BuildRootOptionsTest {
+
+    @Test
+    void defaultsAreBookwormFromDebiansMirror() throws Exception {
+        BuildRootOptions options = BuildRootOptions.of(BuildRootOptions.DEFAULT_SUITE, BuildRootOptions.DEFAULT_MIRROR);
+
+        assertThat(options.suite()).isEqualTo("bookworm");
+        assertThat(options.mirror()).hasToString("http://deb.debian.org/debian");
+    }
+
+    @Test
+    void trailingSlashOfTheMirrorIsDropped() throws Exception {
+        assertThat(BuildRootOptions.of("trixie", "https://mirror.example.org/debian/").mirror())
+                .hasToString("https://mirror.example.org/debian");
+    }
+
+    @Test
+    void fileMirrorsAreAccepted() throws Exception {
+        assertThat(BuildRootOptions.of("bookworm", "file:///srv/mirror/debian").mirror())
+                .hasToString("file:///srv/mirror/debian");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Bookworm", "book worm", "../etc", "b"})
+    void malformedSuitesAreRefused(String suite) {
+        assertThatThrownBy(() -> BuildRootOptions.of(suite, BuildRootOptions.DEFAULT_MIRROR))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("Invalid suite")
+                .hasMessageContaining("-Ddjdd.suite");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "deb.debian.org/debian", "ftp://deb.debian.org/debian", "http://", "http://a b/"})
+    void malformedMirrorsAreRefused(String mirror) {
+        assertThatThrownBy(() -> BuildRootOptions.of("bookworm", mirror))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("Invalid mirror URL")
+                .hasMessageContaining("-Ddjdd.mirror");
+    }
+}

@@ -1,0 +1,81 @@
+package io.github.djdd.core.buildroot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.djdd.core.Console;
+import io.github.djdd.core.DjddException;
+import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.process.Command;
+import io.github.djdd.core.process.ProcessRunner;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BuildRootTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void openRefusesARootThatInitDidNotComplete() throws Exception {
+        BuildDir buildDir = BuildDir.prepare(dir);
+        new RootState("bookworm", "http://deb.debian.org/debian", false).write(buildDir);
+
+        assertThatThrownBy(() -> BuildRoot.open(buildDir, new ProcessRunner(Console.NULL), Console.NULL))
+                .isInstanceOf(DjddException.class)
+                .hasMessageContaining("missing or incomplete")
+                .hasMessageContaining("djdd:init");
+    }
+
+    @Test
+    void commandsGetACleanEnvironmentAndTheirBindMounts() throws Exception {
+        BuildRoot root = new BuildRoot(new BuildDir(dir), new ProcessRunner(Console.NULL), Console.NULL);
+        RootCommand command = RootCommand.of("python3", "--version")
+                .withEnvironment(Map.of("PIP_INDEX_URL", "file:///opt/pypi/simple"))
+                .withBinds(List.of(BindMount.sameReadOnly(Path.of("/opt/pypi"))));
+
+        Command host = root.hostCommand(command);
+
+        List<String> argv = host.argv();
+        assertThat(argv.subList(argv.size() - 8, argv.size())).containsExactly("/usr/bin/env", "-i",
+                "PATH=" + BuildRoot.PATH, "HOME=/root", "LANG=C.UTF-8", "PIP_INDEX_URL=file:///opt/pypi/simple",
+                "python3", "--version");
+        if (Host.isRoot()) {
+            assertThat(argv).startsWith("unshare", "--mount", "--propagation", "private", "--pid", "--fork",
+                    "--kill-child");
+            assertThat(argv).containsSubsequence(dir.resolve("root").toString(), "/opt/pypi", "/opt/pypi", "ro", "--");
+        }
+    }
+
+    @Test
+    void eachBuildDirHasItsOwnSchrootName() {
+        String first = SchrootConfig.nameFor(new BuildDir(Path.of("/var/lib/djdd/build")));
+
+        assertThat(first).matches("djdd-[0-9a-f]{8}");
+        assertThat(SchrootConfig.nameFor(new BuildDir(Path.of("/srv/other")))).isNotEqualTo(first);
+    }
+
+    @Test
+    void schrootConfigLetsTheDjddGroupInAndPointsAtTheRoot() {
+        BuildDir buildDir = new BuildDir(Path.of("/var/lib/djdd/build"));
+
+        String config = SchrootConfig.render(buildDir, "bookworm");
+
+        assertThat(config).contains("[" + SchrootConfig.nameFor(buildDir) + "]\n", "type=directory\n",
+                "directory=/var/lib/djdd/build/root\n", "groups=djdd,root\n", "root-groups=djdd,root\n",
+                "profile=minimal\n");
+    }
+
+    @Test
+    void bootstrapRunsInAPrivateMountNamespaceWithTheBuildPackages() throws Exception {
+        BuildRootOptions options = BuildRootOptions.of("bookworm", "http://deb.debian.org/debian");
+
+        Command command = new Bootstrap("debootstrap").command(options, List.of("python3", "git"), Path.of("/b/root"));
+
+        assertThat(command.argv()).containsExactly("unshare", "--mount", "--propagation", "private", "--",
+                "debootstrap", "--variant=minbase", "--include=python3,git", "bookworm", "/b/root",
+                "http://deb.debian.org/debian");
+    }
+}

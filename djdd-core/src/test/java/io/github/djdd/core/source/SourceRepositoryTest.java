@@ -1,0 +1,150 @@
+package io.github.djdd.core.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.djdd.core.BuildFailedException;
+import io.github.djdd.core.Console;
+import io.github.djdd.core.InvalidConfigurationException;
+import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.naming.SoftwareName;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SourceRepositoryTest {
+    private static final SoftwareName SOFTWARE = new SoftwareName("mysoftware");
+
+    @TempDir
+    Path dir;
+
+    private Path upstream;
+    private BuildDir buildDir;
+    private RevCommit first;
+    private RevCommit second;
+
+    @BeforeEach
+    void upstreamWithTwoBranchesAndATag() throws Exception {
+        upstream = dir.resolve("upstream");
+        buildDir = BuildDir.prepare(dir.resolve("build"));
+        try (Git git = Git.init().setDirectory(upstream.toFile()).setInitialBranch("main").call()) {
+            first = commit(git, "manage.py", "print('one')\n", 1_700_000_000L);
+            git.tag().setName("v1.0").setAnnotated(true).setMessage("release 1.0").call();
+            git.branchCreate().setName("release").call();
+            second = commit(git, "manage.py", "print('two')\n", 1_700_000_100L);
+        }
+    }
+
+    private RevCommit commit(Git git, String file, String content, long epochSecond) throws Exception {
+        Files.writeString(git.getRepository().getWorkTree().toPath().resolve(file), content);
+        git.add().addFilepattern(file).call();
+        PersonIdent who = new PersonIdent("Dev", "dev@example.com", Instant.ofEpochSecond(epochSecond),
+                java.time.ZoneOffset.UTC);
+        return git.commit().setMessage("change " + file).setAuthor(who).setCommitter(who).call();
+    }
+
+    private SourceRepository cloned() throws Exception {
+        return SourceRepository.cloneOrFetch(buildDir, SOFTWARE, upstream.toString(), Console.NULL);
+    }
+
+    @Test
+    void clonesIntoSourcesAsABareRepository() throws Exception {
+        SourceRepository repository = cloned();
+
+        assertThat(repository.directory()).isEqualTo(buildDir.sources().resolve("mysoftware"));
+        assertThat(repository.directory().resolve("HEAD")).isRegularFile();
+        assertThat(repository.directory().resolve("manage.py")).doesNotExist();
+    }
+
+    @Test
+    void resolvesBranchesTagsAndCommitIds() throws Exception {
+        SourceRepository repository = cloned();
+
+        assertThat(repository.resolve("main").id()).isEqualTo(second.getName());
+        assertThat(repository.resolve("release").id()).isEqualTo(first.getName());
+        assertThat(repository.resolve("v1.0").id()).as("annotated tag peeled to its commit").isEqualTo(first.getName());
+        assertThat(repository.resolve(first.getName()).id()).isEqualTo(first.getName());
+        assertThat(repository.resolve(first.getName().substring(0, 7).toUpperCase()).id()).isEqualTo(first.getName());
+    }
+
+    @Test
+    void noRefMeansTheRemotesDefaultBranch() throws Exception {
+        ResolvedCommit commit = cloned().resolve(null);
+
+        assertThat(commit.ref()).isEqualTo("main");
+        assertThat(commit.id()).isEqualTo(second.getName());
+        assertThat(commit.time()).isEqualTo(Instant.ofEpochSecond(1_700_000_100L));
+        assertThat(commit.shortId()).isEqualTo(second.getName().substring(0, 12));
+    }
+
+    @Test
+    void unknownRefNamesTheRefAndTheBranches() throws Exception {
+        SourceRepository repository = cloned();
+
+        assertThatThrownBy(() -> repository.resolve("no-such-branch"))
+                .isInstanceOf(BuildFailedException.class)
+                .hasMessageContaining("Unknown ref 'no-such-branch'")
+                .hasMessageContaining("branches: main, release");
+        assertThatThrownBy(() -> repository.resolve("deadbeef"))
+                .isInstanceOf(BuildFailedException.class)
+                .hasMessageContaining("Unknown ref 'deadbeef'");
+    }
+
+    @Test
+    void secondRunFetchesNewCommitsAndDeletedBranches() throws Exception {
+        cloned();
+        RevCommit third;
+        try (Git git = Git.open(upstream.toFile())) {
+            third = commit(git, "app.py", "x = 3\n", 1_700_000_200L);
+            git.branchDelete().setBranchNames("release").setForce(true).call();
+        }
+
+        SourceRepository repository = cloned();
+
+        assertThat(repository.resolve("main").id()).isEqualTo(third.getName());
+        assertThatThrownBy(() -> repository.resolve("release")).hasMessageContaining("Unknown ref 'release'");
+    }
+
+    @Test
+    void changedRepositoryUrlIsFollowed() throws Exception {
+        cloned();
+        Path moved = dir.resolve("moved");
+        Files.move(upstream, moved);
+
+        SourceRepository repository = SourceRepository.cloneOrFetch(buildDir, SOFTWARE, moved.toUri().toString(),
+                Console.NULL);
+
+        assertThat(repository.resolve("main").id()).isEqualTo(second.getName());
+    }
+
+    @Test
+    void repositoryThatDoesNotExistFailsAndLeavesNoClone() throws Exception {
+        assertThatThrownBy(() -> SourceRepository.cloneOrFetch(buildDir, SOFTWARE, dir.resolve("nowhere").toString(),
+                Console.NULL))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("Cannot fetch the repository " + dir.resolve("nowhere"))
+                .hasMessageContaining("-Ddjdd.repository");
+        try (var files = Files.list(buildDir.sources())) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsOnly("mysoftware.lock");
+        }
+    }
+
+    @Test
+    void missingRepositoryNamesTheSetting() {
+        assertThatThrownBy(() -> SourceRepository.cloneOrFetch(buildDir, SOFTWARE, " ", Console.NULL))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("set <repository>");
+    }
+
+    @Test
+    void existingNeedsAClone() {
+        assertThatThrownBy(() -> SourceRepository.existing(buildDir, SOFTWARE, Console.NULL))
+                .hasMessageContaining("run 'mvn djdd:src' first");
+    }
+}
