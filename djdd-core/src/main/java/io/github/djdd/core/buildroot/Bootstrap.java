@@ -8,19 +8,27 @@ import java.util.List;
 
 /**
  * The command that bootstraps a minimal Debian: {@code mmdebstrap} when installed (several times
- * faster), else {@code debootstrap}. It runs in a private mount namespace, so the mounts the tool
- * makes inside the new system die with it even when it is killed half way.
+ * faster), else {@code debootstrap}. It runs {@link #ISOLATED}, so the mounts the tool makes
+ * inside the new system die with it even when it is killed half way.
  */
 record Bootstrap(String tool) {
     static final Duration TIMEOUT = Duration.ofMinutes(45);
+
+    /**
+     * Runs what follows in its own mount and PID namespaces, killed with everything in it when
+     * the JVM dies (pdeathsig) or the runner stops it (kill-child): no mount and no orphaned
+     * apt or dpkg outlives a build.
+     */
+    static final List<String> ISOLATED = List.of("setpriv", "--pdeathsig", "KILL", "--", "unshare", "--mount",
+            "--propagation", "private", "--pid", "--fork", "--kill-child", "--");
 
     static Bootstrap detect() {
         return new Bootstrap(Host.which("mmdebstrap").isPresent() ? "mmdebstrap" : "debootstrap");
     }
 
     Command command(BuildRootOptions options, List<String> packages, Path target) {
-        List<String> argv = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--",
-                tool, "--variant=minbase", "--include=" + String.join(",", packages),
+        List<String> argv = new ArrayList<>(ISOLATED);
+        argv.addAll(List.of(tool, "--variant=minbase", "--include=" + String.join(",", packages),
                 options.suite(), target.toString(), options.mirror().toString()));
         return Command.of(argv).withTimeout(TIMEOUT);
     }

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * <p>As root, a command enters it with {@code chroot} inside a private mount and PID namespace:
  * {@code /proc}, {@code /sys} and {@code /dev} (with {@code /dev/pts}) and any {@link BindMount}s
  * exist only in that namespace, so they vanish with the command however it ends (exit, timeout,
- * Ctrl-C, SIGKILL of the build) and never pile up on the host. Any other user enters through
+ * Ctrl-C, SIGKILL of the build: the namespace is killed with the JVM) and never pile up on the
+ * host. Any other user enters through
  * the schroot that {@code djdd:init} configured for members of the {@code djdd} group.
  */
 public final class BuildRoot {
@@ -57,7 +58,7 @@ public final class BuildRoot {
             """;
 
     private static final Pattern UNKNOWN_PACKAGE = Pattern.compile(
-            "(?:Unable to locate package|Package '?)([^ ']+)'?(?: has no installation candidate)?");
+            "^E: (?:Unable to locate package (\\S+)|Package '?([^ ']+?)'? has no installation candidate)");
 
     private final BuildDir buildDir;
     private final String schrootName;
@@ -106,8 +107,8 @@ public final class BuildRoot {
     Command hostCommand(RootCommand command) throws DjddException {
         List<String> argv = new ArrayList<>();
         if (Host.isRoot()) {
-            argv.addAll(List.of("unshare", "--mount", "--propagation", "private", "--pid", "--fork", "--kill-child",
-                    "--", "sh", "-c", ENTER, "djdd-enter", path().toString()));
+            argv.addAll(Bootstrap.ISOLATED);
+            argv.addAll(List.of("sh", "-c", ENTER, "djdd-enter", path().toString()));
             for (BindMount bind : command.binds()) {
                 argv.addAll(List.of(bind.host().toString(), bind.target(), bind.readOnly() ? "ro" : "rw"));
             }
@@ -127,7 +128,8 @@ public final class BuildRoot {
         environment.putAll(command.environment());
         environment.forEach((key, value) -> argv.add(key + "=" + value));
         argv.addAll(command.argv());
-        Command host = Command.of(argv).withTimeout(command.timeout());
+        Command host = Command.of(argv).withTimeout(command.timeout())
+                .describedAs("'" + Command.join(command.argv()) + "' in the build root");
         return command.quiet() ? host.quietly() : host;
     }
 
@@ -204,8 +206,9 @@ public final class BuildRoot {
         }
         for (String line : e.result().output()) {
             Matcher matcher = UNKNOWN_PACKAGE.matcher(line);
-            if (line.startsWith("E: ") && matcher.find()) {
-                return java.util.Optional.of(new DjddException("Debian package '" + matcher.group(1)
+            if (matcher.find()) {
+                String name = matcher.group(1) != null ? matcher.group(1) : matcher.group(2);
+                return java.util.Optional.of(new DjddException("Debian package '" + name
                         + "' listed in " + source + " does not exist in the build root's suite:"
                         + " fix the name in " + source + " (apt-cache search helps)."));
             }

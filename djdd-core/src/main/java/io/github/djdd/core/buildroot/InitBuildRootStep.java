@@ -5,6 +5,7 @@ import io.github.djdd.core.DjddException;
 import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.build.BuildDir;
 import io.github.djdd.core.build.BuildLock;
+import io.github.djdd.core.build.Step;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * Creates or completes the build root: bootstrap (only when there is no root yet), the
@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
  * only what is missing is done, so a second run on a complete root takes a second or two and an
  * interrupted run is finished by the next one. The root is marked complete only at the end.
  */
-public final class InitBuildRootStep implements Callable<BuildRoot> {
+public final class InitBuildRootStep implements Step<BuildRoot> {
     /** What every env and src build needs in the root. */
     public static final List<String> BUILD_PACKAGES = List.of(
             "python3", "python3-venv", "python3-dev", "build-essential", "git", "ca-certificates");

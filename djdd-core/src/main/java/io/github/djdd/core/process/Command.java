@@ -13,8 +13,10 @@ import java.util.Map;
  * @param environment variables added to the inherited environment
  * @param timeout how long the program may run before it is killed
  * @param quiet log the output at debug level only (queries whose output is parsed)
+ * @param description how messages show the command; null shows the arguments
  */
-public record Command(List<String> argv, Map<String, String> environment, Duration timeout, boolean quiet) {
+public record Command(List<String> argv, Map<String, String> environment, Duration timeout, boolean quiet,
+        String description) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
     public Command {
@@ -26,29 +28,39 @@ public record Command(List<String> argv, Map<String, String> environment, Durati
     }
 
     public static Command of(String... argv) {
-        return new Command(List.of(argv), Map.of(), DEFAULT_TIMEOUT, false);
+        return new Command(List.of(argv), Map.of(), DEFAULT_TIMEOUT, false, null);
     }
 
     public static Command of(List<String> argv) {
-        return new Command(argv, Map.of(), DEFAULT_TIMEOUT, false);
+        return new Command(argv, Map.of(), DEFAULT_TIMEOUT, false, null);
     }
 
     public Command withTimeout(Duration value) {
-        return new Command(argv, environment, value, quiet);
+        return new Command(argv, environment, value, quiet, description);
     }
 
     public Command withEnvironment(Map<String, String> extra) {
         Map<String, String> merged = new LinkedHashMap<>(environment);
         merged.putAll(extra);
-        return new Command(argv, merged, timeout, quiet);
+        return new Command(argv, merged, timeout, quiet, description);
     }
 
     public Command quietly() {
-        return new Command(argv, environment, timeout, true);
+        return new Command(argv, environment, timeout, true, description);
+    }
+
+    /** Shows the command as {@code value} in messages, for wrappers whose arguments would hide it. */
+    public Command describedAs(String value) {
+        return new Command(argv, environment, timeout, quiet, value);
     }
 
     /** The command as an operator would type it, for messages. */
     public String display() {
+        return description != null ? description : join(argv);
+    }
+
+    /** Arguments joined as a shell would read them back. */
+    public static String join(List<String> argv) {
         StringBuilder out = new StringBuilder();
         for (String arg : argv) {
             if (out.length() > 0) {

@@ -43,8 +43,8 @@ class BuildRootTest {
                 "PATH=" + BuildRoot.PATH, "HOME=/root", "LANG=C.UTF-8", "PIP_INDEX_URL=file:///opt/pypi/simple",
                 "python3", "--version");
         if (Host.isRoot()) {
-            assertThat(argv).startsWith("unshare", "--mount", "--propagation", "private", "--pid", "--fork",
-                    "--kill-child");
+            assertThat(argv).startsWith("setpriv", "--pdeathsig", "KILL", "--", "unshare", "--mount",
+                    "--propagation", "private", "--pid", "--fork", "--kill-child", "--");
             assertThat(argv).containsSubsequence(dir.resolve("root").toString(), "/opt/pypi", "/opt/pypi", "ro", "--");
         }
     }
@@ -74,8 +74,8 @@ class BuildRootTest {
 
         Command command = new Bootstrap("debootstrap").command(options, List.of("python3", "git"), Path.of("/b/root"));
 
-        assertThat(command.argv()).containsExactly("unshare", "--mount", "--propagation", "private", "--",
-                "debootstrap", "--variant=minbase", "--include=python3,git", "bookworm", "/b/root",
+        assertThat(command.argv()).containsExactly("setpriv", "--pdeathsig", "KILL", "--", "unshare", "--mount",
+                "--propagation", "private", "--pid", "--fork", "--kill-child", "--", "debootstrap", "--variant=minbase", "--include=python3,git", "bookworm", "/b/root",
                 "http://deb.debian.org/debian");
     }
 }

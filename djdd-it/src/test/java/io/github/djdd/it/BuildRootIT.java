@@ -1,0 +1,182 @@
+package io.github.djdd.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.djdd.core.Console;
+import io.github.djdd.core.DjddException;
+import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.buildroot.BindMount;
+import io.github.djdd.core.buildroot.BuildRoot;
+import io.github.djdd.core.buildroot.BuildRootOptions;
+import io.github.djdd.core.buildroot.InitBuildRootStep;
+import io.github.djdd.core.buildroot.RootCommand;
+import io.github.djdd.core.process.Command;
+import io.github.djdd.core.process.CommandFailedException;
+import io.github.djdd.core.process.CommandResult;
+import io.github.djdd.core.process.ProcessRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real build root, bootstrapped once and kept in target/ between runs. Needs root. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BuildRootIT {
+    private static BuildDir buildDir;
+    private static BuildRoot root;
+    private static final ProcessRunner HOST = new ProcessRunner(Console.NULL);
+
+    @BeforeAll
+    static void init() throws Exception {
+        assertThat(HOST.run(Command.of("id", "-u")).output()).as("the integration tests run as root").containsExactly("0");
+        buildDir = BuildDir.prepare(ItSupport.cachedBuildDir());
+        root = new InitBuildRootStep(buildDir, defaults(), new ItSupport.RecordingConsole()).call();
+    }
+
+    private static BuildRootOptions defaults() throws Exception {
+        return BuildRootOptions.of(BuildRootOptions.DEFAULT_SUITE, BuildRootOptions.DEFAULT_MIRROR);
+    }
+
+    @Test
+    @Order(1)
+    void secondInitOnACompleteRootChangesNothing() throws Exception {
+        long rootInode = (long) Files.getAttribute(buildDir.root(), "unix:ino");
+        ItSupport.RecordingConsole console = new ItSupport.RecordingConsole();
+
+        new InitBuildRootStep(buildDir, defaults(), console).call();
+
+        assertThat(console.lines).anyMatch(line -> line.endsWith("is complete: nothing to do."))
+                .noneMatch(line -> line.startsWith("Bootstrapping") || line.startsWith("Installing"));
+        assertThat((long) Files.getAttribute(buildDir.root(), "unix:ino")).isEqualTo(rootInode);
+    }
+
+    @Test
+    void initLeftEverythingABuildNeeds() throws Exception {
+        assertThat(BuildRoot.open(buildDir, HOST, Console.NULL).missingPackages(InitBuildRootStep.BUILD_PACKAGES))
+                .isEmpty();
+        assertThat(HOST.run(Command.of("getent", "group", "djdd")).succeeded()).isTrue();
+        Path schroot = Path.of("/etc/schroot/chroot.d", root.schrootName());
+        assertThat(Files.readString(schroot)).contains("directory=" + buildDir.root() + "\n", "groups=djdd,root\n");
+        assertThat(buildDir.root().resolve("usr/sbin/policy-rc.d")).isExecutable();
+    }
+
+    @Test
+    void pythonIsTheRootsNotTheHosts() throws Exception {
+        Path marker = buildDir.root().resolve("root/djdd-it-marker");
+        Files.writeString(marker, "inside");
+        try {
+            CommandResult version = root.check(RootCommand.of("python3", "--version"));
+            CommandResult inside = root.check(RootCommand.of("cat", "/root/djdd-it-marker"));
+
+            assertThat(version.output()).containsExactly("Python " + packagedPythonVersion());
+            assertThat(inside.output()).containsExactly("inside");
+            assertThat(Path.of("/root/djdd-it-marker")).doesNotExist();
+        } finally {
+            Files.delete(marker);
+        }
+    }
+
+    /** The upstream version of the python3.X package that dpkg installed in the root. */
+    private static String packagedPythonVersion() throws Exception {
+        String minor = root.pythonVersion();
+        String status = Files.readString(buildDir.root().resolve("var/lib/dpkg/status"));
+        Matcher matcher = Pattern.compile("Package: python" + Pattern.quote(minor) + "\n(?:[^\n]+\n)*?Version: ([0-9.]+)")
+                .matcher(status);
+        assertThat(matcher.find()).isTrue();
+        return matcher.group(1);
+    }
+
+    @Test
+    void processesDevicesAndEnvironmentLookLikeADebianSystem() throws Exception {
+        CommandResult result = root.check(RootCommand.of("sh", "-c",
+                "test -r /proc/self/status && test -d /sys/class && test -c /dev/null && test -d /dev/pts"
+                        + " && echo \"$PATH|$HOME|$LANG|${MAVEN_HOME:-clean}\""));
+
+        assertThat(result.output()).containsExactly(
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin|/root|C.UTF-8|clean");
+    }
+
+    @Test
+    void mountsAreGoneAfterSuccessFailureAndTimeout() throws Exception {
+        root.check(RootCommand.of("true"));
+        assertThat(root.run(RootCommand.of("false")).exitCode()).isEqualTo(1);
+        assertThatThrownBy(() -> root.run(RootCommand.of("sleep", "60").withTimeout(Duration.ofSeconds(1))))
+                .isInstanceOf(CommandFailedException.class);
+
+        assertThat(hostMountsUnder(buildDir.path())).isEmpty();
+        assertThat(HOST.run(Command.of("pgrep", "-x", "sleep")).output()).isEmpty();
+    }
+
+    @Test
+    void hostFoldersCanBeBoundReadOnly(@TempDir Path folder) throws Exception {
+        Files.writeString(folder.resolve("index.html"), "simple index");
+        BindMount bind = BindMount.sameReadOnly(folder);
+
+        CommandResult read = root.check(RootCommand.of("cat", folder + "/index.html").withBinds(List.of(bind)));
+        CommandResult write = root.run(RootCommand.of("touch", folder + "/new").withBinds(List.of(bind)));
+
+        assertThat(read.output()).containsExactly("simple index");
+        assertThat(write.exitCode()).isNotZero();
+        assertThat(write.tail(1)).contains("Read-only file system");
+        assertThat(folder.resolve("new")).doesNotExist();
+        assertThat(hostMountsUnder(buildDir.path())).isEmpty();
+    }
+
+    @Test
+    void membersOfTheDjddGroupEnterThroughSchroot() throws Exception {
+        HOST.run(Command.of("useradd", "--system", "--no-create-home", "--groups", "djdd", "djdd-it-builder"));
+
+        CommandResult result = HOST.check(Command.of("runuser", "-u", "djdd-it-builder", "--", "schroot", "--chroot",
+                root.schrootName(), "--user", "root", "--directory", "/", "--", "python3", "--version"));
+        CommandResult stranger = HOST.run(Command.of("runuser", "-u", "nobody", "--", "schroot", "--chroot",
+                root.schrootName(), "--directory", "/", "--", "true"));
+
+        assertThat(result.output()).containsExactly("Python " + packagedPythonVersion());
+        assertThat(stranger.exitCode()).as("users outside the djdd group are refused").isNotZero();
+    }
+
+    @Test
+    void concurrentInstallsOfTheSamePackageRunAptOnce() throws Exception {
+        root.run(RootCommand.of("apt-get", "purge", "--yes", "hello").withTimeout(Duration.ofMinutes(5)));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Callable<List<String>> install = () -> BuildRoot.open(buildDir, HOST, Console.NULL)
+                    .installPackages(List.of("hello"), "test");
+            List<Future<List<String>>> results = new ArrayList<>(pool.invokeAll(List.of(install, install)));
+
+            assertThat(List.of(results.get(0).get(), results.get(1).get()))
+                    .containsExactlyInAnyOrder(List.of("hello"), List.of());
+            assertThat(root.check(RootCommand.of("hello")).output()).containsExactly("Hello, world!");
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void unknownDebianPackageIsNamedWithItsSource() {
+        assertThatThrownBy(() -> root.installPackages(List.of("djdd-no-such-package"), "venv-debian-requirements.txt"))
+                .isInstanceOf(DjddException.class)
+                .hasMessageContaining("Debian package 'djdd-no-such-package' listed in venv-debian-requirements.txt"
+                        + " does not exist");
+    }
+
+    static List<String> hostMountsUnder(Path dir) throws Exception {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .filter(line -> line.contains(" " + dir + "/") || line.contains(" " + dir + " "))
+                .toList();
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.djdd.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.djdd.core.Console;
+import io.github.djdd.core.DjddException;
+import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.buildroot.BuildRoot;
+import io.github.djdd.core.buildroot.BuildRootOptions;
+import io.github.djdd.core.buildroot.InitBuildRootStep;
+import io.github.djdd.core.buildroot.RootCommand;
+import io.github.djdd.core.process.Command;
+import io.github.djdd.core.process.ProcessRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** An init stopped half way through the bootstrap is never used, and the next init finishes the job. */
+class InterruptedInitIT {
+
+    @Test
+    void interruptedBootstrapIsRedoneByTheNextInit() throws Exception {
+        Path path = ItSupport.cachedBuildDir().resolveSibling("djdd-interrupted");
+        new ProcessRunner(Console.NULL).check(Command.of("rm", "-rf", "--one-file-system", path.toString()));
+        BuildDir buildDir = BuildDir.prepare(path);
+        BuildRootOptions options = BuildRootOptions.of(BuildRootOptions.DEFAULT_SUITE, BuildRootOptions.DEFAULT_MIRROR);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<BuildRoot> first = pool.submit(new InitBuildRootStep(buildDir, options, new ItSupport.RecordingConsole()));
+            Path dpkg = buildDir.rootInProgress().resolve("var/lib/dpkg/status");
+            for (int i = 0; i < 600 && !Files.exists(dpkg); i++) {
+                Thread.sleep(500);
+            }
+            assertThat(dpkg).as("the bootstrap got under way").exists();
+            first.cancel(true);
+            assertThatThrownBy(first::get).isInstanceOfAny(ExecutionException.class,
+                    java.util.concurrent.CancellationException.class);
+            pool.shutdown();
+            assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(BuildRootIT.hostMountsUnder(path)).isEmpty();
+            assertThat(buildDir.root()).doesNotExist();
+            assertThatThrownBy(() -> BuildRoot.open(buildDir, new ProcessRunner(Console.NULL), Console.NULL))
+                    .isInstanceOf(DjddException.class).hasMessageContaining("run 'mvn djdd:init'");
+
+            ItSupport.RecordingConsole console = new ItSupport.RecordingConsole();
+            BuildRoot root = new InitBuildRootStep(buildDir, options, console).call();
+
+            assertThat(console.lines).anyMatch(line -> line.contains("left by an interrupted bootstrap"));
+            assertThat(root.run(RootCommand.of("python3", "-c", "import venv")).exitCode()).isZero();
+            assertThat(BuildRoot.open(buildDir, new ProcessRunner(Console.NULL), Console.NULL)).isNotNull();
+        } finally {
+            pool.shutdownNow();
+            try (var configs = Files.list(Path.of("/etc/schroot/chroot.d"))) {
+                for (Path config : configs.toList()) {
+                    if (Files.readString(config).contains("directory=" + buildDir.root() + "\n")) {
+                        Files.delete(config);
+                    }
+                }
+            }
+            new ProcessRunner(Console.NULL).check(Command.of("rm", "-rf", "--one-file-system", path.toString()));
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.github.djdd.plugin;
+
+import io.github.djdd.core.Console;
+import io.github.djdd.core.DjddException;
+import io.github.djdd.core.build.StepsRunner;
+import io.github.djdd.core.buildroot.BuildRootOptions;
+import io.github.djdd.core.buildroot.InitBuildRootStep;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Creates or completes the build root: a minimal Debian of {@code suite} in
+ * {@code {buildDir}/root} with the build packages, the {@code djdd} group and a schroot
+ * definition for it. A second run on a complete root only checks it. Needs root.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "init", requiresProject = false, threadSafe = true)
+public class InitMojo extends AbstractDjddMojo {
+    /**
+     * The Debian codename of the build root; the same as the target servers'.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.suite", defaultValue = BuildRootOptions.DEFAULT_SUITE)
+    String suite;
+
+    /**
+     * The Debian archive the root is bootstrapped from and updated with.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.mirror", defaultValue = BuildRootOptions.DEFAULT_MIRROR)
+    String mirror;
+
+    @Override
+    void run(Console console) throws DjddException {
+        if (software != null) {
+            softwareName();
+        }
+        variantNames();
+        BuildRootOptions options = BuildRootOptions.of(suite, mirror);
+        InitBuildRootStep init = new InitBuildRootStep(preparedBuildDir(), options, console);
+        new StepsRunner(console).run("Build root " + options.suite(), init);
+    }
+}

@@ -1,0 +1,56 @@
+package io.github.djdd.plugin;
+
+import io.github.djdd.core.Console;
+import io.github.djdd.core.DjddException;
+import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.build.StepsRunner;
+import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.source.ResolvedCommit;
+import io.github.djdd.core.source.SourceRepository;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Clones the software's repository into {@code {buildDir}/sources/{software}}, or fetches into
+ * the existing clone, and shows which commit each variant's ref resolves to.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "src", requiresProject = false, threadSafe = true)
+public class SrcMojo extends AbstractDjddMojo {
+    /**
+     * The software's git repository: any URL git understands, or a local path.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.repository")
+    String repository;
+
+    /**
+     * The branch, tag or commit to resolve, instead of each variant's {@code <ref>}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "ref")
+    String ref;
+
+    @Override
+    void run(Console console) throws DjddException {
+        SoftwareName name = softwareName();
+        variantNames();
+        BuildDir dir = preparedBuildDir();
+        StepsRunner steps = new StepsRunner(console);
+        SourceRepository clone = steps.run("Fetch " + name,
+                () -> SourceRepository.cloneOrFetch(dir, name, repository, console));
+        if (variants.isEmpty()) {
+            report(console, "default", clone.resolve(ref));
+        }
+        for (Variant variant : variants) {
+            report(console, variant.getName(), clone.resolve(ref != null ? ref : variant.getRef()));
+        }
+    }
+
+    private static void report(Console console, String variant, ResolvedCommit commit) {
+        console.info("Variant " + variant + ": " + commit.ref() + " is commit " + commit.id());
+    }
+}

@@ -1,0 +1,120 @@
+package io.github.djdd.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.maven.api.plugin.testing.InjectMojo;
+import org.apache.maven.api.plugin.testing.MojoTest;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@MojoTest
+class SrcMojoTest {
+    private static final String POM = "src/test/resources/unit/src/pom.xml";
+
+    @TempDir
+    Path dir;
+
+    private Path upstream;
+    private RevCommit release;
+
+    @BeforeEach
+    void upstream() throws Exception {
+        upstream = dir.resolve("upstream");
+        try (Git git = Git.init().setDirectory(upstream.toFile()).setInitialBranch("main").call()) {
+            Files.writeString(upstream.resolve("manage.py"), "");
+            git.add().addFilepattern("manage.py").call();
+            release = git.commit().setMessage("first").setSign(false).call();
+            git.branchCreate().setName("release").call();
+        }
+    }
+
+    private void configure(SrcMojo mojo) {
+        mojo.buildDir = dir.resolve("build").toFile();
+        mojo.repository = upstream.toString();
+    }
+
+    @Test
+    @InjectMojo(goal = "src", pom = POM)
+    void pomConfigurationReachesTheGoal(SrcMojo mojo) throws Exception {
+        configure(mojo);
+
+        assertThat(mojo.software).isEqualTo("mysoftware");
+        assertThat(mojo.variants).extracting(Variant::getName).containsExactly("berlin", "blue");
+        assertThat(mojo.variants.get(0).getRef()).isEqualTo("release");
+        mojo.execute();
+        assertThat(dir.resolve("build/sources/mysoftware/HEAD")).isRegularFile();
+    }
+
+    @Test
+    @InjectMojo(goal = "src", pom = POM)
+    void invalidSoftwareFailsBeforeAnyWork(SrcMojo mojo) {
+        configure(mojo);
+        mojo.software = "My Software";
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageContaining("Invalid software name 'My Software'");
+        assertThat(dir.resolve("build")).doesNotExist();
+    }
+
+    @Test
+    @InjectMojo(goal = "src", pom = POM)
+    void invalidVariantFailsBeforeAnyWork(SrcMojo mojo) {
+        configure(mojo);
+        mojo.variants.get(1).setName("Blue");
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageContaining("Invalid variant name 'Blue'");
+        assertThat(dir.resolve("build")).doesNotExist();
+    }
+
+    @Test
+    @InjectMojo(goal = "src", pom = POM)
+    void duplicateVariantIsRefused(SrcMojo mojo) {
+        configure(mojo);
+        mojo.variants.get(1).setName("berlin");
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageContaining("Variant 'berlin' is configured twice");
+    }
+
+    @Test
+    @InjectMojo(goal = "src", pom = POM)
+    void unknownRefFailsTheBuildNamingTheRef(SrcMojo mojo) {
+        configure(mojo);
+        mojo.ref = "v9";
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoFailureException.class)
+                .hasMessageContaining("Unknown ref 'v9'")
+                .hasMessageContaining("branches: main, release");
+    }
+
+    @Test
+    @InjectMojo(goal = "src", pom = POM)
+    void missingRepositoryIsAConfigurationError(SrcMojo mojo) {
+        configure(mojo);
+        mojo.repository = null;
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageContaining("-Ddjdd.repository");
+    }
+
+    @Test
+    @InjectMojo(goal = "src", pom = POM)
+    void skipDoesNothing(SrcMojo mojo) throws Exception {
+        configure(mojo);
+        mojo.skip = true;
+
+        mojo.execute();
+
+        assertThat(new File(mojo.buildDir, "sources")).doesNotExist();
+    }
+}
