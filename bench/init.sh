@@ -1,0 +1,47 @@
+#!/bin/sh
+# Benchmark of djdd:init against plain debootstrap, on this machine, as root:
+#   cold init    - djdd:init into an empty build dir (bootstrap + build packages + group + schroot)
+#   re-init      - djdd:init again on the complete root (wall time with JVM start, and djdd's own step time)
+#   debootstrap  - plain 'debootstrap --variant=minbase' of the same suite (no build packages)
+#   mmdebstrap   - plain 'mmdebstrap --variant=minbase' of the same suite (no build packages)
+# Usage: sudo bench/init.sh [suite]   (work folder: $DJDD_BENCH_DIR, default /var/tmp/djdd-bench)
+set -eu
+cd "$(dirname "$0")/.."
+suite=${1:-bookworm}
+work=${DJDD_BENCH_DIR:-/var/tmp/djdd-bench}
+mirror=http://deb.debian.org/debian
+rm -rf --one-file-system "$work"
+mkdir -p "$work"
+./mvnw -B -q install -DskipTests
+version=$(sed -n 's|^  <version>\(.*\)</version>|\1|p' pom.xml | head -n 1)
+goal="io.github.djdd:djdd-maven-plugin:$version:init"
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+start=$(now)
+./mvnw -B "$goal" -Ddjdd.buildDir="$work/build" -Ddjdd.suite="$suite" >"$work/cold.log"
+cold=$(elapsed "$start" "$(now)")
+
+start=$(now)
+./mvnw -B "$goal" -Ddjdd.buildDir="$work/build" -Ddjdd.suite="$suite" >"$work/reinit.log"
+reinit=$(elapsed "$start" "$(now)")
+reinit_step=$(sed -n 's/.*Build root [a-z]* done in \([0-9.]*\) s.*/\1/p' "$work/reinit.log")
+
+start=$(now)
+debootstrap --variant=minbase "$suite" "$work/debootstrap" "$mirror" >"$work/debootstrap.log" 2>&1
+plain_debootstrap=$(elapsed "$start" "$(now)")
+
+start=$(now)
+mmdebstrap --variant=minbase "$suite" "$work/mmdebstrap" "$mirror" >"$work/mmdebstrap.log" 2>&1
+plain_mmdebstrap=$(elapsed "$start" "$(now)")
+
+rm -f "/etc/schroot/chroot.d/$(grep -l "directory=$work/build/root" /etc/schroot/chroot.d/* | xargs -r basename)"
+rm -rf --one-file-system "$work"
+
+printf '%-44s %10s\n' "measure ($suite, $(nproc) cores)" "seconds"
+printf '%-44s %10.1f\n' "djdd:init cold (bootstrap + build packages)" "$cold"
+printf '%-44s %10.1f\n' "djdd:init again, wall time with JVM start" "$reinit"
+printf '%-44s %10.2f\n' "djdd:init again, djdd's own step time" "$reinit_step"
+printf '%-44s %10.1f\n' "plain debootstrap --variant=minbase" "$plain_debootstrap"
+printf '%-44s %10.1f\n' "plain mmdebstrap --variant=minbase" "$plain_mmdebstrap"

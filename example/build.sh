@@ -1,0 +1,31 @@
+#!/bin/sh
+# Builds the bundled example Django site (site/) with djdd, as an operator would, as root:
+# installs the prerequisites, builds and installs the plugin, makes site/ a git repository,
+# then runs the goals of the deployment POM beside this script.
+# Build dir: /var/lib/djdd/build (djdd's default), or -Ddjdd.buildDir=DIR passed to this script.
+set -eu
+example=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$example")
+"$top/bin/install-prerequisites"
+"$top/mvnw" -B -q -f "$top/pom.xml" install -DskipTests
+
+# The example's "upstream": a git repository of site/, committed afresh from the working copy.
+repository="$example/target/mysite.git"
+rm -rf "$repository"
+mkdir -p "$repository"
+git -C "$repository" init -q --initial-branch=main
+cp -a "$example/site/." "$repository/"
+git -C "$repository" add -A
+git -C "$repository" -c user.name=djdd -c user.email=djdd@example.com commit -q -m "Example site"
+
+"$top/mvnw" -B -f "$example/pom.xml" djdd:init djdd:src "$@"
+
+build_dir=/var/lib/djdd/build
+for arg in "$@"; do
+  case "$arg" in -Ddjdd.buildDir=*) build_dir=${arg#-Ddjdd.buildDir=} ;; esac
+done
+echo
+echo "Made in $build_dir:"
+echo "  root/                 the build root (Debian $(cat "$build_dir/root/etc/debian_version"))"
+echo "  sources/mysite/       the clone of $repository"
+echo "Packages: none yet; the env, src and site packages come with djdd:build (see README)."
