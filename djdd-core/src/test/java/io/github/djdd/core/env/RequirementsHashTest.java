@@ -1,0 +1,125 @@
+package io.github.djdd.core.env;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.djdd.core.BuildFailedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rule of SPEC §4 with fixed vectors. Each expected value was computed independently as
+ * {@code sha256("\n".join(L) + "\n# python X.Y\n# suite CODENAME\n")[:12]} in Python.
+ */
+class RequirementsHashTest {
+    @TempDir
+    Path dir;
+
+    private String hashOf(String content) throws Exception {
+        return RequirementsHash.of(Files.writeString(dir.resolve("requirements.txt"), content), dir, "3.11", "bookworm");
+    }
+
+    @Test
+    void plainFileGivesTheVector() throws Exception {
+        assertThat(hashOf("Django==5.2\ngunicorn\n")).isEqualTo("c8ffe77e3f6a");
+    }
+
+    @Test
+    void hashIgnoresCommentsBlanksWhitespaceAndOrder() throws Exception {
+        assertThat(hashOf("# web\n\n  gunicorn   # server\n\nDjango==5.2\r\n#Django==4.0\n")).isEqualTo("c8ffe77e3f6a");
+    }
+
+    @Test
+    void hashJoinsContinuationLines() throws Exception {
+        assertThat(hashOf("Django\\\n==5.2\ngunicorn\n")).isEqualTo("c8ffe77e3f6a");
+    }
+
+    @Test
+    void aHashInsideARequirementIsNotAComment() throws Exception {
+        assertThat(RequirementsHash.normalize(Files.writeString(dir.resolve("requirements.txt"),
+                "pkg @ https://example.com/pkg.zip#sha256=ab\n"), dir))
+                .containsExactly("pkg @ https://example.com/pkg.zip#sha256=ab");
+    }
+
+    @Test
+    void changedPinChangesTheHash() throws Exception {
+        assertThat(hashOf("Django==5.2.1\ngunicorn\n")).isEqualTo("9beda57b036d");
+    }
+
+    @Test
+    void pythonAndSuiteArePartOfTheHash() throws Exception {
+        Path file = Files.writeString(dir.resolve("requirements.txt"), "gunicorn\nDjango==5.2\n");
+
+        assertThat(RequirementsHash.of(file, dir, "3.13", "trixie")).isEqualTo("9a688eb1fb88");
+    }
+
+    @Test
+    void includesAreExpandedRelativeToTheIncludingFile() throws Exception {
+        Files.createDirectories(dir.resolve("requirements"));
+        Files.writeString(dir.resolve("requirements/base.txt"), "Django==5.2\n-c constraints.txt\n");
+        Files.writeString(dir.resolve("requirements/constraints.txt"), "# pins\ncelery>=5.6\n");
+
+        assertThat(hashOf("-r requirements/base.txt\ngunicorn\n")).isEqualTo("4976b1c4d4a5");
+        assertThat(hashOf("--requirement=requirements/base.txt\ngunicorn\n")).isEqualTo("4976b1c4d4a5");
+        assertThat(hashOf("-rrequirements/base.txt\ngunicorn\n")).isEqualTo("4976b1c4d4a5");
+    }
+
+    @Test
+    void changeInAnIncludedFileChangesTheHash() throws Exception {
+        Files.writeString(dir.resolve("base.txt"), "Django==5.2\ncelery>=5.6\n");
+        String before = hashOf("-r base.txt\ngunicorn\n");
+        Files.writeString(dir.resolve("base.txt"), "Django==5.2\ncelery>=5.6\nkombu==5.6.2\n");
+
+        assertThat(before).isEqualTo("4976b1c4d4a5");
+        assertThat(hashOf("-r base.txt\ngunicorn\n")).isEqualTo("4a0ce7c0713d");
+    }
+
+    @Test
+    void emptyFileHasAHashToo() throws Exception {
+        assertThat(hashOf("# nothing\n")).isEqualTo("8d08915e0fbe");
+    }
+
+    @Test
+    void linesAreSortedByCodePoint() throws Exception {
+        assertThat(hashOf("\uD835\uDC9C\né\na\nZ\n")).isEqualTo("92355b5d1115");
+    }
+
+    @Test
+    void includeLoopIsNamed() throws Exception {
+        Files.writeString(dir.resolve("a.txt"), "-r b.txt\n");
+        Files.writeString(dir.resolve("b.txt"), "-r a.txt\n");
+
+        assertThatThrownBy(() -> hashOf("-r a.txt\n")).isInstanceOf(BuildFailedException.class)
+                .hasMessageContaining("include themselves: a.txt -> b.txt -> a.txt");
+    }
+
+    @Test
+    void missingIncludeIsNamedWithTheIncludingFile() {
+        assertThatThrownBy(() -> hashOf("-r nowhere.txt\n")).isInstanceOf(BuildFailedException.class)
+                .hasMessageContaining("requirements.txt includes nowhere.txt, which does not exist");
+    }
+
+    @Test
+    void includeOutsideTheCheckoutIsRefused() {
+        assertThatThrownBy(() -> hashOf("-r ../../etc/passwd\n")).isInstanceOf(BuildFailedException.class)
+                .hasMessageContaining("outside the checkout");
+    }
+
+    @Test
+    void missingRequirementsFileSaysWhatToDo() {
+        assertThatThrownBy(() -> RequirementsHash.of(dir.resolve("requirements.txt"), dir, "3.11", "bookworm"))
+                .isInstanceOf(BuildFailedException.class)
+                .hasMessageContaining("There is no requirements.txt in the checkout");
+    }
+
+    @Test
+    void binaryGarbageIsRefused() throws Exception {
+        Files.write(dir.resolve("requirements.txt"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2});
+
+        assertThatThrownBy(() -> RequirementsHash.of(dir.resolve("requirements.txt"), dir, "3.11", "bookworm"))
+                .isInstanceOf(BuildFailedException.class)
+                .hasMessageContaining("requirements.txt is not UTF-8 text");
+    }
+}
