@@ -1,0 +1,16 @@
+package io.github.djdd.core.deb;
+
+import java.nio.file.Path;
+
+/** What goes into a package's data archive. */
+public sealed interface DebContent {
+
+    /**
+     * A folder of the build host installed at {@code target}: every file, folder and symlink in it,
+     * owned by root, modes reduced to 0755 (executables and folders) or 0644.
+     */
+    record Tree(Path source, String target) implements DebContent {}
+
+    /** One generated file. */
+    record Text(String target, String content, int mode) implements DebContent {}
+}

@@ -1,0 +1,132 @@
+package io.github.djdd.core.deb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.djdd.core.Console;
+import io.github.djdd.core.InvalidConfigurationException;
+import io.github.djdd.core.process.Command;
+import io.github.djdd.core.process.ProcessRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Builds real archives and reads them back with dpkg-deb, as Debian's tools will. */
+class DebWriterTest {
+    private static final Instant COMMIT_TIME = Instant.parse("2026-01-02T03:04:05Z");
+    private static final ProcessRunner RUNNER = new ProcessRunner(Console.NULL);
+
+    @TempDir
+    Path dir;
+
+    private Path tree;
+
+    @BeforeEach
+    void tree() throws Exception {
+        tree = dir.resolve("tree");
+        Files.createDirectories(tree.resolve("pkg/sub"));
+        Files.writeString(tree.resolve("manage.py"), "print('hi')\n");
+        Files.setPosixFilePermissions(tree.resolve("manage.py"), PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(tree.resolve("pkg/__init__.py"), "");
+        Files.writeString(tree.resolve("pkg/sub/data.txt"), "data\n");
+        Files.setPosixFilePermissions(tree.resolve("pkg/sub/data.txt"), PosixFilePermissions.fromString("rw-rw-rw-"));
+        Files.createSymbolicLink(tree.resolve("link"), Path.of("pkg/sub/data.txt"));
+    }
+
+    private DebControl control() {
+        return new DebControl("mysoftware-src-0123456789ab", "1", "all", DebControl.DEFAULT_MAINTAINER,
+                List.of("python3", "libpq5"), "web", "mysoftware source at 0123456789ab",
+                List.of("The source of mysoftware at commit 0123456789ab.", "Built by djdd."));
+    }
+
+    private Path write(Path packages, Compression compression) throws Exception {
+        return new DebWriter(Console.NULL).write(control(),
+                Map.of("postinst", "#!/bin/sh\nset -e\necho configured\n"),
+                List.of(new DebContent.Tree(tree, "/usr/lib/mysoftware-src/0123456789ab"),
+                        new DebContent.Text("/usr/share/doc/mysoftware-src-0123456789ab/copyright", "text\n", 0644)),
+                COMMIT_TIME, compression, packages);
+    }
+
+    private static List<String> dpkgDeb(String option, Path deb) throws Exception {
+        return RUNNER.check(Command.of("dpkg-deb", option, deb.toString()).quietly()).output();
+    }
+
+    @Test
+    void packageIsNamedAfterItsControlFieldsAndNothingElseIsLeft() throws Exception {
+        Path deb = write(dir.resolve("packages"), Compression.XZ);
+
+        assertThat(deb).hasFileName("mysoftware-src-0123456789ab_1_all.deb");
+        try (var files = Files.list(dir.resolve("packages"))) {
+            assertThat(files).containsExactly(deb);
+        }
+    }
+
+    @Test
+    void controlHasTheFieldsDebianNeeds() throws Exception {
+        List<String> info = dpkgDeb("--info", write(dir.resolve("packages"), Compression.XZ));
+
+        assertThat(String.join("\n", info)).contains(" Package: mysoftware-src-0123456789ab", " Version: 1",
+                " Architecture: all", " Maintainer: djdd <djdd@localhost>", " Depends: python3, libpq5",
+                " Section: web", " Priority: optional", " Installed-Size: ",
+                " Description: mysoftware source at 0123456789ab", "  The source of mysoftware", "  .",
+                "  Built by djdd.");
+        assertThat(info).anyMatch(line -> line.matches("\\s+\\d+ bytes,\\s+\\d+ lines\\s+\\*\\s+postinst\\s+#!/bin/sh\\s*"));
+        assertThat(info).anyMatch(line -> line.matches("\\s+\\d+ bytes,\\s+\\d+ lines\\s+md5sums\\s*"));
+    }
+
+    @Test
+    void entriesAreSortedOwnedByRootWithNormalizedModesAndTheCommitTime() throws Exception {
+        List<String> contents = dpkgDeb("--contents", write(dir.resolve("packages"), Compression.GZIP));
+
+        assertThat(contents).allMatch(line -> line.contains(" root/root ") && line.contains(" 2026-01-02 03:04 "));
+        List<String> names = contents.stream().map(line -> line.substring(line.indexOf(" ./") + 1)).toList();
+        assertThat(names).containsExactly("./usr/", "./usr/lib/", "./usr/lib/mysoftware-src/",
+                "./usr/lib/mysoftware-src/0123456789ab/",
+                "./usr/lib/mysoftware-src/0123456789ab/link -> pkg/sub/data.txt",
+                "./usr/lib/mysoftware-src/0123456789ab/manage.py",
+                "./usr/lib/mysoftware-src/0123456789ab/pkg/",
+                "./usr/lib/mysoftware-src/0123456789ab/pkg/__init__.py",
+                "./usr/lib/mysoftware-src/0123456789ab/pkg/sub/",
+                "./usr/lib/mysoftware-src/0123456789ab/pkg/sub/data.txt",
+                "./usr/share/", "./usr/share/doc/", "./usr/share/doc/mysoftware-src-0123456789ab/",
+                "./usr/share/doc/mysoftware-src-0123456789ab/copyright");
+        assertThat(contents).anyMatch(line -> line.startsWith("-rwxr-xr-x") && line.endsWith("/manage.py"))
+                .anyMatch(line -> line.startsWith("-rw-r--r--") && line.endsWith("/data.txt"))
+                .anyMatch(line -> line.startsWith("drwxr-xr-x") && line.endsWith("/pkg/"));
+    }
+
+    @Test
+    void sameInputsGiveTheSameBytes() throws Exception {
+        Path first = write(dir.resolve("one"), Compression.XZ);
+        Path second = write(dir.resolve("two"), Compression.XZ);
+
+        assertThat(Files.readAllBytes(first)).isEqualTo(Files.readAllBytes(second));
+    }
+
+    @Test
+    void everyCompressionGivesAPackageDpkgReads() throws Exception {
+        for (Compression compression : Compression.values()) {
+            Path deb = write(dir.resolve(compression.name()), compression);
+
+            assertThat(dpkgDeb("--field", deb)).contains("Package: mysoftware-src-0123456789ab");
+            assertThat(RUNNER.check(Command.of("ar", "t", deb.toString()).quietly()).output())
+                    .contains("data.tar" + switch (compression) {
+                        case XZ -> ".xz";
+                        case GZIP -> ".gz";
+                        case NONE -> "";
+                    });
+        }
+    }
+
+    @Test
+    void unknownCompressionNamesTheChoices() {
+        assertThatThrownBy(() -> Compression.of("zstd")).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("use xz, gzip or none");
+    }
+}
