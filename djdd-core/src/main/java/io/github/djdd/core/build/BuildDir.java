@@ -70,6 +70,11 @@ public record BuildDir(Path path) {
         return path.resolve("cache");
     }
 
+    /** Checkouts and other scratch space of running builds. */
+    public Path work() {
+        return path.resolve("work");
+    }
+
     public Path locks() {
         return path.resolve("locks");
     }

@@ -61,12 +61,14 @@ public final class BuildRoot {
             "^E: (?:Unable to locate package (\\S+)|Package '?([^ ']+?)'? has no installation candidate)");
 
     private final BuildDir buildDir;
+    private final String suite;
     private final String schrootName;
     private final ProcessRunner runner;
     private final Console console;
 
-    BuildRoot(BuildDir buildDir, ProcessRunner runner, Console console) {
+    BuildRoot(BuildDir buildDir, String suite, ProcessRunner runner, Console console) {
         this.buildDir = buildDir;
+        this.suite = suite;
         this.schrootName = SchrootConfig.nameFor(buildDir);
         this.runner = runner;
         this.console = console;
@@ -78,11 +80,17 @@ public final class BuildRoot {
      * @throws DjddException naming {@code djdd:init} when the root is missing or unfinished
      */
     public static BuildRoot open(BuildDir buildDir, ProcessRunner runner, Console console) throws DjddException {
-        if (!RootState.read(buildDir).map(RootState::complete).orElse(false) || !Files.isDirectory(buildDir.root())) {
+        RootState state = RootState.read(buildDir).orElse(null);
+        if (state == null || !state.complete() || !Files.isDirectory(buildDir.root())) {
             throw new DjddException("The build root " + buildDir.root() + " is missing or incomplete:"
                     + " run 'mvn djdd:init' (as root) with the same -Ddjdd.buildDir first.");
         }
-        return new BuildRoot(buildDir, runner, console);
+        return new BuildRoot(buildDir, state.suite(), runner, console);
+    }
+
+    /** The root's Debian codename. */
+    public String suite() {
+        return suite;
     }
 
     public Path path() {

@@ -69,7 +69,7 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
                 writeSources();
                 state.write(buildDir);
             }
-            BuildRoot root = new BuildRoot(buildDir, runner, console);
+            BuildRoot root = new BuildRoot(buildDir, options.suite(), runner, console);
             boolean changed = ensureGroup() | ensureSchroot();
             changed |= !root.installPackages(BUILD_PACKAGES, "djdd's build packages").isEmpty();
             if (!state.complete()) {

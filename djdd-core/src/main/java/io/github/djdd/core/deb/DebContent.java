@@ -12,5 +12,9 @@ public sealed interface DebContent {
     record Tree(Path source, String target) implements DebContent {}
 
     /** One generated file. */
-    record Text(String target, String content, int mode) implements DebContent {}
+    record Data(String target, byte[] content, int mode) implements DebContent {
+        public static Data text(String target, String content) {
+            return new Data(target, content.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0644);
+        }
+    }
 }

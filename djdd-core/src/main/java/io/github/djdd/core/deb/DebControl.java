@@ -16,7 +16,8 @@ import java.util.List;
 public record DebControl(String name, String version, String architecture, String maintainer, List<String> depends,
         String section, String summary, List<String> description) {
 
-    public static final String DEFAULT_MAINTAINER = "djdd <djdd@localhost>";
+    /** A placeholder address: set {@code <maintainer>} to the team that runs the servers. */
+    public static final String DEFAULT_MAINTAINER = "djdd <djdd@example.org>";
 
     public DebControl {
         depends = List.copyOf(depends);
@@ -44,10 +45,21 @@ public record DebControl(String name, String version, String architecture, Strin
             if (i > 0) {
                 out.append(" .\n");
             }
-            for (String line : description.get(i).split("\n")) {
-                out.append(' ').append(line.isBlank() ? "." : line).append('\n');
-            }
+            wrap(description.get(i), out);
         }
         return out.toString();
+    }
+
+    /** Extended description lines stay under 80 columns, as Debian's tools expect. */
+    private static void wrap(String paragraph, StringBuilder out) {
+        StringBuilder line = new StringBuilder();
+        for (String word : paragraph.strip().split("\\s+")) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > 72) {
+                out.append(' ').append(line).append('\n');
+                line.setLength(0);
+            }
+            line.append(line.length() > 0 ? " " : "").append(word);
+        }
+        out.append(' ').append(line).append('\n');
     }
 }

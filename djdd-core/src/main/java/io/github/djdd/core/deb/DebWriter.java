@@ -28,7 +28,8 @@ import org.vafer.jdeb.utils.MapVariableResolver;
 
 /**
  * Assembles a .deb with jdeb's Java API, reproducibly: entries in sorted order, all owned by
- * root, modes normalized, every timestamp the given one. The package is written under a
+ * root, modes normalized (0755 for folders and executables, 0644 for the rest and for shared
+ * libraries), every timestamp the given one. The package is written under a
  * temporary name in the output folder and renamed when complete, so a finished-looking .deb is
  * always a complete one.
  */
@@ -37,6 +38,8 @@ public final class DebWriter {
     private static final int EXECUTABLE = 0755;
     private static final int REGULAR = 0644;
     private static final Set<String> SCRIPTS = Set.of("preinst", "postinst", "prerm", "postrm");
+    /** Shared libraries are mapped, not executed: Debian ships them 0644. */
+    private static final java.util.regex.Pattern SHARED_LIBRARY = java.util.regex.Pattern.compile(".*\\.so(\\.[0-9]+)*");
 
     private final Console console;
 
@@ -133,10 +136,10 @@ public final class DebWriter {
                 addParents(entries, target);
                 entries.put(target + "/", Entry.directory());
                 walk(tree.source(), target, entries);
-            } else if (content instanceof DebContent.Text text) {
-                String target = normalize(text.target());
+            } else if (content instanceof DebContent.Data data) {
+                String target = normalize(data.target());
                 addParents(entries, target);
-                entries.put(target, Entry.text(text.content().getBytes(StandardCharsets.UTF_8), text.mode()));
+                entries.put(target, Entry.data(data.content(), data.mode()));
             }
         }
         return entries;
@@ -171,8 +174,9 @@ public final class DebWriter {
                 entries.put(name + "/", Entry.directory());
                 walk(child, name, entries);
             } else if (Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS)) {
-                boolean executable = Files.getPosixFilePermissions(child, LinkOption.NOFOLLOW_LINKS).stream()
-                        .anyMatch(p -> p.name().endsWith("_EXECUTE"));
+                boolean executable = !SHARED_LIBRARY.matcher(child.getFileName().toString()).matches()
+                        && Files.getPosixFilePermissions(child, LinkOption.NOFOLLOW_LINKS).stream()
+                                .anyMatch(p -> p.name().endsWith("_EXECUTE"));
                 entries.put(name, Entry.file(child, Files.size(child), executable ? EXECUTABLE : REGULAR));
             } else {
                 console.warn("Leaving out " + child + ": not a file, folder or symlink.");
@@ -189,7 +193,7 @@ public final class DebWriter {
             return new Entry('f', file, null, size, mode, null);
         }
 
-        static Entry text(byte[] content, int mode) {
+        static Entry data(byte[] content, int mode) {
             return new Entry('f', null, content, content.length, mode, null);
         }
 

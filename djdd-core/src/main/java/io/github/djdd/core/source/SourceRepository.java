@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.eclipse.jgit.errors.AmbiguousObjectException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.AbbreviatedObjectId;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
@@ -29,6 +31,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.util.FileUtils;
 
 /**
@@ -107,6 +110,8 @@ public final class SourceRepository {
             config.setString("remote", REMOTE, "url", url);
             config.setString("remote", REMOTE, "fetch", MIRROR.toString());
             config.setString("remote", REMOTE, "tagopt", "--no-tags");
+            // JGit's background gc would race with the rename below and with concurrent builds.
+            config.setInt("gc", null, "auto", 0);
             config.save();
             followRemoteHead(git, fetchInto(git));
         } catch (GitAPIException | IOException e) {
@@ -213,6 +218,42 @@ public final class SourceRepository {
             return matches.isEmpty() ? null : matches.iterator().next();
         } catch (AmbiguousObjectException e) {
             throw new BuildFailedException("Commit id '" + wanted + "' is ambiguous: give more digits.", e);
+        }
+    }
+
+    /**
+     * Writes the tree of a commit into {@code target} (which must not exist): files with git's
+     * executable bit, symlinks as symlinks, submodules left out with a warning. Only what is in
+     * the commit appears: no {@code .git}, nothing untracked.
+     */
+    public void export(ResolvedCommit commit, Path target) throws DjddException {
+        try (Repository repository = Git.open(directory.toFile()).getRepository();
+                RevWalk walk = new RevWalk(repository);
+                TreeWalk tree = new TreeWalk(repository)) {
+            tree.addTree(walk.parseCommit(ObjectId.fromString(commit.id())).getTree());
+            tree.setRecursive(true);
+            Files.createDirectories(target);
+            while (tree.next()) {
+                Path file = target.resolve(tree.getPathString());
+                FileMode mode = tree.getFileMode(0);
+                if (mode == FileMode.GITLINK) {
+                    console.warn("Leaving out submodule " + tree.getPathString() + ": djdd packages the commit's own"
+                            + " files only.");
+                    continue;
+                }
+                Files.createDirectories(file.getParent());
+                byte[] content = repository.open(tree.getObjectId(0)).getBytes();
+                if (mode == FileMode.SYMLINK) {
+                    Files.createSymbolicLink(file, Path.of(new String(content, java.nio.charset.StandardCharsets.UTF_8)));
+                } else {
+                    Files.write(file, content);
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(
+                            mode == FileMode.EXECUTABLE_FILE ? "rwxr-xr-x" : "rw-r--r--"));
+                }
+            }
+        } catch (IOException e) {
+            throw new DjddException("Cannot write commit " + commit.shortId() + " to " + target + " ("
+                    + e.getMessage() + "): check the space and permissions of the build dir.", e);
         }
     }
 

@@ -31,7 +31,7 @@ class BuildRootTest {
 
     @Test
     void commandsGetACleanEnvironmentAndTheirBindMounts() throws Exception {
-        BuildRoot root = new BuildRoot(new BuildDir(dir), new ProcessRunner(Console.NULL), Console.NULL);
+        BuildRoot root = new BuildRoot(new BuildDir(dir), "bookworm", new ProcessRunner(Console.NULL), Console.NULL);
         RootCommand command = RootCommand.of("python3", "--version")
                 .withEnvironment(Map.of("PIP_INDEX_URL", "file:///opt/pypi/simple"))
                 .withBinds(List.of(BindMount.sameReadOnly(Path.of("/opt/pypi"))));

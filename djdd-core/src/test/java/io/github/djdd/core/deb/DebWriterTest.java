@@ -49,7 +49,7 @@ class DebWriterTest {
         return new DebWriter(Console.NULL).write(control(),
                 Map.of("postinst", "#!/bin/sh\nset -e\necho configured\n"),
                 List.of(new DebContent.Tree(tree, "/usr/lib/mysoftware-src/0123456789ab"),
-                        new DebContent.Text("/usr/share/doc/mysoftware-src-0123456789ab/copyright", "text\n", 0644)),
+                        DebContent.Data.text("/usr/share/doc/mysoftware-src-0123456789ab/copyright", "text\n")),
                 COMMIT_TIME, compression, packages);
     }
 
@@ -72,9 +72,9 @@ class DebWriterTest {
         List<String> info = dpkgDeb("--info", write(dir.resolve("packages"), Compression.XZ));
 
         assertThat(String.join("\n", info)).contains(" Package: mysoftware-src-0123456789ab", " Version: 1",
-                " Architecture: all", " Maintainer: djdd <djdd@localhost>", " Depends: python3, libpq5",
+                " Architecture: all", " Maintainer: djdd <djdd@example.org>", " Depends: python3, libpq5",
                 " Section: web", " Priority: optional", " Installed-Size: ",
-                " Description: mysoftware source at 0123456789ab", "  The source of mysoftware", "  .",
+                " Description: mysoftware source at 0123456789ab", "  The source of mysoftware at commit 0123456789ab.", "  .",
                 "  Built by djdd.");
         assertThat(info).anyMatch(line -> line.matches("\\s+\\d+ bytes,\\s+\\d+ lines\\s+\\*\\s+postinst\\s+#!/bin/sh\\s*"));
         assertThat(info).anyMatch(line -> line.matches("\\s+\\d+ bytes,\\s+\\d+ lines\\s+md5sums\\s*"));

@@ -1,0 +1,181 @@
+package io.github.djdd.core.env;
+
+import io.github.djdd.core.BuildFailedException;
+import io.github.djdd.core.Console;
+import io.github.djdd.core.DjddException;
+import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.build.BuiltPackage;
+import io.github.djdd.core.build.PackageStore;
+import io.github.djdd.core.build.Step;
+import io.github.djdd.core.buildroot.BindMount;
+import io.github.djdd.core.buildroot.BuildRoot;
+import io.github.djdd.core.buildroot.RootCommand;
+import io.github.djdd.core.deb.ByteCompile;
+import io.github.djdd.core.deb.PackageDocs;
+import io.github.djdd.core.deb.DebContent;
+import io.github.djdd.core.deb.DebControl;
+import io.github.djdd.core.deb.DebWriter;
+import io.github.djdd.core.deb.PackageSettings;
+import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.process.CommandResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds {@code {software}-env-{envhash}}: the project's requirements installed with pip into a
+ * virtualenv made by the build root's python3 at its final path,
+ * {@code /usr/lib/{software}-env/{envhash}} (shebangs and {@code pyvenv.cfg} hold that path).
+ */
+public final class BuildEnvPackageStep implements Step<BuiltPackage> {
+    /** Where the checkout appears inside the root while pip runs. */
+    static final String CHECKOUT = "/run/djdd/checkout";
+    static final String PIP_CACHE = "/run/djdd/pip-cache";
+
+    /** What lintian says of every virtualenv, and why that is right here. */
+    static final Map<String, String> LINTIAN_OVERRIDES = Map.of(
+            "wrong-path-for-interpreter", "A virtualenv's scripts run its own python by design.",
+            "unusual-interpreter", "The virtualenv's python, or a wheel's script that names plain python.",
+            "absolute-symlink-in-top-level-folder", "The virtualenv's python links to the system's python3.");
+
+    private final BuildRoot root;
+    private final BuildDir buildDir;
+    private final SoftwareName software;
+    private final Path checkout;
+    private final String projectDir;
+    private final PipOptions pip;
+    private final PackageSettings settings;
+    private final Instant commitTime;
+    private final Console console;
+
+    /**
+     * @param checkout the exported commit on the build host
+     * @param projectDir the folder of the checkout that holds requirements.txt, "" for the top
+     */
+    public BuildEnvPackageStep(BuildRoot root, BuildDir buildDir, SoftwareName software, Path checkout,
+            String projectDir, PipOptions pip, PackageSettings settings, Instant commitTime, Console console) {
+        this.root = root;
+        this.buildDir = buildDir;
+        this.software = software;
+        this.checkout = checkout;
+        this.projectDir = projectDir;
+        this.pip = pip;
+        this.settings = settings;
+        this.commitTime = commitTime;
+        this.console = console;
+    }
+
+    /** The package name, computed from the requirements without building anything. */
+    public String packageName() throws DjddException {
+        return software + "-env-" + hash();
+    }
+
+    private String hash() throws DjddException {
+        return RequirementsHash.of(project().resolve("requirements.txt"), checkout, root.pythonVersion(), root.suite());
+    }
+
+    private Path project() {
+        return checkout.resolve(projectDir);
+    }
+
+    private String shown(String file) {
+        return projectDir.isEmpty() ? file : projectDir + "/" + file;
+    }
+
+    @Override
+    public BuiltPackage call() throws DjddException {
+        String hash = hash();
+        String name = software + "-env-" + hash;
+        return new PackageStore(buildDir, console).getOrBuild(name, () -> build(name, hash));
+    }
+
+    private Path build(String name, String hash) throws DjddException {
+        String python = root.pythonVersion();
+        DebianRequirements debs = DebianRequirements.read(project().resolve("venv-debian-requirements.txt"),
+                shown("venv-debian-requirements.txt"));
+        root.installPackages(debs.all(), shown("venv-debian-requirements.txt"));
+        String venv = "/usr/lib/" + software + "-env/" + hash;
+        root.check(RootCommand.of("rm", "-rf", venv).quietly());
+        try {
+            root.check(RootCommand.of("python3", "-m", "venv", venv));
+            install(venv);
+            root.check(RootCommand.of("find", venv, "-name", "__pycache__", "-type", "d", "-prune", "-exec", "rm",
+                    "-rf", "{}", "+").quietly());
+            // Debian ships shared objects stripped: smaller, and no build paths in debug sections.
+            root.check(RootCommand.of("find", venv, "-type", "f", "-name", "*.so*", "-exec", "strip",
+                    "--strip-unneeded", "{}", "+").quietly());
+            List<String> depends = new ArrayList<>(List.of("python3 (>= " + python + ")",
+                    "python3 (<< " + nextMinor(python) + ")", "libc6 (>= " + libcVersion() + ")"));
+            depends.addAll(debs.runtime());
+            DebControl control = new DebControl(name, "1", root.architecture(), settings.maintainer(), depends,
+                    "python", "Python virtualenv " + hash + " of " + software,
+                    List.of("The Python packages of " + software + "'s requirements.txt, installed with pip into"
+                            + " the virtualenv " + venv + " for python " + python + " on Debian " + root.suite()
+                            + ".", "Built by djdd; the site packages of " + software + " depend on it."));
+            Instant time = settings.timestampFor(commitTime);
+            List<DebContent> contents = new ArrayList<>(List.of(
+                    new DebContent.Tree(root.path().resolve(venv.substring(1)), venv),
+                    DebContent.Data.text("/usr/share/" + software + "-env/" + hash + "/requirements.txt",
+                            readRequirements())));
+            contents.addAll(PackageDocs.of(control, software.value(), "Virtualenv " + hash + " built by djdd.", time,
+                    LINTIAN_OVERRIDES));
+            return new DebWriter(console).write(control, ByteCompile.scripts(venv + "/bin/python", venv), contents,
+                    time, settings.compression(), buildDir.packages());
+        } finally {
+            root.run(RootCommand.of("rm", "-rf", venv).quietly());
+        }
+    }
+
+    /** The upstream part of the root's libc6 version: wheels' C code links against it. */
+    private String libcVersion() throws DjddException {
+        List<String> output = root.check(RootCommand.of("dpkg-query", "--show", "--showformat", "${Version}\\n",
+                "libc6").quietly()).output();
+        return output.get(output.size() - 1).strip().replaceFirst("-[^-]*$", "");
+    }
+
+    private void install(String venv) throws DjddException {
+        Path cache = buildDir.cache().resolve("pip");
+        try {
+            Files.createDirectories(cache);
+        } catch (IOException e) {
+            throw new DjddException("Cannot create the pip cache " + cache + " (" + e.getMessage() + ")", e);
+        }
+        List<String> argv = new ArrayList<>(List.of(venv + "/bin/python", "-m", "pip", "install", "--no-compile",
+                "--disable-pip-version-check", "--no-input", "--progress-bar", "off"));
+        argv.addAll(pip.arguments());
+        argv.addAll(List.of("--requirement", CHECKOUT + "/" + shown("requirements.txt")));
+        Map<String, String> environment = new LinkedHashMap<>(pip.environment());
+        environment.put("PIP_CACHE_DIR", PIP_CACHE);
+        environment.put("PYTHONDONTWRITEBYTECODE", "1");
+        List<BindMount> binds = new ArrayList<>(List.of(new BindMount(checkout, CHECKOUT, true),
+                new BindMount(cache, PIP_CACHE, false)));
+        binds.addAll(pip.binds());
+        CommandResult result = root.run(RootCommand.of(argv).withEnvironment(environment).withBinds(binds)
+                .withTimeout(Duration.ofMinutes(60)));
+        if (!result.succeeded()) {
+            throw new BuildFailedException("pip could not install " + shown("requirements.txt") + " (exit code "
+                    + result.exitCode() + "): fix the requirement pip names below or the <pip> index settings.\n"
+                    + result.tail(25));
+        }
+    }
+
+    private String readRequirements() throws DjddException {
+        try {
+            return Files.readString(project().resolve("requirements.txt"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new DjddException("Cannot read " + shown("requirements.txt") + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    static String nextMinor(String python) {
+        String[] parts = python.split("\\.");
+        return parts[0] + "." + (Integer.parseInt(parts[1]) + 1);
+    }
+}

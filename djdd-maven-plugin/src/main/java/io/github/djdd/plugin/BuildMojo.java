@@ -1,0 +1,154 @@
+package io.github.djdd.plugin;
+
+import io.github.djdd.core.Console;
+import io.github.djdd.core.DjddException;
+import io.github.djdd.core.InvalidConfigurationException;
+import io.github.djdd.core.deb.Compression;
+import io.github.djdd.core.deb.DebControl;
+import io.github.djdd.core.deb.PackageSettings;
+import io.github.djdd.core.env.PipOptions;
+import io.github.djdd.core.naming.VariantName;
+import io.github.djdd.core.project.BuildRequest;
+import io.github.djdd.core.project.ProjectBuild;
+import java.io.File;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Builds the packages of the selected variants into {@code {buildDir}/packages}: fetches, resolves
+ * each variant's ref, installs the project's Debian packages into the build root, and builds the
+ * env package ({@code {software}-env-{envhash}}) and src package ({@code {software}-src-{srchash}})
+ * unless they exist already.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "build", requiresProject = false, threadSafe = true)
+public class BuildMojo extends AbstractDjddMojo {
+    /**
+     * The software's git repository; without it the build uses the existing clone of {@code djdd:src}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.repository")
+    String repository;
+
+    /**
+     * The variant to build; default: every variant in {@code <variants>}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "variant")
+    String variant;
+
+    /**
+     * The branch, tag or commit to build, instead of the variant's {@code <ref>}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "ref")
+    String ref;
+
+    /**
+     * The folder of the repository that holds {@code manage.py} and {@code requirements.txt}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.projectDir", defaultValue = "")
+    String projectDir;
+
+    /**
+     * Where pip finds packages.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    Pip pip = new Pip();
+
+    /**
+     * Compression of the packages' data: {@code xz}, {@code gzip} or {@code none}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.compression", defaultValue = "xz")
+    String compression;
+
+    /**
+     * The packages' {@code Maintainer} field.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.maintainer", defaultValue = DebControl.DEFAULT_MAINTAINER)
+    String maintainer;
+
+    /**
+     * The time every packaged file carries, for reproducible builds; default: the
+     * {@code SOURCE_DATE_EPOCH} variable, else the commit's time.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(defaultValue = "${project.build.outputTimestamp}")
+    String outputTimestamp;
+
+    /** The folder relative {@code <findLinks>} are resolved against. */
+    @Parameter(defaultValue = "${basedir}", readonly = true)
+    File basedir;
+
+    @Override
+    void run(Console console) throws DjddException {
+        List<BuildRequest.Variant> selected = selectedVariants();
+        PipOptions pipOptions = PipOptions.of(pip.getIndexUrl(), pip.getExtraIndexUrls(), pip.getFindLinks(),
+                pip.getTrustedHosts(), pip.getExtraArgs(), basedir.toPath(), System.getenv());
+        PackageSettings settings = new PackageSettings(maintainer, Compression.of(compression), timestamp());
+        BuildRequest request = new BuildRequest(preparedBuildDir(), softwareName(), repository, selected, ref,
+                BuildRequest.projectDir(projectDir), pipOptions, settings);
+        new ProjectBuild(request, console).run();
+    }
+
+    private List<BuildRequest.Variant> selectedVariants() throws InvalidConfigurationException {
+        softwareName();
+        List<VariantName> names = variantNames();
+        List<BuildRequest.Variant> all = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            all.add(new BuildRequest.Variant(names.get(i), variants.get(i).getRef()));
+        }
+        if (all.isEmpty()) {
+            if (variant != null && !variant.isBlank()) {
+                throw new InvalidConfigurationException("variant", "No <variants> are configured, so -Dvariant="
+                        + variant + " names nothing: drop -Dvariant or add the variant to <variants>.");
+            }
+            return List.of(new BuildRequest.Variant(VariantName.DEFAULT, null));
+        }
+        if (variant == null || variant.isBlank()) {
+            return all;
+        }
+        return List.of(all.stream().filter(v -> v.name().value().equals(variant.strip())).findFirst()
+                .orElseThrow(() -> new InvalidConfigurationException("variant", "Unknown variant '" + variant
+                        + "': use one of " + all.stream().map(v -> v.name().value()).collect(Collectors.joining(", "))
+                        + " (<variants>), or leave -Dvariant out to build them all.")));
+    }
+
+    private Optional<Instant> timestamp() throws InvalidConfigurationException {
+        if (outputTimestamp != null && !outputTimestamp.isBlank() && !outputTimestamp.strip().equals("1")) {
+            String value = outputTimestamp.strip();
+            try {
+                return Optional.of(value.matches("[0-9]+") ? Instant.ofEpochSecond(Long.parseLong(value))
+                        : OffsetDateTime.parse(value).toInstant());
+            } catch (DateTimeParseException | NumberFormatException e) {
+                throw new InvalidConfigurationException("outputTimestamp", "Invalid project.build.outputTimestamp '"
+                        + value + "': use seconds since 1970 or an ISO-8601 time such as 2026-01-01T00:00:00Z.");
+            }
+        }
+        String epoch = System.getenv("SOURCE_DATE_EPOCH");
+        if (epoch != null && epoch.strip().matches("[0-9]+")) {
+            return Optional.of(Instant.ofEpochSecond(Long.parseLong(epoch.strip())));
+        }
+        return Optional.empty();
+    }
+}
