@@ -64,6 +64,7 @@ public final class DebWriter {
         Path target = packages.resolve(control.fileName());
         Path partial = packages.resolve("." + control.fileName() + ".partial");
         Path controlDir = packages.resolve("." + control.fileName() + ".control");
+        long start = System.nanoTime();
         try {
             Files.createDirectories(packages);
             deleteControlDir(controlDir);
@@ -84,6 +85,8 @@ public final class DebWriter {
             maker.validate();
             maker.makeDeb();
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            console.info(String.format(java.util.Locale.ROOT, "Assembled %s (%d bytes, %s) in %.2f s",
+                    target.getFileName(), Files.size(target), compression.jdebName(), (System.nanoTime() - start) / 1e9));
             return target;
         } catch (IOException | PackagingException e) {
             throw new DjddException("Cannot write " + target + " (" + rootMessage(e) + "): check the space and"

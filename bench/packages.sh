@@ -1,0 +1,61 @@
+#!/bin/sh
+# Benchmark of the env and src packages of the example site, as root, on a build dir whose root
+# djdd:init made (default: djdd-it/target/djdd-build, the tests' cached root):
+#   env cold      - djdd:build with no env/src package yet (pip, virtualenv, jdeb assembly)
+#   env warm      - the same build again: both packages reused
+#   jdeb vs dpkg  - the env's virtualenv tree assembled by djdd's DebWriter (jdeb) and by
+#                   dpkg-deb -b, both with xz, with the package sizes
+# Usage: sudo bench/packages.sh [build dir]
+set -eu
+cd "$(dirname "$0")/.."
+build=${1:-$PWD/djdd-it/target/djdd-build}
+work=${DJDD_BENCH_DIR:-/var/tmp/djdd-bench-packages}
+rm -rf --one-file-system "$work"
+mkdir -p "$work"
+./mvnw -B -q install -DskipTests
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+# The example site as a git repository, under a software name of its own.
+repo="$work/site.git"
+git init -q --initial-branch=main "$repo"
+cp -a example/site/. "$repo/"
+git -C "$repo" add -A
+git -C "$repo" -c user.name=bench -c user.email=bench@example.org commit -q -m bench
+rm -f "$build"/packages/djddbench-*
+run() {
+  ./mvnw -B -f example/pom.xml djdd:build -Ddjdd.software=djddbench -Ddjdd.buildDir="$build" \
+    -Ddjdd.repository="$repo" "$@"
+}
+
+start=$(now); run >"$work/cold.log"; cold=$(elapsed "$start" "$(now)")
+env_step=$(sed -n 's/.*Env package done in \([0-9.]*\) s.*/\1/p' "$work/cold.log" | head -n 1)
+start=$(now); run >"$work/warm.log"; warm=$(elapsed "$start" "$(now)")
+
+# The same virtualenv tree, unpacked from the package, packed by jdeb and by dpkg-deb.
+env_deb=$(ls "$build"/packages/djddbench-env-*.deb)
+tree="$work/tree"
+mkdir -p "$tree"
+dpkg-deb -R "$env_deb" "$tree"
+start=$(now)
+dpkg-deb -Zxz --root-owner-group -b "$tree" "$work/dpkg.deb" >/dev/null
+dpkg=$(elapsed "$start" "$(now)")
+cp "$env_deb" "$work/first-env.deb"
+rm -f "$build"/packages/djddbench-env-*.deb
+start=$(now); run -Ddjdd.compression=xz >"$work/rebuild.log"; rebuild=$(elapsed "$start" "$(now)")
+jdeb=$(sed -n 's/.*Assembled djddbench-env-.* in \([0-9.]*\) s.*/\1/p' "$work/rebuild.log")
+same=no; cmp -s "$work/first-env.deb" "$(ls "$build"/packages/djddbench-env-*.deb)" && same=yes
+
+printf '%-52s %10s\n' "measure (example site, $(nproc) cores)" "value"
+printf '%-52s %10s s\n' "djdd:build cold, wall (env + src)" "$cold"
+printf '%-52s %10s s\n' "  of which the env package step" "$env_step"
+printf '%-52s %10s s\n' "djdd:build again, wall (both reused)" "$warm"
+printf '%-52s %10s s\n' "env package rebuilt (pip cache warm), wall" "$rebuild"
+printf '%-52s %10s s\n' "  of which jdeb assembly (DebWriter, xz)" "$jdeb"
+printf '%-52s %10s s\n' "dpkg-deb -b -Zxz of the same tree" "$dpkg"
+printf '%-52s %10s\n' "env package size, jdeb xz (bytes)" "$(stat -c %s "$work/first-env.deb")"
+printf '%-52s %10s\n' "env package size, dpkg-deb xz (bytes)" "$(stat -c %s "$work/dpkg.deb")"
+printf '%-52s %10s\n' "src package size (bytes)" "$(stat -c %s "$(ls "$build"/packages/djddbench-src-*.deb)")"
+printf '%-52s %10s\n' "env package byte-identical when rebuilt" "$same"
+rm -f "$build"/packages/djddbench-*
+rm -rf --one-file-system "$work"

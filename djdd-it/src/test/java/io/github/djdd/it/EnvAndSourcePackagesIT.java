@@ -1,0 +1,290 @@
+package io.github.djdd.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.djdd.core.BuildFailedException;
+import io.github.djdd.core.Console;
+import io.github.djdd.core.DjddException;
+import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.build.BuiltPackage;
+import io.github.djdd.core.buildroot.BindMount;
+import io.github.djdd.core.buildroot.BuildRoot;
+import io.github.djdd.core.buildroot.BuildRootOptions;
+import io.github.djdd.core.buildroot.InitBuildRootStep;
+import io.github.djdd.core.buildroot.RootCommand;
+import io.github.djdd.core.deb.Compression;
+import io.github.djdd.core.deb.DebControl;
+import io.github.djdd.core.deb.PackageSettings;
+import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.naming.VariantName;
+import io.github.djdd.core.process.Command;
+import io.github.djdd.core.process.CommandResult;
+import io.github.djdd.core.process.ProcessRunner;
+import io.github.djdd.core.project.BuildRequest;
+import io.github.djdd.core.project.ProjectBuild;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Env and src packages of the example site, built in the real build root, inspected as archives,
+ * checked with lintian and installed into a fresh Debian. Needs root and the build root of
+ * {@link BuildRootIT} (made here if missing).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EnvAndSourcePackagesIT {
+    private static final SoftwareName SOFTWARE = new SoftwareName("djddit");
+    private static final ProcessRunner HOST = new ProcessRunner(Console.NULL);
+
+    @TempDir
+    static Path dir;
+
+    private static BuildDir buildDir;
+    private static Path upstream;
+
+    @BeforeAll
+    static void buildRootAndUpstream() throws Exception {
+        buildDir = BuildDir.prepare(ItSupport.cachedBuildDir());
+        new InitBuildRootStep(buildDir, BuildRootOptions.of("bookworm", BuildRootOptions.DEFAULT_MIRROR),
+                Console.NULL).call();
+        upstream = SampleProject.create(dir, Map.of(
+                "no-requirements", Map.of("requirements.txt", SampleProject.DELETED),
+                "missing-pip-package", Map.of("requirements.txt", "Django>=5.2,<5.3\ndjdd-no-such-package==1.0\n"),
+                "malformed", Map.of("requirements.txt", "Django(5.2\n"),
+                "unknown-deb", Map.of("venv-debian-requirements.txt", "djdd-no-such-debian-package\n")));
+        deleteOurPackages();
+    }
+
+    private static void deleteOurPackages() throws Exception {
+        if (Files.isDirectory(buildDir.packages())) {
+            try (Stream<Path> files = Files.list(buildDir.packages())) {
+                for (Path file : files.filter(f -> f.getFileName().toString().startsWith(SOFTWARE + "-")).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+
+    private static List<BuiltPackage> build(String ref, ItSupport.RecordingConsole console) throws DjddException {
+        return new ProjectBuild(new BuildRequest(buildDir, SOFTWARE, upstream.toString(),
+                List.of(new BuildRequest.Variant(VariantName.of("blue"), null)), ref, "", SampleProject.pip(),
+                new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.XZ, Optional.empty())), console).run();
+    }
+
+    private static Path find(String kind) throws Exception {
+        try (Stream<Path> files = Files.list(buildDir.packages())) {
+            return files.filter(f -> f.getFileName().toString().startsWith(SOFTWARE + "-" + kind + "-")
+                    && f.getFileName().toString().endsWith(".deb")).findFirst().orElseThrow();
+        }
+    }
+
+    private static List<String> ourFiles() throws Exception {
+        try (Stream<Path> files = Files.list(buildDir.packages())) {
+            return files.map(f -> f.getFileName().toString()).filter(f -> f.contains(SOFTWARE.value())).sorted()
+                    .toList();
+        }
+    }
+
+    private static String field(Path deb, String name) throws Exception {
+        return HOST.check(Command.of("dpkg-deb", "--field", deb.toString(), name).quietly()).output().get(0);
+    }
+
+    private static List<String> contents(Path deb) throws Exception {
+        return HOST.check(Command.of("dpkg-deb", "--contents", deb.toString()).quietly()).output();
+    }
+
+    @Test
+    @Order(1)
+    void firstBuildMakesBothPackages() throws Exception {
+        List<BuiltPackage> built = build(null, new ItSupport.RecordingConsole());
+
+        assertThat(built).extracting(BuiltPackage::reused).containsExactly(false, false);
+        assertThat(built.get(0).file().getFileName().toString()).matches("djddit-env-[0-9a-f]{12}_1_amd64\\.deb");
+        assertThat(built.get(1).file().getFileName().toString()).matches("djddit-src-[0-9a-f]{12}_1_all\\.deb");
+        assertThat(ourFiles()).hasSize(2).allMatch(name -> !name.startsWith("."));
+    }
+
+    @Test
+    @Order(2)
+    void envPackageHoldsTheVirtualenvAndDependsOnItsPython() throws Exception {
+        Path env = find("env");
+        String hash = field(env, "Package").substring("djddit-env-".length());
+        BuildRoot root = BuildRoot.open(buildDir, HOST, Console.NULL);
+        String python = root.pythonVersion();
+        List<String> contents = contents(env);
+
+        assertThat(field(env, "Architecture")).isEqualTo(root.architecture());
+        assertThat(field(env, "Depends")).startsWith("python3 (>= " + python + "), python3 (<< 3."
+                + (Integer.parseInt(python.split("\\.")[1]) + 1) + "), libc6 (>= ");
+        assertThat(contents).allMatch(line -> line.contains(" root/root "));
+        assertThat(contents).anyMatch(line -> line.endsWith("./usr/lib/djddit-env/" + hash + "/bin/gunicorn"))
+                .anyMatch(line -> line.contains("./usr/lib/djddit-env/" + hash + "/lib/python" + python
+                        + "/site-packages/django/__init__.py"))
+                .anyMatch(line -> line.endsWith("./usr/share/djddit-env/" + hash + "/requirements.txt"))
+                .noneMatch(line -> line.contains("__pycache__") || line.endsWith(".pyc"));
+        assertThat(contents).filteredOn(line -> line.endsWith("/bin/gunicorn")).allMatch(l -> l.startsWith("-rwxr-xr-x"));
+        List<String> pyvenv = HOST.check(Command.of("sh", "-c", "dpkg-deb --fsys-tarfile " + env
+                + " | tar -xOf - ./usr/lib/djddit-env/" + hash + "/pyvenv.cfg").quietly()).output();
+        assertThat(pyvenv).contains("home = /usr/bin");
+        assertThat(String.join("\n", contents)).doesNotContain(buildDir.path().toString());
+    }
+
+    @Test
+    @Order(2)
+    void srcPackageHoldsTheCommitAndNothingElse() throws Exception {
+        Path src = find("src");
+        String hash = field(src, "Package").substring("djddit-src-".length());
+        List<String> contents = contents(src);
+
+        assertThat(field(src, "Architecture")).isEqualTo("all");
+        assertThat(field(src, "Depends")).isEqualTo("python3");
+        assertThat(contents).anyMatch(line -> line.startsWith("-rwxr-xr-x") && line.endsWith("/" + hash + "/manage.py"))
+                .anyMatch(line -> line.endsWith("/" + hash + "/notes/static/notes/style.css"))
+                .anyMatch(line -> line.endsWith("/" + hash + "/notes/tasks.py"))
+                .noneMatch(line -> line.contains("/.git"));
+        assertThat(contents).allMatch(line -> line.contains(" root/root ") && line.contains(" 2026-11-01 12:00 "));
+    }
+
+    @Test
+    @Order(2)
+    void lintianFindsNoErrors() throws Exception {
+        CommandResult result = HOST.run(Command.of("lintian", "--no-tag-display-limit", find("env").toString(),
+                find("src").toString()).withTimeout(Duration.ofMinutes(10)));
+
+        assertThat(result.output()).as("lintian errors").noneMatch(line -> line.startsWith("E:"));
+        assertThat(result.exitCode()).isZero();
+    }
+
+    @Test
+    @Order(3)
+    void secondBuildReusesBoth() throws Exception {
+        long start = System.nanoTime();
+        List<BuiltPackage> built = build(null, new ItSupport.RecordingConsole());
+        System.out.printf("[measure] second build of the same inputs: %.2f s%n", (System.nanoTime() - start) / 1e9);
+
+        assertThat(built).extracting(BuiltPackage::reused).containsExactly(true, true);
+    }
+
+    @Test
+    @Order(4)
+    void srcPackageIsByteIdenticalWhenBuiltAgain() throws Exception {
+        Path src = find("src");
+        byte[] first = Files.readAllBytes(src);
+        Files.delete(src);
+
+        build(null, new ItSupport.RecordingConsole());
+
+        assertThat(Files.readAllBytes(find("src"))).isEqualTo(first);
+    }
+
+    @Test
+    @Order(5)
+    void twoBuildsAtOnceBuildTheEnvOnce() throws Exception {
+        Files.delete(find("env"));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<List<BuiltPackage>>> results = pool.invokeAll(List.of(
+                    () -> build(null, new ItSupport.RecordingConsole()),
+                    () -> build(null, new ItSupport.RecordingConsole())));
+            List<Boolean> envReused = List.of(results.get(0).get().get(0).reused(), results.get(1).get().get(0).reused());
+
+            assertThat(envReused).containsExactlyInAnyOrder(true, false);
+            assertThat(ourFiles()).hasSize(2);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    @Order(6)
+    void packagesInstallOnAFreshDebianAndImportTheProject(@TempDir Path target) throws Exception {
+        BuildRoot server = TargetRoot.unpack(target);
+        Path env = find("env");
+        Path src = find("src");
+        String envDir = "/usr/lib/djddit-env/" + field(env, "Package").substring("djddit-env-".length());
+        String srcDir = "/usr/lib/djddit-src/" + field(src, "Package").substring("djddit-src-".length());
+        List<BindMount> packages = List.of(new BindMount(buildDir.packages(), "/run/packages", true));
+
+        server.check(RootCommand.of("apt-get", "install", "--yes", "/run/packages/" + env.getFileName(),
+                "/run/packages/" + src.getFileName()).withBinds(packages).withTimeout(Duration.ofMinutes(5))
+                .withEnvironment(Map.of("DEBIAN_FRONTEND", "noninteractive")));
+        CommandResult imported = server.check(RootCommand.of(envDir + "/bin/python", "-c",
+                "import django; django.setup(); from notes.models import Note; from notes.tasks import process_note;"
+                        + " import celery; print(django.get_version(), Note._meta.db_table, celery.__version__)")
+                .withEnvironment(Map.of("PYTHONPATH", srcDir, "DJANGO_SETTINGS_MODULE", "mysite.settings",
+                        "SECRET_KEY", "test")));
+
+        assertThat(imported.output().get(imported.output().size() - 1)).matches("5\\.2\\.\\d+ notes_note \\d+\\.\\d+.*");
+        assertThat(server.path().resolve(envDir.substring(1) + "/lib")).isDirectory();
+        assertThat(server.run(RootCommand.of("sh", "-c", "find " + envDir + " " + srcDir
+                + " -name __pycache__ | grep -q .")).exitCode()).as("postinst byte-compiled").isZero();
+
+        server.check(RootCommand.of("dpkg", "--purge", "djddit-env-" + envDir.substring(envDir.lastIndexOf('/') + 1),
+                "djddit-src-" + srcDir.substring(srcDir.lastIndexOf('/') + 1)));
+        assertThat(server.path().resolve(envDir.substring(1))).doesNotExist();
+        assertThat(server.path().resolve(srcDir.substring(1))).doesNotExist();
+    }
+
+    @Test
+    @Order(7)
+    void missingRequirementsFileFailsAndLeavesNoPackage() throws Exception {
+        List<String> before = ourFiles();
+
+        assertThatThrownBy(() -> build("no-requirements", new ItSupport.RecordingConsole()))
+                .isInstanceOf(BuildFailedException.class)
+                .hasMessageContaining("has no requirements.txt")
+                .hasMessageContaining("<projectDir>");
+        assertThat(ourFiles()).isEqualTo(before);
+    }
+
+    @Test
+    @Order(7)
+    void requirementPipCannotFindFailsWithPipsErrorAndLeavesNoPackage() throws Exception {
+        List<String> before = ourFiles();
+
+        assertThatThrownBy(() -> build("missing-pip-package", new ItSupport.RecordingConsole()))
+                .isInstanceOf(BuildFailedException.class)
+                .hasMessageContaining("pip could not install requirements.txt")
+                .hasMessageContaining("djdd-no-such-package");
+        assertThat(ourFiles()).isEqualTo(before);
+        assertThat(BuildRoot.open(buildDir, HOST, Console.NULL).path().resolve("usr/lib/djddit-env")).isEmptyDirectory();
+    }
+
+    @Test
+    @Order(7)
+    void malformedRequirementLineFailsWithPipsError() throws Exception {
+        List<String> before = ourFiles();
+
+        assertThatThrownBy(() -> build("malformed", new ItSupport.RecordingConsole()))
+                .isInstanceOf(BuildFailedException.class)
+                .hasMessageContaining("pip could not install requirements.txt")
+                .hasMessageContaining("Invalid requirement: 'Django(5.2'");
+        assertThat(ourFiles()).isEqualTo(before);
+    }
+
+    @Test
+    @Order(7)
+    void unknownDebianPackageIsNamedWithItsFile() throws Exception {
+        List<String> before = ourFiles();
+
+        assertThatThrownBy(() -> build("unknown-deb", new ItSupport.RecordingConsole()))
+                .isInstanceOf(DjddException.class)
+                .hasMessageContaining("Debian package 'djdd-no-such-debian-package' listed in"
+                        + " venv-debian-requirements.txt or src-debian-requirements.txt does not exist");
+        assertThat(ourFiles()).isEqualTo(before);
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.djdd.it;
+
+import io.github.djdd.core.Console;
+import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.buildroot.BuildRoot;
+import io.github.djdd.core.process.Command;
+import io.github.djdd.core.process.ProcessRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A fresh minimal Debian with python3, standing in for a server: bootstrapped once into a
+ * tarball kept in target/, unpacked anew for every test, so no test sees another's leftovers.
+ * It is entered like a build root (the same namespace and chroot code), which is all an
+ * install test needs.
+ */
+final class TargetRoot {
+    private static final ProcessRunner RUNNER = new ProcessRunner(new ItSupport.RecordingConsole());
+
+    private TargetRoot() {}
+
+    static synchronized Path tarball() throws Exception {
+        Path tarball = ItSupport.cachedBuildDir().resolveSibling("target-root.tar");
+        if (!Files.isRegularFile(tarball)) {
+            Path partial = tarball.resolveSibling("target-root.tar.partial");
+            RUNNER.check(Command.of("mmdebstrap", "--variant=minbase", "--include=python3", "--format=tar", "bookworm",
+                    partial.toString(), "http://deb.debian.org/debian").withTimeout(Duration.ofMinutes(20)));
+            Files.move(partial, tarball);
+        }
+        return tarball;
+    }
+
+    /** A new root in {@code dir}/root, opened through djdd's own BuildRoot. */
+    static BuildRoot unpack(Path dir) throws Exception {
+        Path root = dir.resolve("root");
+        Files.createDirectories(root);
+        RUNNER.check(Command.of("tar", "--extract", "--file", tarball().toString(), "--directory", root.toString())
+                .quietly());
+        Files.writeString(dir.resolve("root.properties"), "suite=bookworm\nmirror=http\\://deb.debian.org/debian\n"
+                + "complete=true\n");
+        return BuildRoot.open(new BuildDir(dir), RUNNER, Console.NULL);
+    }
+}
