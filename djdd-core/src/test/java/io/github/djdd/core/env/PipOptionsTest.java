@@ -1,0 +1,69 @@
+package io.github.djdd.core.env;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.djdd.core.InvalidConfigurationException;
+import io.github.djdd.core.buildroot.BindMount;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipOptionsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void optionsBecomePipArgumentsInOrder() throws Exception {
+        PipOptions pip = PipOptions.of("https://pypi.example.com/simple", List.of("https://extra.example.com/simple"),
+                List.of("https://wheels.example.com/"), List.of("pypi.example.com:8443"), List.of("--prefer-binary"),
+                dir, Map.of());
+
+        assertThat(pip.arguments()).containsExactly("--index-url", "https://pypi.example.com/simple",
+                "--extra-index-url", "https://extra.example.com/simple", "--find-links", "https://wheels.example.com/",
+                "--trusted-host", "pypi.example.com:8443", "--prefer-binary");
+        assertThat(pip.binds()).isEmpty();
+    }
+
+    @Test
+    void localIndexAndFindLinksFoldersAreMountedAtTheSamePath() throws Exception {
+        Files.createDirectories(dir.resolve("mirror/simple"));
+        Files.createDirectories(dir.resolve("wheels"));
+
+        PipOptions pip = PipOptions.of(dir.resolve("mirror/simple").toUri().toString(), List.of(), List.of("wheels"),
+                List.of(), List.of(), dir, Map.of());
+
+        assertThat(pip.arguments()).contains("--find-links", dir.resolve("wheels").toString());
+        assertThat(pip.binds()).containsExactly(BindMount.sameReadOnly(dir.resolve("mirror")),
+                BindMount.sameReadOnly(dir.resolve("wheels")));
+    }
+
+    @Test
+    void pipVariablesPassThroughAndTheirFoldersAreMounted() throws Exception {
+        Files.createDirectories(dir.resolve("env-wheels"));
+
+        PipOptions pip = PipOptions.of(null, List.of(), List.of(), List.of(), List.of(), dir,
+                Map.of("PIP_FIND_LINKS", dir.resolve("env-wheels") + " /does/not/exist", "PIP_TIMEOUT", "60",
+                        "PIP_CACHE_DIR", "/root/.cache", "HOME", "/root"));
+
+        assertThat(pip.environment()).containsOnlyKeys("PIP_FIND_LINKS", "PIP_TIMEOUT");
+        assertThat(pip.binds()).containsExactly(BindMount.sameReadOnly(dir.resolve("env-wheels")));
+    }
+
+    @Test
+    void malformedOrMissingLocationsAreNamed() {
+        assertThatThrownBy(() -> PipOptions.of("pypi.example.com/simple", List.of(), List.of(), List.of(), List.of(),
+                dir, Map.of())).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("Invalid <pip><indexUrl> 'pypi.example.com/simple'");
+        assertThatThrownBy(() -> PipOptions.of("ht tp://x", List.of(), List.of(), List.of(), List.of(), dir,
+                Map.of())).hasMessageContaining("Invalid <pip><indexUrl>");
+        assertThatThrownBy(() -> PipOptions.of(null, List.of(), List.of("missing"), List.of(), List.of(), dir,
+                Map.of())).hasMessageContaining("The <pip><findLinks> folder " + dir.resolve("missing")
+                + " does not exist");
+        assertThatThrownBy(() -> PipOptions.of(null, List.of(), List.of(), List.of("bad host"), List.of(), dir,
+                Map.of())).hasMessageContaining("Invalid <pip><trustedHosts> entry 'bad host'");
+    }
+}

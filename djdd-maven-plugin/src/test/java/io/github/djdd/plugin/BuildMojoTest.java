@@ -1,0 +1,109 @@
+package io.github.djdd.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.apache.maven.api.plugin.testing.InjectMojo;
+import org.apache.maven.api.plugin.testing.MojoTest;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Parameter handling of djdd:build: every bad value fails before the build dir is touched. */
+@MojoTest
+class BuildMojoTest {
+    private static final String POM = "src/test/resources/unit/build/pom.xml";
+
+    @TempDir
+    Path dir;
+
+    private void configure(BuildMojo mojo) {
+        mojo.buildDir = dir.resolve("build").toFile();
+        mojo.basedir = dir.toFile();
+    }
+
+    @Test
+    @InjectMojo(goal = "build", pom = POM)
+    void pomConfigurationReachesTheGoal(BuildMojo mojo) {
+        assertThat(mojo.projectDir).isEqualTo("app");
+        assertThat(mojo.compression).isEqualTo("gzip");
+        assertThat(mojo.pip.getIndexUrl()).isEqualTo("https://pypi.example.com/simple");
+        assertThat(mojo.pip.getExtraIndexUrls()).containsExactly("https://extra.example.com/simple");
+        assertThat(mojo.variants).extracting(Variant::getName).containsExactly("berlin", "blue");
+    }
+
+    @Test
+    @InjectMojo(goal = "build", pom = POM)
+    void unknownVariantNamesTheConfiguredOnes(BuildMojo mojo) {
+        configure(mojo);
+        mojo.variant = "paris";
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessage("Unknown variant 'paris': use one of berlin, blue (<variants>), or leave -Dvariant out to"
+                        + " build them all.");
+        assertThat(dir.resolve("build")).doesNotExist();
+    }
+
+    @Test
+    @InjectMojo(goal = "build", pom = POM)
+    void variantWithoutVariantsIsRefused(BuildMojo mojo) {
+        configure(mojo);
+        mojo.variants.clear();
+        mojo.variant = "berlin";
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageContaining("No <variants> are configured, so -Dvariant=berlin names nothing");
+    }
+
+    @Test
+    @InjectMojo(goal = "build", pom = POM)
+    void unknownCompressionIsRefused(BuildMojo mojo) {
+        configure(mojo);
+        mojo.compression = "bzip2";
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageContaining("Unknown compression 'bzip2': use xz, gzip or none");
+        assertThat(dir.resolve("build")).doesNotExist();
+    }
+
+    @Test
+    @InjectMojo(goal = "build", pom = POM)
+    void malformedPipUrlIsRefused(BuildMojo mojo) {
+        configure(mojo);
+        mojo.pip.setIndexUrl("pypi.example.com");
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageContaining("Invalid <pip><indexUrl> 'pypi.example.com'");
+        assertThat(dir.resolve("build")).doesNotExist();
+    }
+
+    @Test
+    @InjectMojo(goal = "build", pom = POM)
+    void projectDirOutsideTheRepositoryIsRefused(BuildMojo mojo) {
+        configure(mojo);
+        mojo.projectDir = "../elsewhere";
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageContaining("Invalid <projectDir> '../elsewhere'");
+    }
+
+    @Test
+    @InjectMojo(goal = "build", pom = POM)
+    void malformedOutputTimestampIsRefused(BuildMojo mojo) {
+        configure(mojo);
+        mojo.outputTimestamp = "yesterday";
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageContaining("Invalid project.build.outputTimestamp 'yesterday'");
+    }
+
+    @Test
+    @InjectMojo(goal = "build", pom = POM)
+    void missingBuildRootSaysToRunInit(BuildMojo mojo) {
+        configure(mojo);
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageContaining("run 'mvn djdd:init'");
+    }
+}
