@@ -80,8 +80,9 @@ public final class DebWriter {
             maker.setCompression(compression.jdebName());
             maker.setOutputTimestampMs(timestamp.toEpochMilli());
             maker.setResolver(new MapVariableResolver(Map.of()));
-            maker.setTarLongFileMode("posix");
-            maker.setTarBigNumberMode("posix");
+            // dpkg reads GNU long names but refuses PAX headers.
+            maker.setTarLongFileMode("gnu");
+            maker.setTarBigNumberMode("gnu");
             maker.validate();
             maker.makeDeb();
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -125,6 +125,19 @@ class DebWriterTest {
     }
 
     @Test
+    void longPathsUnpackWithDpkg() throws Exception {
+        Path deep = tree.resolve("a".repeat(60) + "/" + "b".repeat(60) + "/" + "c".repeat(60));
+        Files.createDirectories(deep);
+        Files.writeString(deep.resolve("module_with_a_long_name.py"), "x = 1\n");
+        Path deb = write(dir.resolve("packages"), Compression.XZ);
+
+        RUNNER.check(Command.of("dpkg-deb", "--extract", deb.toString(), dir.resolve("unpacked").toString()));
+
+        assertThat(dir.resolve("unpacked/usr/lib/mysoftware-src/0123456789ab").resolve(tree.relativize(deep))
+                .resolve("module_with_a_long_name.py")).hasContent("x = 1");
+    }
+
+    @Test
     void unknownCompressionNamesTheChoices() {
         assertThatThrownBy(() -> Compression.of("zstd")).isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("use xz, gzip or none");
