@@ -23,9 +23,16 @@ cp -a example/site/. "$repo/"
 git -C "$repo" add -A
 git -C "$repo" -c user.name=bench -c user.email=bench@example.org commit -q -m bench
 rm -f "$build"/packages/djddbench-*
+version=$(sed -n 's|^  <version>\(.*\)</version>|\1|p' pom.xml | head -n 1)
+# This machine's PyPI mirror and the wheelhouse beside the repository, when they exist.
+if [ -d /opt/pypi/simple ]; then
+  export PIP_INDEX_URL=file:///opt/pypi/simple
+  [ -d ../shared/wheelhouse ] && export PIP_FIND_LINKS="$(cd ../shared/wheelhouse && pwd) ${PIP_FIND_LINKS:-}"
+fi
+top=$PWD
 run() {
-  ./mvnw -B -f example/pom.xml djdd:build -Ddjdd.software=djddbench -Ddjdd.buildDir="$build" \
-    -Ddjdd.repository="$repo" "$@"
+  (cd "$work" && "$top/mvnw" -B "io.github.djdd:djdd-maven-plugin:$version:build" -Ddjdd.software=djddbench \
+    -Ddjdd.buildDir="$build" -Ddjdd.repository="$repo" "$@")
 }
 
 start=$(now); run >"$work/cold.log"; cold=$(elapsed "$start" "$(now)")

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the bundled example Django site (site/) with djdd, as an operator would, as root:
 # installs the prerequisites, builds and installs the plugin, makes site/ a git repository,
-# then runs the goals of the deployment POM beside this script.
+# then runs djdd:init and djdd:build with the deployment POM beside this script.
 # Build dir: /var/lib/djdd/build (djdd's default), or -Ddjdd.buildDir=DIR passed to this script.
 set -eu
 example=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +18,7 @@ cp -a "$example/site/." "$repository/"
 git -C "$repository" add -A
 git -C "$repository" -c user.name=djdd -c user.email=djdd@example.com commit -q -m "Example site"
 
-"$top/mvnw" -B -f "$example/pom.xml" djdd:init djdd:src "$@"
+"$top/mvnw" -B -f "$example/pom.xml" djdd:init djdd:build "$@"
 
 build_dir=/var/lib/djdd/build
 for arg in "$@"; do
@@ -28,4 +28,5 @@ echo
 echo "Made in $build_dir:"
 echo "  root/                 the build root (Debian $(cat "$build_dir/root/etc/debian_version"))"
 echo "  sources/mysite/       the clone of $repository"
-echo "Packages: none yet; the env, src and site packages come with djdd:build (see README)."
+echo "  packages/             $(cd "$build_dir/packages" && ls mysite-*.deb | tr '\n' ' ')"
+echo "The site package (nginx, systemd units, maintainer scripts) is not built yet (see README)."

@@ -72,11 +72,6 @@ public final class BuildEnvPackageStep implements Step<BuiltPackage> {
         this.console = console;
     }
 
-    /** The package name, computed from the requirements without building anything. */
-    public String packageName() throws DjddException {
-        return software + "-env-" + hash();
-    }
-
     private String hash() throws DjddException {
         return RequirementsHash.of(project().resolve("requirements.txt"), checkout, root.pythonVersion(), root.suite());
     }
