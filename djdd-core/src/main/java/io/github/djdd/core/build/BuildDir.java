@@ -75,6 +75,40 @@ public record BuildDir(Path path) {
         return path.resolve("work");
     }
 
+    /**
+     * A scratch folder of this process and thread in {@link #work()}; its name starts with the
+     * process id so that {@link #removeAbandonedWork()} can tell whose it is.
+     */
+    public Path workFolder(String name) {
+        return work().resolve(ProcessHandle.current().pid() + "-" + Thread.currentThread().getId() + "-" + name);
+    }
+
+    /** Deletes the scratch folders of builds whose process is gone (killed, or the machine restarted). */
+    public void removeAbandonedWork() throws IOException {
+        if (!Files.isDirectory(work())) {
+            return;
+        }
+        try (var folders = Files.list(work())) {
+            for (Path folder : folders.toList()) {
+                String pid = folder.getFileName().toString().replaceFirst("-.*", "");
+                boolean alive = pid.matches("[0-9]+")
+                        && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+                if (!alive) {
+                    deleteTree(folder);
+                }
+            }
+        }
+    }
+
+    /** Deletes a folder without following symlinks; scratch folders never hold mount points. */
+    private static void deleteTree(Path folder) throws IOException {
+        try (var paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
     public Path locks() {
         return path.resolve("locks");
     }

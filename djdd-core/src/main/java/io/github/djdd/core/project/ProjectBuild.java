@@ -42,6 +42,12 @@ public final class ProjectBuild {
     /** Builds what is missing and returns every package the variants need, built or reused. */
     public List<BuiltPackage> run() throws DjddException {
         BuildRoot root = BuildRoot.open(request.buildDir(), runner, console);
+        try {
+            request.buildDir().removeAbandonedWork();
+        } catch (IOException e) {
+            console.warn("Cannot remove what killed builds left in " + request.buildDir().work() + ": "
+                    + e.getMessage());
+        }
         SourceRepository clone = steps.run("Fetch " + request.software(), () -> request.repository() == null
                 ? SourceRepository.existing(request.buildDir(), request.software(), console)
                 : SourceRepository.cloneOrFetch(request.buildDir(), request.software(), request.repository(),
@@ -64,8 +70,7 @@ public final class ProjectBuild {
 
     private List<BuiltPackage> buildCommit(BuildRoot root, SourceRepository clone, ResolvedCommit commit)
             throws DjddException {
-        Path checkout = request.buildDir().work().resolve(request.software() + "-" + commit.shortId() + "-"
-                + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId());
+        Path checkout = request.buildDir().workFolder(request.software() + "-" + commit.shortId());
         try {
             steps.run("Checkout " + commit.shortId(), () -> {
                 deleteCheckout(checkout);

@@ -41,6 +41,21 @@ class BuildDirTest {
     }
 
     @Test
+    void workOfDeadProcessesIsRemovedAndOursKept() throws Exception {
+        BuildDir buildDir = BuildDir.prepare(dir);
+        Path ours = Files.createDirectories(buildDir.workFolder("sw-0123456789ab"));
+        Path dead = Files.createDirectories(buildDir.work().resolve("2147483646-1-sw-0123456789ab/pkg"));
+        Files.writeString(dead.resolve("file.py"), "x");
+        Files.createSymbolicLink(dead.resolve("link"), Path.of("/etc"));
+
+        buildDir.removeAbandonedWork();
+
+        assertThat(ours).isDirectory();
+        assertThat(buildDir.work().resolve("2147483646-1-sw-0123456789ab")).doesNotExist();
+        assertThat(Path.of("/etc/passwd")).exists();
+    }
+
+    @Test
     void layoutIsUnderTheFolder() {
         BuildDir buildDir = new BuildDir(Path.of("/var/lib/djdd/build/"));
 
