@@ -101,7 +101,10 @@ public record BuildDir(Path path) {
     }
 
     /** Deletes a folder without following symlinks; scratch folders never hold mount points. */
-    private static void deleteTree(Path folder) throws IOException {
+    public static void deleteTree(Path folder) throws IOException {
+        if (!Files.exists(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
         try (var paths = Files.walk(folder)) {
             for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);

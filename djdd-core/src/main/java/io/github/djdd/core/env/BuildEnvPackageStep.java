@@ -33,6 +33,8 @@ import java.util.Map;
  * Builds {@code {software}-env-{envhash}}: the project's requirements installed with pip into a
  * virtualenv made by the build root's python3 at its final path,
  * {@code /usr/lib/{software}-env/{envhash}} (shebangs and {@code pyvenv.cfg} hold that path).
+ * The packages of {@code venv-debian-requirements.txt} must be in the root already
+ * (the build installs them in its "Build root packages" step, before this one).
  */
 public final class BuildEnvPackageStep implements Step<BuiltPackage> {
     /** Where the checkout appears inside the root while pip runs. */
@@ -95,7 +97,6 @@ public final class BuildEnvPackageStep implements Step<BuiltPackage> {
         String python = root.pythonVersion();
         DebianRequirements debs = DebianRequirements.read(project().resolve("venv-debian-requirements.txt"),
                 shown("venv-debian-requirements.txt"));
-        root.installPackages(debs.all(), shown("venv-debian-requirements.txt"));
         String venv = "/usr/lib/" + software + "-env/" + hash;
         root.check(RootCommand.of("rm", "-rf", venv).quietly());
         try {

@@ -3,12 +3,12 @@ package io.github.djdd.core.project;
 import io.github.djdd.core.BuildFailedException;
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
+import io.github.djdd.core.build.BuildDir;
 import io.github.djdd.core.build.BuiltPackage;
 import io.github.djdd.core.build.StepsRunner;
 import io.github.djdd.core.buildroot.BuildRoot;
 import io.github.djdd.core.env.BuildEnvPackageStep;
 import io.github.djdd.core.env.DebianRequirements;
-import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
 import io.github.djdd.core.source.BuildSourcePackageStep;
 import io.github.djdd.core.source.ResolvedCommit;
@@ -116,14 +116,12 @@ public final class ProjectBuild {
         }
     }
 
-    private void deleteCheckout(Path checkout) throws DjddException {
-        if (Files.exists(checkout)) {
-            runner.check(Command.of("rm", "-rf", "--one-file-system", checkout.toString()).quietly());
-        }
+    private static void deleteCheckout(Path checkout) throws DjddException {
         try {
+            BuildDir.deleteTree(checkout);
             Files.createDirectories(checkout.getParent());
         } catch (IOException e) {
-            throw new DjddException("Cannot create " + checkout.getParent() + " (" + e.getMessage() + ")", e);
+            throw new DjddException("Cannot clear " + checkout + " (" + e.getMessage() + "): check the build dir.", e);
         }
     }
 }
