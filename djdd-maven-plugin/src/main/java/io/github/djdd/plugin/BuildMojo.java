@@ -30,15 +30,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * @since 0.1.0
  */
 @Mojo(name = "build", requiresProject = false, threadSafe = true)
-public class BuildMojo extends AbstractDjddMojo {
-    /**
-     * The software's git repository; without it the build uses the existing clone of {@code djdd:src}.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = "djdd.repository")
-    String repository;
-
+public class BuildMojo extends AbstractRepositoryMojo {
     /**
      * The variant to build; default: every variant in {@code <variants>}.
      *
@@ -46,14 +38,6 @@ public class BuildMojo extends AbstractDjddMojo {
      */
     @Parameter(property = "variant")
     String variant;
-
-    /**
-     * The branch, tag or commit to build, instead of the variant's {@code <ref>}.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = "ref")
-    String ref;
 
     /**
      * The folder of the repository that holds {@code manage.py} and {@code requirements.txt}.

@@ -8,7 +8,6 @@ import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.source.ResolvedCommit;
 import io.github.djdd.core.source.SourceRepository;
 import org.apache.maven.plugins.annotations.Mojo;
-import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Clones the software's repository into {@code {buildDir}/sources/{software}}, or fetches into
@@ -17,23 +16,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * @since 0.1.0
  */
 @Mojo(name = "src", requiresProject = false, threadSafe = true)
-public class SrcMojo extends AbstractDjddMojo {
-    /**
-     * The software's git repository: any URL git understands, or a local path.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = "djdd.repository")
-    String repository;
-
-    /**
-     * The branch, tag or commit to resolve, instead of each variant's {@code <ref>}.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = "ref")
-    String ref;
-
+public class SrcMojo extends AbstractRepositoryMojo {
     @Override
     void run(Console console) throws DjddException {
         SoftwareName name = softwareName();

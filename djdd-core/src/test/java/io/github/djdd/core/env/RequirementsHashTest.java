@@ -108,7 +108,7 @@ class RequirementsHashTest {
     }
 
     @Test
-    void missingRequirementsFileSaysWhatToDo() {
+    void missingRequirementsFileNamesTheFix() {
         assertThatThrownBy(() -> RequirementsHash.of(dir.resolve("requirements.txt"), dir, "3.11", "bookworm"))
                 .isInstanceOf(BuildFailedException.class)
                 .hasMessageContaining("There is no requirements.txt in the checkout");
