@@ -140,6 +140,10 @@ class BuildRootIT {
     void membersOfTheDjddGroupEnterThroughSchroot() throws Exception {
         HOST.run(Command.of("useradd", "--system", "--no-create-home", "--groups", "djdd", "djdd-it-builder"));
 
+        CommandResult write = HOST.run(Command.of("runuser", "-u", "djdd-it-builder", "--", "python3", "-c",
+                "import fcntl, os, sys\nf = open(sys.argv[1], 'w')\nfcntl.lockf(f, fcntl.LOCK_EX)\n"
+                        + "open(os.path.join(sys.argv[2], 'written-by-member'), 'w').close()",
+                buildDir.rootLock().toString(), buildDir.packages().toString()));
         CommandResult result = HOST.check(Command.of("runuser", "-u", "djdd-it-builder", "--", "schroot", "--chroot",
                 root.schrootName(), "--user", "root", "--directory", "/", "--", "python3", "--version"));
         CommandResult stranger = HOST.run(Command.of("runuser", "-u", "nobody", "--", "schroot", "--chroot",
@@ -147,6 +151,10 @@ class BuildRootIT {
 
         assertThat(result.output()).containsExactly("Python " + packagedPythonVersion());
         assertThat(stranger.exitCode()).as("users outside the djdd group are refused").isNotZero();
+        assertThat(write.exitCode()).as("members lock the root and write packages: " + write.output()).isZero();
+        assertThat(Files.getAttribute(buildDir.packages().resolve("written-by-member"), "posix:group"))
+                .hasToString("djdd");
+        Files.delete(buildDir.packages().resolve("written-by-member"));
     }
 
     @Test

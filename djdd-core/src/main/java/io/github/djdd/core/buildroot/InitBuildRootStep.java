@@ -70,7 +70,7 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
                 state.write(buildDir);
             }
             BuildRoot root = new BuildRoot(buildDir, options.suite(), runner, console);
-            boolean changed = ensureGroup() | ensureSchroot();
+            boolean changed = ensureGroup() | ensureSchroot() | ensureSharedFolders();
             changed |= !root.installPackages(BUILD_PACKAGES, "djdd's build packages").isEmpty();
             if (!state.complete()) {
                 state.completed().write(buildDir);
@@ -124,6 +124,37 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
         console.info("Created the system group '" + SchrootConfig.GROUP + "': add build users to it to let them"
                 + " use the build root.");
         return true;
+    }
+
+    /**
+     * The folders and lock files builds write, owned by group {@code djdd} and group-writable
+     * (setgid folders, so new files join the group too): any member can build, not only root.
+     */
+    private boolean ensureSharedFolders() throws DjddException {
+        boolean changed = false;
+        try {
+            for (Path folder : List.of(buildDir.packages(), buildDir.sources(), buildDir.cache(), buildDir.locks(),
+                    buildDir.work())) {
+                Files.createDirectories(folder);
+                changed |= share(folder, "2775");
+            }
+            changed |= share(buildDir.rootLock(), "0664");
+        } catch (IOException e) {
+            throw new DjddException("Cannot create the folders of " + buildDir.path() + " (" + e.getMessage()
+                    + "): check the build dir.", e);
+        }
+        return changed;
+    }
+
+    private boolean share(Path path, String mode) throws IOException, DjddException {
+        int wanted = Integer.parseInt(mode, 8);
+        boolean right = ((int) Files.getAttribute(path, "unix:mode") & 07777) == wanted
+                && Files.getAttribute(path, "posix:group").toString().equals(SchrootConfig.GROUP);
+        if (!right) {
+            runner.check(Command.of("chgrp", SchrootConfig.GROUP, path.toString()).quietly());
+            runner.check(Command.of("chmod", mode, path.toString()).quietly());
+        }
+        return !right;
     }
 
     private boolean ensureSchroot() throws DjddException {
