@@ -65,6 +65,23 @@ class BuildRootIT {
     }
 
     @Test
+    @Order(2)
+    void initPutsBackOnlyWhatWasRemoved() throws Exception {
+        long rootInode = (long) Files.getAttribute(buildDir.root(), "unix:ino");
+        root.check(RootCommand.of("dpkg", "--remove", "git").withTimeout(Duration.ofMinutes(5)));
+        Files.delete(Path.of("/etc/schroot/chroot.d", root.schrootName()));
+        ItSupport.RecordingConsole console = new ItSupport.RecordingConsole();
+
+        new InitBuildRootStep(buildDir, defaults(), console).call();
+
+        assertThat(console.lines).contains("Installing into the build root: git")
+                .anyMatch(line -> line.startsWith("Wrote /etc/schroot/chroot.d/" + root.schrootName()))
+                .noneMatch(line -> line.startsWith("Bootstrapping"));
+        assertThat(root.missingPackages(InitBuildRootStep.BUILD_PACKAGES)).isEmpty();
+        assertThat((long) Files.getAttribute(buildDir.root(), "unix:ino")).isEqualTo(rootInode);
+    }
+
+    @Test
     void initLeftEverythingABuildNeeds() throws Exception {
         assertThat(BuildRoot.open(buildDir, HOST, Console.NULL).missingPackages(InitBuildRootStep.BUILD_PACKAGES))
                 .isEmpty();

@@ -14,7 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * An exclusive lock on a file in the build dir, held across processes (two Jenkins jobs) and
  * threads. The kernel releases it when its process dies, so a killed build never leaves a stale
- * lock. A build that has to wait says so, since waiting on another job looks like a hang.
+ * lock. A build that has to wait says so, since waiting on another job looks like a hang. A
+ * thread that holds the lock may take it again; the file lock is released with the outermost.
  */
 public final class BuildLock implements AutoCloseable {
     /** Java file locks belong to the JVM, not the thread: threads queue here first. */
@@ -39,6 +40,11 @@ public final class BuildLock implements AutoCloseable {
     public static BuildLock acquire(Path file, String what, Console console) throws DjddException {
         Path key = file.toAbsolutePath().normalize();
         ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
+        if (threadLock.isHeldByCurrentThread()) {
+            // Nested use (init installing packages under its own root lock): the file lock is held already.
+            threadLock.lock();
+            return new BuildLock(threadLock, null, null);
+        }
         boolean announced = false;
         if (!threadLock.tryLock()) {
             console.info("Waiting for another build that holds the lock on " + what + " (" + key + ")");
@@ -66,6 +72,10 @@ public final class BuildLock implements AutoCloseable {
 
     @Override
     public void close() {
+        if (fileLock == null) {
+            threadLock.unlock();
+            return;
+        }
         try {
             fileLock.release();
         } catch (IOException e) {

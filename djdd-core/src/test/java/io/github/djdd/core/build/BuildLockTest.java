@@ -53,6 +53,26 @@ class BuildLockTest {
     }
 
     @Test
+    void holderMayTakeTheLockAgainAndKeepsItUntilTheOutermostRelease() throws Exception {
+        Path file = dir.resolve("nested.lock");
+        try (BuildLock outer = BuildLock.acquire(file, "outer", Console.NULL)) {
+            try (BuildLock inner = BuildLock.acquire(file, "inner", Console.NULL)) {
+                assertThat(lockedByAnotherProcess(file)).isTrue();
+            }
+            assertThat(lockedByAnotherProcess(file)).as("still held after the inner release").isTrue();
+        }
+        assertThat(lockedByAnotherProcess(file)).isFalse();
+    }
+
+    /** Whether another process finds the file locked. */
+    private static boolean lockedByAnotherProcess(Path file) throws Exception {
+        Process probe = new ProcessBuilder("python3", "-c",
+                "import fcntl,sys\nf=open(sys.argv[1],'w')\ntry:\n fcntl.lockf(f,fcntl.LOCK_EX|fcntl.LOCK_NB)\n"
+                        + "except OSError:\n sys.exit(3)", file.toString()).start();
+        return probe.waitFor() == 3;
+    }
+
+    @Test
     void lockIsHeldAgainstOtherProcessesAndDiesWithItsProcess() throws Exception {
         Path file = dir.resolve("other.lock");
         // Java file locks are POSIX record locks on Linux, like the lockf of this other process.
