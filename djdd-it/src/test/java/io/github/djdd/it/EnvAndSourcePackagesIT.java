@@ -65,7 +65,11 @@ class EnvAndSourcePackagesIT {
                 "no-requirements", Map.of("requirements.txt", SampleProject.DELETED),
                 "missing-pip-package", Map.of("requirements.txt", "Django>=5.2,<5.3\ndjdd-no-such-package==1.0\n"),
                 "malformed", Map.of("requirements.txt", "Django(5.2\n"),
-                "unknown-deb", Map.of("venv-debian-requirements.txt", "djdd-no-such-debian-package\n")));
+                "unknown-deb", Map.of("venv-debian-requirements.txt", "djdd-no-such-debian-package\n"),
+                "with-debian-packages", Map.of(
+                        "requirements.txt", "Django>=5.2,<5.3\ngunicorn\ncelery\npsycopg[binary]\ndj-database-url\nsqlparse\n",
+                        "venv-debian-requirements.txt", "# psycopg from source would need these\nlibpq-dev libpq5\n",
+                        "src-debian-requirements.txt", "gettext-base\n")));
         deleteOurPackages();
     }
 
@@ -237,6 +241,20 @@ class EnvAndSourcePackagesIT {
                 "djddit-src-" + srcDir.substring(srcDir.lastIndexOf('/') + 1)));
         assertThat(server.path().resolve(envDir.substring(1))).doesNotExist();
         assertThat(server.path().resolve(srcDir.substring(1))).doesNotExist();
+    }
+
+    @Test
+    @Order(7)
+    void projectDebianPackagesReachTheRootAndTheRuntimeOnesTheDepends() throws Exception {
+        List<BuiltPackage> built = build("with-debian-packages", new ItSupport.RecordingConsole());
+        BuildRoot root = BuildRoot.open(buildDir, HOST, Console.NULL);
+
+        assertThat(root.missingPackages(List.of("libpq-dev", "libpq5", "gettext-base"))).isEmpty();
+        assertThat(field(built.get(0).file(), "Depends")).endsWith(", libpq5").doesNotContain("libpq-dev");
+        assertThat(field(built.get(1).file(), "Depends")).isEqualTo("python3, gettext-base");
+        for (BuiltPackage extra : built) {
+            Files.delete(extra.file());
+        }
     }
 
     @Test
