@@ -131,11 +131,12 @@ class BuildRootIT {
     void mountsAreGoneAfterSuccessFailureAndTimeout() throws Exception {
         root.check(RootCommand.of("true"));
         assertThat(root.run(RootCommand.of("false")).exitCode()).isEqualTo(1);
-        assertThatThrownBy(() -> root.run(RootCommand.of("sleep", "60").withTimeout(Duration.ofSeconds(1))))
+        assertThatThrownBy(() -> root.run(RootCommand.of("sleep", "4321").withTimeout(Duration.ofSeconds(1))))
                 .isInstanceOf(CommandFailedException.class);
 
         assertThat(hostMountsUnder(buildDir.path())).isEmpty();
-        assertThat(HOST.run(Command.of("pgrep", "-x", "sleep")).output()).isEmpty();
+        assertThat(HOST.run(Command.of("pgrep", "-f", "^sleep 4321$")).output()).as("the timed-out command is gone")
+                .isEmpty();
     }
 
     @Test

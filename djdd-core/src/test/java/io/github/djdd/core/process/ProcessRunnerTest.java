@@ -101,11 +101,11 @@ class ProcessRunnerTest {
         });
         interrupter.start();
 
-        assertThatThrownBy(() -> runner.run(Command.of("sleep", "30")))
+        assertThatThrownBy(() -> runner.run(Command.of("sleep", "1234")))
                 .isInstanceOf(CommandFailedException.class)
                 .hasMessageContaining("Interrupted");
         assertThat(Thread.interrupted()).isTrue();
-        assertThat(runner.run(Command.of("pgrep", "-f", "^sleep 30$").quietly()).exitCode()).isEqualTo(1);
+        assertThat(runner.run(Command.of("pgrep", "-f", "^sleep 1234$").quietly()).exitCode()).isEqualTo(1);
     }
 
     @Test
