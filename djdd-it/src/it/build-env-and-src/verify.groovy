@@ -1,5 +1,6 @@
 def log = new File(basedir, 'build.log').text
-def packages = new File(djddBuildDir, 'packages').list().findAll { it.startsWith('djddinvoker-') }.sort()
+def packages = new File(djddBuildDir, 'packages').list().findAll { it.startsWith('djddinvoker-') && it.endsWith('.deb') }.sort()
+packages.each { assert new File(djddBuildDir, 'packages/' + it + '.sha256').isFile() }
 assert packages.size() == 2
 assert packages[0] ==~ /djddinvoker-env-[0-9a-f]{12}_1_amd64\.deb/
 assert packages[1] ==~ /djddinvoker-src-[0-9a-f]{12}_1_all\.deb/

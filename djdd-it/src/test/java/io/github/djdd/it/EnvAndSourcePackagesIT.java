@@ -8,6 +8,7 @@ import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.build.BuildDir;
 import io.github.djdd.core.build.BuiltPackage;
+import io.github.djdd.core.build.PackageChecksum;
 import io.github.djdd.core.buildroot.BindMount;
 import io.github.djdd.core.buildroot.BuildRoot;
 import io.github.djdd.core.buildroot.BuildRootOptions;
@@ -119,7 +120,9 @@ class EnvAndSourcePackagesIT {
         assertThat(built).extracting(BuiltPackage::reused).containsExactly(false, false);
         assertThat(built.get(0).file().getFileName().toString()).matches("djddit-env-[0-9a-f]{12}_1_amd64\\.deb");
         assertThat(built.get(1).file().getFileName().toString()).matches("djddit-src-[0-9a-f]{12}_1_all\\.deb");
-        assertThat(ourFiles()).hasSize(2).allMatch(name -> !name.startsWith("."));
+        assertThat(ourFiles()).containsExactly(built.get(0).file().getFileName().toString(),
+                built.get(0).file().getFileName() + ".sha256", built.get(1).file().getFileName().toString(),
+                built.get(1).file().getFileName() + ".sha256");
     }
 
     @Test
@@ -207,7 +210,7 @@ class EnvAndSourcePackagesIT {
             List<Boolean> envReused = List.of(results.get(0).get().get(0).reused(), results.get(1).get().get(0).reused());
 
             assertThat(envReused).containsExactlyInAnyOrder(true, false);
-            assertThat(ourFiles()).hasSize(2);
+            assertThat(ourFiles()).filteredOn(name -> name.endsWith(".deb")).hasSize(2);
         } finally {
             pool.shutdown();
         }
@@ -254,6 +257,7 @@ class EnvAndSourcePackagesIT {
         assertThat(field(built.get(1).file(), "Depends")).isEqualTo("python3, gettext-base");
         for (BuiltPackage extra : built) {
             Files.delete(extra.file());
+            Files.delete(PackageChecksum.fileFor(extra.file()));
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.djdd.core.deb;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
+import io.github.djdd.core.build.PackageChecksum;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +32,7 @@ import org.vafer.jdeb.utils.MapVariableResolver;
  * root, modes normalized (0755 for folders and executables, 0644 for the rest and for shared
  * libraries), every timestamp the given one. The package is written under a
  * temporary name in the output folder and renamed when complete, so a finished-looking .deb is
- * always a complete one.
+ * always a complete one; its {@link PackageChecksum} is written just before the rename.
  */
 public final class DebWriter {
     private static final int DIRECTORY = 0755;
@@ -85,6 +86,7 @@ public final class DebWriter {
             maker.setTarBigNumberMode("gnu");
             maker.validate();
             maker.makeDeb();
+            PackageChecksum.write(partial, target);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             console.info(String.format(java.util.Locale.ROOT, "Assembled %s (%d bytes, %s) in %.2f s",
                     target.getFileName(), Files.size(target), compression.jdebName(), (System.nanoTime() - start) / 1e9));

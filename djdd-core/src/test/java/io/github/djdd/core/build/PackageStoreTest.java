@@ -23,6 +23,7 @@ class PackageStoreTest {
         BuildDir buildDir = BuildDir.prepare(dir);
         Files.createDirectories(buildDir.packages());
         Path existing = Files.writeString(buildDir.packages().resolve("sw-env-abc_1_amd64.deb"), "deb");
+        PackageChecksum.write(existing, existing);
         Files.writeString(buildDir.packages().resolve(".sw-env-abc_1_amd64.deb.partial"), "half");
 
         BuiltPackage result = new PackageStore(buildDir, Console.NULL).getOrBuild("sw-env-abc", () -> {
@@ -30,6 +31,48 @@ class PackageStoreTest {
         });
 
         assertThat(result).isEqualTo(new BuiltPackage("sw-env-abc", existing, true));
+    }
+
+    @Test
+    void damagedOrUnrecordedPackagesAreRebuiltWithAWarning() throws Exception {
+        BuildDir buildDir = BuildDir.prepare(dir);
+        Files.createDirectories(buildDir.packages());
+        Path truncated = Files.writeString(buildDir.packages().resolve("sw-env-abc_1_amd64.deb"), "a whole deb");
+        PackageChecksum.write(truncated, truncated);
+        Files.writeString(truncated, "a who");
+        Files.writeString(buildDir.packages().resolve("sw-src-abc_1_all.deb"), "copied in by hand");
+        List<String> warnings = new java.util.ArrayList<>();
+        Console console = new Console() {
+            @Override
+            public void debug(String message) {}
+
+            @Override
+            public void info(String message) {}
+
+            @Override
+            public void warn(String message) {
+                warnings.add(message);
+            }
+        };
+        PackageStore store = new PackageStore(buildDir, console);
+
+        BuiltPackage env = store.getOrBuild("sw-env-abc", () -> rebuilt(buildDir, "sw-env-abc_1_amd64.deb"));
+        BuiltPackage src = store.getOrBuild("sw-src-abc", () -> rebuilt(buildDir, "sw-src-abc_1_all.deb"));
+
+        assertThat(List.of(env.reused(), src.reused())).containsExactly(false, false);
+        assertThat(env.file()).hasContent("rebuilt");
+        assertThat(PackageChecksum.matches(env.file())).isTrue();
+        assertThat(warnings).hasSize(2).allMatch(w -> w.contains("does not match the checksum djdd recorded"));
+    }
+
+    private static Path rebuilt(BuildDir buildDir, String file) {
+        try {
+            Path deb = Files.writeString(buildDir.packages().resolve(file), "rebuilt");
+            PackageChecksum.write(deb, deb);
+            return deb;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -68,7 +111,9 @@ class PackageStoreTest {
             try {
                 Thread.sleep(300);
                 Files.createDirectories(buildDir.packages());
-                return Files.writeString(buildDir.packages().resolve("sw-src-abc_1_all.deb"), "deb");
+                Path deb = Files.writeString(buildDir.packages().resolve("sw-src-abc_1_all.deb"), "deb");
+                PackageChecksum.write(deb, deb);
+                return deb;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.InvalidConfigurationException;
+import io.github.djdd.core.build.PackageChecksum;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
 import java.nio.file.Files;
@@ -63,8 +64,10 @@ class DebWriterTest {
 
         assertThat(deb).hasFileName("mysoftware-src-0123456789ab_1_all.deb");
         try (var files = Files.list(dir.resolve("packages"))) {
-            assertThat(files).containsExactly(deb);
+            assertThat(files).containsExactlyInAnyOrder(deb, PackageChecksum.fileFor(deb));
         }
+        RUNNER.check(Command.of("sh", "-c", "cd " + dir.resolve("packages") + " && sha256sum --check --strict "
+                + PackageChecksum.fileFor(deb).getFileName()));
     }
 
     @Test
