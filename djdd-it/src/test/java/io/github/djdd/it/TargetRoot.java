@@ -24,7 +24,8 @@ final class TargetRoot {
         Path tarball = ItSupport.cachedBuildDir().resolveSibling("target-root.tar");
         if (!Files.isRegularFile(tarball)) {
             Path partial = tarball.resolveSibling("target-root.tar.partial");
-            RUNNER.check(Command.of("mmdebstrap", "--variant=minbase", "--include=python3", "--format=tar", "bookworm",
+            RUNNER.check(Command.of("setpriv", "--pdeathsig", "KILL", "--", "mmdebstrap", "--variant=minbase",
+                    "--include=python3", "--format=tar", "bookworm",
                     partial.toString(), "http://deb.debian.org/debian").withTimeout(Duration.ofMinutes(20)));
             Files.move(partial, tarball);
         }
