@@ -217,6 +217,31 @@ class EnvAndSourcePackagesIT {
     }
 
     @Test
+    @Order(5)
+    void twoProcessesAtOnceBuildEachPackageOnce() throws Exception {
+        Files.delete(find("env"));
+        Files.delete(find("src"));
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "-Ddjdd.it.wheelhouse=" + System.getProperty("djdd.it.wheelhouse",
+                        ""), BuildProcess.class.getName(), buildDir.path().toString(), SOFTWARE.value(),
+                upstream.toString());
+        Process first = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process second = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String firstOutput = new String(first.getInputStream().readAllBytes());
+        String secondOutput = new String(second.getInputStream().readAllBytes());
+
+        assertThat(first.waitFor()).as(firstOutput).isZero();
+        assertThat(second.waitFor()).as(secondOutput).isZero();
+        List<String> results = Stream.concat(firstOutput.lines(), secondOutput.lines())
+                .filter(line -> line.matches("(built|reused) djddit-(env|src)-[0-9a-f]{12}")).sorted().toList();
+        assertThat(results).hasSize(4);
+        assertThat(results).filteredOn(line -> line.startsWith("built ")).hasSize(2)
+                .anyMatch(line -> line.contains("-env-")).anyMatch(line -> line.contains("-src-"));
+        assertThat(firstOutput + secondOutput).contains("Waiting for another build that holds the lock");
+        assertThat(ourFiles()).filteredOn(name -> name.endsWith(".deb")).hasSize(2);
+    }
+
+    @Test
     @Order(6)
     void packagesInstallOnAFreshDebianAndImportTheProject(@TempDir Path target) throws Exception {
         BuildRoot server = TargetRoot.unpack(target);
