@@ -10,8 +10,6 @@ import java.nio.file.Path;
  * the clones, the finished packages, caches and the lock files that serialize concurrent builds.
  */
 public record BuildDir(Path path) {
-    public static final Path DEFAULT = Path.of("/var/lib/djdd/build");
-
     public BuildDir {
         path = path.toAbsolutePath().normalize();
     }
