@@ -5,6 +5,7 @@ import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.build.BuildDir;
 import io.github.djdd.core.build.BuiltPackage;
+import io.github.djdd.core.build.Checkout;
 import io.github.djdd.core.build.PackageStore;
 import io.github.djdd.core.build.Step;
 import io.github.djdd.core.buildroot.BindMount;
@@ -50,53 +51,35 @@ public final class BuildEnvPackageStep implements Step<BuiltPackage> {
     private final BuildRoot root;
     private final BuildDir buildDir;
     private final SoftwareName software;
-    private final Path checkout;
-    private final String projectDir;
+    private final Checkout checkout;
     private final PipOptions pip;
     private final PackageSettings settings;
     private final Instant commitTime;
     private final Console console;
 
-    /**
-     * @param checkout the exported commit on the build host
-     * @param projectDir the folder of the checkout that holds requirements.txt, "" for the top
-     */
-    public BuildEnvPackageStep(BuildRoot root, BuildDir buildDir, SoftwareName software, Path checkout,
-            String projectDir, PipOptions pip, PackageSettings settings, Instant commitTime, Console console) {
+    /** @param checkout the exported commit on the build host */
+    public BuildEnvPackageStep(BuildRoot root, BuildDir buildDir, SoftwareName software, Checkout checkout,
+            PipOptions pip, PackageSettings settings, Instant commitTime, Console console) {
         this.root = root;
         this.buildDir = buildDir;
         this.software = software;
         this.checkout = checkout;
-        this.projectDir = projectDir;
         this.pip = pip;
         this.settings = settings;
         this.commitTime = commitTime;
         this.console = console;
     }
 
-    private String hash() throws DjddException {
-        return RequirementsHash.of(project().resolve("requirements.txt"), checkout, root.pythonVersion(), root.suite());
-    }
-
-    private Path project() {
-        return checkout.resolve(projectDir);
-    }
-
-    private String shown(String file) {
-        return projectDir.isEmpty() ? file : projectDir + "/" + file;
-    }
-
     @Override
     public BuiltPackage call() throws DjddException {
-        String hash = hash();
+        String python = root.pythonVersion();
+        String hash = RequirementsHash.of(checkout.file("requirements.txt"), checkout.root(), python, root.suite());
         String name = software + "-env-" + hash;
-        return new PackageStore(buildDir, console).getOrBuild(name, () -> build(name, hash));
+        return new PackageStore(buildDir, console).getOrBuild(name, () -> build(name, hash, python));
     }
 
-    private Path build(String name, String hash) throws DjddException {
-        String python = root.pythonVersion();
-        DebianRequirements debs = DebianRequirements.read(project().resolve("venv-debian-requirements.txt"),
-                shown("venv-debian-requirements.txt"));
+    private Path build(String name, String hash, String python) throws DjddException {
+        DebianRequirements debs = DebianRequirements.of(checkout, "venv-debian-requirements.txt");
         String venv = "/usr/lib/" + software + "-env/" + hash;
         root.check(RootCommand.of("rm", "-rf", venv).quietly());
         try {
@@ -146,17 +129,17 @@ public final class BuildEnvPackageStep implements Step<BuiltPackage> {
         List<String> argv = new ArrayList<>(List.of(venv + "/bin/python", "-m", "pip", "install", "--no-compile",
                 "--disable-pip-version-check", "--no-input", "--progress-bar", "off"));
         argv.addAll(pip.arguments());
-        argv.addAll(List.of("--requirement", CHECKOUT + "/" + shown("requirements.txt")));
+        argv.addAll(List.of("--requirement", CHECKOUT + "/" + checkout.shown("requirements.txt")));
         Map<String, String> environment = new LinkedHashMap<>(pip.environment());
         environment.put("PIP_CACHE_DIR", PIP_CACHE);
         environment.put("PYTHONDONTWRITEBYTECODE", "1");
-        List<BindMount> binds = new ArrayList<>(List.of(new BindMount(checkout, CHECKOUT, true),
+        List<BindMount> binds = new ArrayList<>(List.of(new BindMount(checkout.root(), CHECKOUT, true),
                 new BindMount(cache, PIP_CACHE, false)));
         binds.addAll(pip.binds());
         CommandResult result = root.run(RootCommand.of(argv).withEnvironment(environment).withBinds(binds)
                 .withTimeout(Duration.ofMinutes(60)));
         if (!result.succeeded()) {
-            throw new BuildFailedException("pip could not install " + shown("requirements.txt") + " (exit code "
+            throw new BuildFailedException("pip could not install " + checkout.shown("requirements.txt") + " (exit code "
                     + result.exitCode() + "): fix the requirement pip names below or the <pip> index settings.\n"
                     + result.tail(25));
         }
@@ -164,9 +147,9 @@ public final class BuildEnvPackageStep implements Step<BuiltPackage> {
 
     private String readRequirements() throws DjddException {
         try {
-            return Files.readString(project().resolve("requirements.txt"), StandardCharsets.UTF_8);
+            return Files.readString(checkout.file("requirements.txt"), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new DjddException("Cannot read " + shown("requirements.txt") + " (" + e.getMessage() + ")", e);
+            throw new DjddException("Cannot read " + checkout.shown("requirements.txt") + " (" + e.getMessage() + ")", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.djdd.core.env;
 
 import io.github.djdd.core.BuildFailedException;
+import io.github.djdd.core.build.Checkout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +32,11 @@ public record DebianRequirements(List<String> runtime, List<String> build) {
     public DebianRequirements {
         runtime = List.copyOf(runtime);
         build = List.copyOf(build);
+    }
+
+    /** The project's file {@code name}; a missing file means "none". */
+    public static DebianRequirements of(Checkout checkout, String name) throws BuildFailedException {
+        return read(checkout.file(name), checkout.shown(name));
     }
 
     /** A missing file means "none". */

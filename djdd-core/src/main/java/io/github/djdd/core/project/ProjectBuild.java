@@ -5,6 +5,7 @@ import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.build.BuildDir;
 import io.github.djdd.core.build.BuiltPackage;
+import io.github.djdd.core.build.Checkout;
 import io.github.djdd.core.build.StepsRunner;
 import io.github.djdd.core.buildroot.BuildRoot;
 import io.github.djdd.core.env.BuildEnvPackageStep;
@@ -70,48 +71,39 @@ public final class ProjectBuild {
 
     private List<BuiltPackage> buildCommit(BuildRoot root, SourceRepository clone, ResolvedCommit commit)
             throws DjddException {
-        Path checkout = request.buildDir().workFolder(request.software() + "-" + commit.shortId());
+        Checkout checkout = new Checkout(request.buildDir().workFolder(request.software() + "-" + commit.shortId()),
+                request.projectDir());
         try {
             steps.run("Checkout " + commit.shortId(), () -> {
-                deleteCheckout(checkout);
-                clone.export(commit, checkout);
+                deleteCheckout(checkout.root());
+                clone.export(commit, checkout.root());
                 requireProjectFiles(checkout, commit);
                 return checkout;
             });
-            String project = request.projectDir();
             steps.run("Build root packages", () -> {
                 List<String> packages = new ArrayList<>();
-                packages.addAll(debianRequirements(checkout, "venv-debian-requirements.txt").all());
-                packages.addAll(debianRequirements(checkout, "src-debian-requirements.txt").all());
-                return root.installPackages(packages, shown("venv-debian-requirements.txt") + " or "
-                        + shown("src-debian-requirements.txt"));
+                packages.addAll(DebianRequirements.of(checkout, "venv-debian-requirements.txt").all());
+                packages.addAll(DebianRequirements.of(checkout, "src-debian-requirements.txt").all());
+                return root.installPackages(packages, checkout.shown("venv-debian-requirements.txt") + " or "
+                        + checkout.shown("src-debian-requirements.txt"));
             });
             List<BuiltPackage> built = new ArrayList<>();
             built.add(steps.run("Env package", new BuildEnvPackageStep(root, request.buildDir(), request.software(),
-                    checkout, project, request.pip(), request.settings(), commit.time(), console)));
+                    checkout, request.pip(), request.settings(), commit.time(), console)));
             built.add(steps.run("Src package", new BuildSourcePackageStep(request.buildDir(), request.software(),
-                    commit, checkout, project, request.settings(), console)));
+                    commit, checkout, request.settings(), console)));
             return built;
         } finally {
-            deleteCheckout(checkout);
+            deleteCheckout(checkout.root());
         }
     }
 
-    private DebianRequirements debianRequirements(Path checkout, String file) throws DjddException {
-        return DebianRequirements.read(checkout.resolve(request.projectDir()).resolve(file), shown(file));
-    }
-
-    private String shown(String file) {
-        return request.projectDir().isEmpty() ? file : request.projectDir() + "/" + file;
-    }
-
-    private void requireProjectFiles(Path checkout, ResolvedCommit commit) throws BuildFailedException {
-        Path project = checkout.resolve(request.projectDir());
+    private static void requireProjectFiles(Checkout checkout, ResolvedCommit commit) throws BuildFailedException {
         for (String file : List.of("manage.py", "requirements.txt")) {
-            if (!Files.isRegularFile(project.resolve(file))) {
+            if (!Files.isRegularFile(checkout.file(file))) {
                 throw new BuildFailedException("Commit " + commit.shortId() + " (" + commit.ref() + ") has no "
-                        + shown(file) + ": a Django project needs it there; set <projectDir> to the folder that holds"
-                        + " manage.py and requirements.txt.");
+                        + checkout.shown(file) + ": a Django project needs it there; set <projectDir> to the folder"
+                        + " that holds manage.py and requirements.txt.");
             }
         }
     }

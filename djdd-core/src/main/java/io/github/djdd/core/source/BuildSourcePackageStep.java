@@ -4,6 +4,7 @@ import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.build.BuildDir;
 import io.github.djdd.core.build.BuiltPackage;
+import io.github.djdd.core.build.Checkout;
 import io.github.djdd.core.build.PackageStore;
 import io.github.djdd.core.build.Step;
 import io.github.djdd.core.deb.ByteCompile;
@@ -14,7 +15,6 @@ import io.github.djdd.core.deb.DebWriter;
 import io.github.djdd.core.deb.PackageSettings;
 import io.github.djdd.core.env.DebianRequirements;
 import io.github.djdd.core.naming.SoftwareName;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -26,22 +26,17 @@ public final class BuildSourcePackageStep implements Step<BuiltPackage> {
     private final BuildDir buildDir;
     private final SoftwareName software;
     private final ResolvedCommit commit;
-    private final Path checkout;
-    private final String projectDir;
+    private final Checkout checkout;
     private final PackageSettings settings;
     private final Console console;
 
-    /**
-     * @param checkout the commit exported on the build host
-     * @param projectDir the folder of the checkout that holds the Django project, "" for the top
-     */
-    public BuildSourcePackageStep(BuildDir buildDir, SoftwareName software, ResolvedCommit commit, Path checkout,
-            String projectDir, PackageSettings settings, Console console) {
+    /** @param checkout the commit exported on the build host */
+    public BuildSourcePackageStep(BuildDir buildDir, SoftwareName software, ResolvedCommit commit, Checkout checkout,
+            PackageSettings settings, Console console) {
         this.buildDir = buildDir;
         this.software = software;
         this.commit = commit;
         this.checkout = checkout;
-        this.projectDir = projectDir;
         this.settings = settings;
         this.console = console;
     }
@@ -54,10 +49,7 @@ public final class BuildSourcePackageStep implements Step<BuiltPackage> {
     public BuiltPackage call() throws DjddException {
         String name = packageName();
         return new PackageStore(buildDir, console).getOrBuild(name, () -> {
-            String shown = projectDir.isEmpty() ? "src-debian-requirements.txt"
-                    : projectDir + "/src-debian-requirements.txt";
-            DebianRequirements debs = DebianRequirements.read(
-                    checkout.resolve(projectDir).resolve("src-debian-requirements.txt"), shown);
+            DebianRequirements debs = DebianRequirements.of(checkout, "src-debian-requirements.txt");
             String dir = "/usr/lib/" + software + "-src/" + commit.shortId();
             List<String> depends = new java.util.ArrayList<>(List.of("python3"));
             depends.addAll(debs.all());
@@ -67,7 +59,7 @@ public final class BuildSourcePackageStep implements Step<BuiltPackage> {
                             + " installed in " + dir + ".", "Built by djdd; the site packages of " + software
                             + " depend on it."));
             java.time.Instant time = settings.timestampFor(commit.time());
-            List<DebContent> contents = new java.util.ArrayList<>(List.of(new DebContent.Tree(checkout, dir)));
+            List<DebContent> contents = new java.util.ArrayList<>(List.of(new DebContent.Tree(checkout.root(), dir)));
             contents.addAll(PackageDocs.of(control, software.value(), "Commit " + commit.id() + " packaged by djdd.",
                     time, java.util.Map.of()));
             return new DebWriter(console).write(control, ByteCompile.scripts("python3", dir), contents, time,
