@@ -9,6 +9,8 @@ import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.naming.VariantName;
 import io.github.djdd.core.project.BuildRequest;
 import io.github.djdd.core.project.ProjectBuild;
+import io.github.djdd.core.site.SiteOptions;
+import io.github.djdd.core.site.SiteVariant;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -22,9 +24,10 @@ public final class BuildProcess {
 
     public static void main(String[] args) throws Exception {
         List<BuiltPackage> packages = new ProjectBuild(new BuildRequest(new BuildDir(Path.of(args[0])),
-                new SoftwareName(args[1]), args[2], List.of(new BuildRequest.Variant(new VariantName("blue"), null)),
-                null, "", SampleProject.pip(),
-                new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.XZ, Optional.empty())),
+                new SoftwareName(args[1]), args[2], List.of(SiteVariant.defaults(new VariantName("blue"))),
+                true, null, "", SampleProject.pip(),
+                new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.XZ, Optional.empty()),
+                SiteOptions.DEFAULTS),
                 new ItSupport.RecordingConsole()).run();
         for (BuiltPackage built : packages) {
             System.out.println((built.reused() ? "reused " : "built ") + built.name());

@@ -24,6 +24,8 @@ import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.process.ProcessRunner;
 import io.github.djdd.core.project.BuildRequest;
 import io.github.djdd.core.project.ProjectBuild;
+import io.github.djdd.core.site.SiteOptions;
+import io.github.djdd.core.site.SiteVariant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,8 +88,9 @@ class EnvAndSourcePackagesIT {
 
     private static List<BuiltPackage> build(String ref, ItSupport.RecordingConsole console) throws DjddException {
         return new ProjectBuild(new BuildRequest(buildDir, SOFTWARE, upstream.toString(),
-                List.of(new BuildRequest.Variant(VariantName.of("blue"), null)), ref, "", SampleProject.pip(),
-                new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.XZ, Optional.empty())), console).run();
+                List.of(SiteVariant.defaults(VariantName.of("blue"))), true, ref, "", SampleProject.pip(),
+                new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.XZ, Optional.empty()),
+                SiteOptions.DEFAULTS), console).run();
     }
 
     private static Path find(String kind) throws Exception {
@@ -114,15 +117,18 @@ class EnvAndSourcePackagesIT {
 
     @Test
     @Order(1)
-    void firstBuildMakesBothPackages() throws Exception {
+    void firstBuildMakesAllThreePackages() throws Exception {
         List<BuiltPackage> built = build(null, new ItSupport.RecordingConsole());
 
-        assertThat(built).extracting(BuiltPackage::reused).containsExactly(false, false);
+        assertThat(built).extracting(BuiltPackage::reused).containsExactly(false, false, false);
         assertThat(built.get(0).file().getFileName().toString()).matches("djddit-env-[0-9a-f]{12}_1_amd64\\.deb");
         assertThat(built.get(1).file().getFileName().toString()).matches("djddit-src-[0-9a-f]{12}_1_all\\.deb");
-        assertThat(ourFiles()).containsExactly(built.get(0).file().getFileName().toString(),
+        assertThat(built.get(2).file().getFileName().toString())
+                .matches("djddit-site-blue_20261101\\.120000\\+g[0-9a-f]{12}\\.[0-9a-f]{8}_all\\.deb");
+        assertThat(ourFiles()).containsExactlyInAnyOrder(built.get(0).file().getFileName().toString(),
                 built.get(0).file().getFileName() + ".sha256", built.get(1).file().getFileName().toString(),
-                built.get(1).file().getFileName() + ".sha256");
+                built.get(1).file().getFileName() + ".sha256", built.get(2).file().getFileName().toString(),
+                built.get(2).file().getFileName() + ".sha256");
     }
 
     @Test
@@ -178,12 +184,14 @@ class EnvAndSourcePackagesIT {
 
     @Test
     @Order(3)
-    void secondBuildReusesBoth() throws Exception {
+    void secondBuildReusesEnvAndSrcAndMakesTheSameSitePackage() throws Exception {
+        byte[] site = Files.readAllBytes(find("site"));
         long start = System.nanoTime();
         List<BuiltPackage> built = build(null, new ItSupport.RecordingConsole());
         System.out.printf("[measure] second build of the same inputs: %.2f s%n", (System.nanoTime() - start) / 1e9);
 
-        assertThat(built).extracting(BuiltPackage::reused).containsExactly(true, true);
+        assertThat(built).extracting(BuiltPackage::reused).containsExactly(true, true, false);
+        assertThat(Files.readAllBytes(built.get(2).file())).as("same inputs, same site package").isEqualTo(site);
     }
 
     @Test
@@ -210,7 +218,7 @@ class EnvAndSourcePackagesIT {
             List<Boolean> envReused = List.of(results.get(0).get().get(0).reused(), results.get(1).get().get(0).reused());
 
             assertThat(envReused).containsExactlyInAnyOrder(true, false);
-            assertThat(ourFiles()).filteredOn(name -> name.endsWith(".deb")).hasSize(2);
+            assertThat(ourFiles()).filteredOn(name -> name.endsWith(".deb")).hasSize(3);
         } finally {
             pool.shutdown();
         }
@@ -238,7 +246,7 @@ class EnvAndSourcePackagesIT {
         assertThat(results).filteredOn(line -> line.startsWith("built ")).hasSize(2)
                 .anyMatch(line -> line.contains("-env-")).anyMatch(line -> line.contains("-src-"));
         assertThat(firstOutput + secondOutput).contains("Waiting for another build that holds the lock");
-        assertThat(ourFiles()).filteredOn(name -> name.endsWith(".deb")).hasSize(2);
+        assertThat(ourFiles()).filteredOn(name -> name.endsWith(".deb")).hasSize(3);
     }
 
     @Test
@@ -308,7 +316,11 @@ class EnvAndSourcePackagesIT {
                 .hasMessageContaining("pip could not install requirements.txt")
                 .hasMessageContaining("djdd-no-such-package");
         assertThat(ourFiles()).isEqualTo(before);
-        assertThat(BuildRoot.open(buildDir, HOST, Console.NULL).path().resolve("usr/lib/djddit-env")).isEmptyDirectory();
+        try (Stream<Path> envs = Files.list(BuildRoot.open(buildDir, HOST, Console.NULL).path()
+                .resolve("usr/lib/djddit-env"))) {
+            assertThat(envs.toList()).as("only complete envs unpacked for collectstatic")
+                    .allMatch(env -> Files.isRegularFile(env.resolve(".djdd-package")));
+        }
     }
 
     @Test

@@ -10,6 +10,8 @@ import io.github.djdd.core.env.PipOptions;
 import io.github.djdd.core.naming.VariantName;
 import io.github.djdd.core.project.BuildRequest;
 import io.github.djdd.core.project.ProjectBuild;
+import io.github.djdd.core.site.SiteOptions;
+import io.github.djdd.core.site.SiteVariant;
 import java.io.File;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -23,9 +25,10 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Builds the packages of the selected variants into {@code {buildDir}/packages}: fetches, resolves
- * each variant's ref, installs the project's Debian packages into the build root, and builds the
- * env package ({@code {software}-env-{envhash}}) and src package ({@code {software}-src-{srchash}})
- * unless they exist already.
+ * each variant's ref, installs the project's Debian packages into the build root, builds the env
+ * package ({@code {software}-env-{envhash}}) and src package ({@code {software}-src-{srchash}})
+ * unless they exist already, runs collectstatic with the variant's settings and builds the site
+ * package ({@code {software}-site-{variant}}, or {@code {software}-site} without variants).
  *
  * @since 0.1.0
  */
@@ -46,6 +49,42 @@ public class BuildMojo extends AbstractRepositoryMojo {
      */
     @Parameter(property = "djdd.projectDir", defaultValue = "")
     String projectDir;
+
+    /**
+     * The Django settings module of every variant that sets none; default: the one
+     * {@code manage.py} sets as {@code DJANGO_SETTINGS_MODULE}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.settings")
+    String settings;
+
+    /**
+     * gunicorn's WSGI application; default {@code {top}.wsgi:application}, where {@code {top}} is
+     * the settings module's top-level package.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.wsgiApplication")
+    String wsgiApplication;
+
+    /**
+     * Celery's {@code --app}; default: the settings module's top-level package (Django's usual
+     * {@code proj/celery.py} layout).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.celeryApp")
+    String celeryApp;
+
+    /**
+     * The site packages' version, for example a Jenkins build number; default
+     * {@code YYYYMMDD.HHMMSS+g{srchash}.{contenthash}} from the commit time.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.siteVersion")
+    String siteVersion;
 
     /**
      * Where pip finds packages.
@@ -86,28 +125,34 @@ public class BuildMojo extends AbstractRepositoryMojo {
 
     @Override
     void run(Console console) throws DjddException {
-        List<BuildRequest.Variant> selected = selectedVariants();
+        List<SiteVariant> selected = selectedVariants();
         PipOptions pipOptions = PipOptions.of(pip.getIndexUrl(), pip.getExtraIndexUrls(), pip.getFindLinks(),
                 pip.getTrustedHosts(), pip.getExtraArgs(), basedir.toPath(), System.getenv());
-        PackageSettings settings = new PackageSettings(maintainer, Compression.of(compression), timestamp());
-        BuildRequest request = new BuildRequest(preparedBuildDir(), softwareName(), repository, selected, ref,
-                BuildRequest.projectDir(projectDir), pipOptions, settings);
+        PackageSettings packages = new PackageSettings(maintainer, Compression.of(compression), timestamp());
+        SiteOptions site = SiteOptions.of(settings, wsgiApplication, celeryApp, siteVersion);
+        BuildRequest request = new BuildRequest(preparedBuildDir(), softwareName(), repository, selected,
+                !variants.isEmpty(), ref, BuildRequest.projectDir(projectDir), pipOptions, packages, site);
         new ProjectBuild(request, console).run();
     }
 
-    private List<BuildRequest.Variant> selectedVariants() throws InvalidConfigurationException {
+    private List<SiteVariant> selectedVariants() throws InvalidConfigurationException {
         softwareName();
         List<VariantName> names = variantNames();
-        List<BuildRequest.Variant> all = new ArrayList<>();
+        List<SiteVariant> all = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            all.add(new BuildRequest.Variant(names.get(i), variants.get(i).getRef()));
+            Variant v = variants.get(i);
+            all.add(SiteVariant.builder(names.get(i)).ref(v.getRef()).serverName(v.getServerName())
+                    .listen(v.getListen()).settings(v.getSettings()).migrate(v.getMigrate()).celery(v.getCelery())
+                    .celeryWorkers(v.getCeleryWorkers()).celeryBeat(v.getCeleryBeat()).workers(v.getWorkers())
+                    .database(v.getDatabase()).queue(v.getQueue()).cache(v.getCache())
+                    .environment(v.getEnvironment()).build());
         }
         if (all.isEmpty()) {
             if (variant != null && !variant.isBlank()) {
                 throw new InvalidConfigurationException("variant", "No <variants> are configured, so -Dvariant="
                         + variant + " names nothing: drop -Dvariant or add the variant to <variants>.");
             }
-            return List.of(new BuildRequest.Variant(VariantName.DEFAULT, null));
+            return List.of(SiteVariant.defaults(VariantName.DEFAULT));
         }
         if (variant == null || variant.isBlank()) {
             return all;

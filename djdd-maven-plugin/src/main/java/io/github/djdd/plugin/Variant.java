@@ -1,8 +1,12 @@
 package io.github.djdd.plugin;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * One {@code <variant>} of the deployment POM: a tenant of the software with its own site
- * package, user, database and server name.
+ * package, user, database and server name. Unset values take the defaults documented on each
+ * field; numbers are kept as text so that djdd, not Maven, says what is wrong with them.
  *
  * @since 0.1.0
  */
@@ -12,6 +16,42 @@ public class Variant {
 
     /** The branch, tag or commit this variant builds; default: the repository's default branch. */
     private String ref;
+
+    /** nginx's {@code server_name} and Django's {@code ALLOWED_HOSTS}; default {@code {variant}.{software}.localhost}. */
+    private String serverName;
+
+    /** nginx's port; default 80. */
+    private String listen;
+
+    /** The Django settings module; default: the plugin's {@code <settings>}. */
+    private String settings;
+
+    /** Whether the package applies migrations on install and upgrade; default false. */
+    private Boolean migrate;
+
+    /** Whether the site runs a Celery worker; default true. */
+    private Boolean celery;
+
+    /** The Celery worker's concurrency; default 2. */
+    private String celeryWorkers;
+
+    /** Whether the site runs Celery beat; default false. */
+    private Boolean celeryBeat;
+
+    /** gunicorn's worker processes; default 3. */
+    private String workers;
+
+    /** Whether the site has a PostgreSQL database; default true. */
+    private Boolean database;
+
+    /** Whether the site has a RabbitMQ vhost and user (Celery's broker); default true. */
+    private Boolean queue;
+
+    /** Whether the site uses memcached; default true. */
+    private Boolean cache;
+
+    /** Extra variables for every process of the site; they win over djdd's. */
+    private Map<String, String> environment = new LinkedHashMap<>();
 
     public String getName() {
         return name;
@@ -27,5 +67,101 @@ public class Variant {
 
     public void setRef(String ref) {
         this.ref = ref;
+    }
+
+    public String getServerName() {
+        return serverName;
+    }
+
+    public void setServerName(String serverName) {
+        this.serverName = serverName;
+    }
+
+    public String getListen() {
+        return listen;
+    }
+
+    public void setListen(String listen) {
+        this.listen = listen;
+    }
+
+    public String getSettings() {
+        return settings;
+    }
+
+    public void setSettings(String settings) {
+        this.settings = settings;
+    }
+
+    public Boolean getMigrate() {
+        return migrate;
+    }
+
+    public void setMigrate(Boolean migrate) {
+        this.migrate = migrate;
+    }
+
+    public Boolean getCelery() {
+        return celery;
+    }
+
+    public void setCelery(Boolean celery) {
+        this.celery = celery;
+    }
+
+    public String getCeleryWorkers() {
+        return celeryWorkers;
+    }
+
+    public void setCeleryWorkers(String celeryWorkers) {
+        this.celeryWorkers = celeryWorkers;
+    }
+
+    public Boolean getCeleryBeat() {
+        return celeryBeat;
+    }
+
+    public void setCeleryBeat(Boolean celeryBeat) {
+        this.celeryBeat = celeryBeat;
+    }
+
+    public String getWorkers() {
+        return workers;
+    }
+
+    public void setWorkers(String workers) {
+        this.workers = workers;
+    }
+
+    public Boolean getDatabase() {
+        return database;
+    }
+
+    public void setDatabase(Boolean database) {
+        this.database = database;
+    }
+
+    public Boolean getQueue() {
+        return queue;
+    }
+
+    public void setQueue(Boolean queue) {
+        this.queue = queue;
+    }
+
+    public Boolean getCache() {
+        return cache;
+    }
+
+    public void setCache(Boolean cache) {
+        this.cache = cache;
+    }
+
+    public Map<String, String> getEnvironment() {
+        return environment;
+    }
+
+    public void setEnvironment(Map<String, String> environment) {
+        this.environment = environment;
     }
 }

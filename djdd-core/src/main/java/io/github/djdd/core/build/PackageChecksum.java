@@ -36,12 +36,14 @@ public final class PackageChecksum {
 
     /** Whether the package has its checksum beside it and still matches it. */
     public static boolean matches(Path deb) throws IOException {
+        String recorded = recorded(deb);
+        return !recorded.isEmpty() && recorded.equals(sha256(deb));
+    }
+
+    /** The checksum recorded for the package, or "" when there is none. */
+    public static String recorded(Path deb) throws IOException {
         Path file = fileFor(deb);
-        if (!Files.isRegularFile(file)) {
-            return false;
-        }
-        String recorded = Files.readString(file, StandardCharsets.UTF_8).strip().split("\\s+")[0];
-        return recorded.equals(sha256(deb));
+        return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8).strip().split("\\s+")[0] : "";
     }
 
     private static String sha256(Path file) throws IOException {

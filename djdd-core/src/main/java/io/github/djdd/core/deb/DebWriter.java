@@ -70,11 +70,16 @@ public final class DebWriter {
             Files.createDirectories(packages);
             deleteControlDir(controlDir);
             Files.createDirectories(controlDir);
+            SortedMap<String, Entry> entries = entries(contents);
             writeControlFile(controlDir.resolve("control"), control.render(), REGULAR);
             for (Map.Entry<String, String> script : new TreeMap<>(scripts).entrySet()) {
                 writeControlFile(controlDir.resolve(script.getKey()), script.getValue(), EXECUTABLE);
             }
-            DebMaker maker = new DebMaker(new JdebConsole(console), List.of(new Producer(entries(contents), timestamp)),
+            String conffiles = conffiles(entries);
+            if (!conffiles.isEmpty()) {
+                writeControlFile(controlDir.resolve("conffiles"), conffiles, REGULAR);
+            }
+            DebMaker maker = new DebMaker(new JdebConsole(console), List.of(new Producer(entries, timestamp)),
                     List.of());
             maker.setControl(controlDir.toFile());
             maker.setDeb(partial.toFile());
@@ -102,6 +107,20 @@ public final class DebWriter {
                 console.warn("Cannot clean up after writing " + target + ": " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Every file under /etc is a conffile (Debian policy): dpkg keeps an operator's edits on
+     * upgrade and removes the files only on purge.
+     */
+    private static String conffiles(SortedMap<String, Entry> entries) {
+        StringBuilder out = new StringBuilder();
+        entries.forEach((path, entry) -> {
+            if (entry.type() == 'f' && path.startsWith("./etc/")) {
+                out.append(path.substring(1)).append('\n');
+            }
+        });
+        return out.toString();
     }
 
     private static String rootMessage(Throwable e) {

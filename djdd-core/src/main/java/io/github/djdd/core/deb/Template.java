@@ -26,7 +26,12 @@ public final class Template {
 
     /** A template shipped beside this class. */
     public static Template resource(String name) {
-        try (InputStream in = Template.class.getResourceAsStream(name)) {
+        return resource(Template.class, name);
+    }
+
+    /** A template shipped beside {@code owner}. */
+    public static Template resource(Class<?> owner, String name) {
+        try (InputStream in = owner.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalArgumentException("No template " + name);
             }
@@ -36,6 +41,16 @@ public final class Template {
         }
     }
 
+    /** A template from elsewhere, for example an operator's override in the project. */
+    public static Template of(String name, String text) {
+        return new Template(name, text);
+    }
+
+    /**
+     * Fills every placeholder.
+     *
+     * @throws IllegalArgumentException naming the template and the placeholder that has no value
+     */
     public String render(Map<String, String> values) {
         Matcher matcher = PLACEHOLDER.matcher(text);
         StringBuilder out = new StringBuilder();

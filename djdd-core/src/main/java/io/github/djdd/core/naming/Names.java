@@ -1,10 +1,10 @@
 package io.github.djdd.core.naming;
 
-final class Names {
+public final class Names {
     private Names() {}
 
     /** Quotes a user value for a message, showing control characters so an odd name is visible. */
-    static String quote(String value) {
+    public static String quote(String value) {
         if (value == null) {
             return "(none)";
         }

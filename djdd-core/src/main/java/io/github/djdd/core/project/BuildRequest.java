@@ -5,7 +5,8 @@ import io.github.djdd.core.build.BuildDir;
 import io.github.djdd.core.deb.PackageSettings;
 import io.github.djdd.core.env.PipOptions;
 import io.github.djdd.core.naming.SoftwareName;
-import io.github.djdd.core.naming.VariantName;
+import io.github.djdd.core.site.SiteOptions;
+import io.github.djdd.core.site.SiteVariant;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,14 +15,13 @@ import java.util.List;
  *
  * @param repository the URL to fetch from; null builds from the existing clone
  * @param variants the variants to build, in order
+ * @param named whether the variants come from {@code <variants>}; if not, the one site package is
+ *     named after the software alone
  * @param ref a ref that overrides every variant's, or null
  * @param projectDir the folder of the repository that holds the Django project, "" for the top
  */
-public record BuildRequest(BuildDir buildDir, SoftwareName software, String repository, List<Variant> variants,
-        String ref, String projectDir, PipOptions pip, PackageSettings settings) {
-
-    /** A variant to build and its ref (null: the remote's default branch). */
-    public record Variant(VariantName name, String ref) {}
+public record BuildRequest(BuildDir buildDir, SoftwareName software, String repository, List<SiteVariant> variants,
+        boolean named, String ref, String projectDir, PipOptions pip, PackageSettings settings, SiteOptions site) {
 
     public BuildRequest {
         variants = List.copyOf(variants);

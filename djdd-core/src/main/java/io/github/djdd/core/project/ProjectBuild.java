@@ -11,6 +11,12 @@ import io.github.djdd.core.buildroot.BuildRoot;
 import io.github.djdd.core.env.BuildEnvPackageStep;
 import io.github.djdd.core.env.DebianRequirements;
 import io.github.djdd.core.process.ProcessRunner;
+import io.github.djdd.core.site.BuildSitePackageStep;
+import io.github.djdd.core.site.CollectStaticStep;
+import io.github.djdd.core.site.DjangoSite;
+import io.github.djdd.core.site.SiteFiles;
+import io.github.djdd.core.site.SiteLayout;
+import io.github.djdd.core.site.SiteVariant;
 import io.github.djdd.core.source.BuildSourcePackageStep;
 import io.github.djdd.core.source.ResolvedCommit;
 import io.github.djdd.core.source.SourceRepository;
@@ -23,9 +29,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the build of a software's variants in order: fetch, then per variant checkout, build root
- * packages, env package and src package. Variants on the same commit share one checkout and
- * one pair of packages.
+ * Runs the build of a software's variants in order: fetch, then per commit checkout, build root
+ * packages, env package and src package, then per variant collectstatic and site package.
+ * Variants on the same commit share one checkout and one pair of env and src packages.
  */
 public final class ProjectBuild {
     private final BuildRequest request;
@@ -53,15 +59,19 @@ public final class ProjectBuild {
                 ? SourceRepository.existing(request.buildDir(), request.software(), console)
                 : SourceRepository.cloneOrFetch(request.buildDir(), request.software(), request.repository(),
                         console));
-        Map<String, List<BuiltPackage>> byCommit = new LinkedHashMap<>();
-        for (BuildRequest.Variant variant : request.variants()) {
+        Map<String, ResolvedCommit> commits = new LinkedHashMap<>();
+        Map<String, List<SiteVariant>> variantsByCommit = new LinkedHashMap<>();
+        for (SiteVariant variant : request.variants()) {
             ResolvedCommit commit = clone.resolve(request.ref() != null ? request.ref() : variant.ref());
             console.info("Variant " + variant.name() + ": " + commit.ref() + " is commit " + commit.id());
-            if (!byCommit.containsKey(commit.id())) {
-                byCommit.put(commit.id(), buildCommit(root, clone, commit));
-            }
+            commits.putIfAbsent(commit.id(), commit);
+            variantsByCommit.computeIfAbsent(commit.id(), id -> new ArrayList<>()).add(variant);
         }
-        List<BuiltPackage> all = byCommit.values().stream().flatMap(List::stream).distinct().toList();
+        List<BuiltPackage> all = new ArrayList<>();
+        for (Map.Entry<String, List<SiteVariant>> group : variantsByCommit.entrySet()) {
+            all.addAll(buildCommit(root, clone, commits.get(group.getKey()), group.getValue()));
+        }
+        all = all.stream().distinct().toList();
         console.info("Packages in " + request.buildDir().packages() + ":");
         for (BuiltPackage built : all) {
             console.info("  " + built.file().getFileName() + (built.reused() ? " (reused)" : " (built)"));
@@ -69,13 +79,14 @@ public final class ProjectBuild {
         return all;
     }
 
-    private List<BuiltPackage> buildCommit(BuildRoot root, SourceRepository clone, ResolvedCommit commit)
-            throws DjddException {
+    /** The env and src packages of one commit, then the site package of every variant on it. */
+    private List<BuiltPackage> buildCommit(BuildRoot root, SourceRepository clone, ResolvedCommit commit,
+            List<SiteVariant> variants) throws DjddException {
         Checkout checkout = new Checkout(request.buildDir().workFolder(request.software() + "-" + commit.shortId()),
                 request.projectDir());
         try {
             steps.run("Checkout " + commit.shortId(), () -> {
-                deleteCheckout(checkout.root());
+                deleteTree(checkout.root());
                 clone.export(commit, checkout.root());
                 requireProjectFiles(checkout, commit);
                 return checkout;
@@ -87,14 +98,47 @@ public final class ProjectBuild {
                 return root.installPackages(packages, checkout.shown("venv-debian-requirements.txt") + " or "
                         + checkout.shown("src-debian-requirements.txt"));
             });
-            List<BuiltPackage> built = new ArrayList<>();
-            built.add(steps.run("Env package", new BuildEnvPackageStep(root, request.buildDir(), request.software(),
-                    checkout, request.pip(), request.settings(), commit.time(), console)));
-            built.add(steps.run("Src package", new BuildSourcePackageStep(request.buildDir(), request.software(),
-                    commit, checkout, request.settings(), console)));
+            BuiltPackage env = steps.run("Env package", new BuildEnvPackageStep(root, request.buildDir(),
+                    request.software(), checkout, request.pip(), request.settings(), commit.time(), console));
+            BuildSourcePackageStep sourceStep = new BuildSourcePackageStep(request.buildDir(), request.software(),
+                    commit, checkout, request.settings(), console);
+            BuiltPackage src = steps.run("Src package", sourceStep);
+            List<BuiltPackage> built = new ArrayList<>(List.of(env, src));
+            for (SiteVariant variant : variants) {
+                built.add(buildSite(root, checkout, commit, variant, env, src));
+            }
             return built;
         } finally {
-            deleteCheckout(checkout.root());
+            deleteTree(checkout.root());
+        }
+    }
+
+    private BuiltPackage buildSite(BuildRoot root, Checkout checkout, ResolvedCommit commit, SiteVariant variant,
+            BuiltPackage env, BuiltPackage src) throws DjddException {
+        SiteLayout layout = new SiteLayout(request.software(), variant.name(), request.named());
+        String settings = request.site().settingsFor(variant, checkout);
+        String envHash = env.name().substring(env.name().lastIndexOf('-') + 1);
+        String srcRoot = "/usr/lib/" + request.software() + "-src/" + commit.shortId();
+        SiteFiles.Release release = new SiteFiles.Release(src.name(), commit.shortId(),
+                srcRoot + (checkout.projectDir().isEmpty() ? "" : "/" + checkout.projectDir()), env.name(), envHash,
+                commit.id());
+        // The environment does not depend on the static URLs, so it can be had before collectstatic.
+        SiteFiles draft = new SiteFiles(layout, variant, DjangoSite.of(settings, null, null, null, null), release,
+                null);
+        Path staticFiles = request.buildDir().workFolder(layout.packageName() + "-static");
+        try {
+            CollectStaticStep.Result collected = steps.run("Collectstatic " + layout.packageName(),
+                    new CollectStaticStep(root, request.buildDir(), layout, draft.environment(), checkout, srcRoot,
+                            env, "/usr/lib/" + request.software() + "-env/" + envHash, staticFiles, commit.shortId(),
+                            console));
+            DjangoSite django = DjangoSite.of(settings, request.site().wsgiApplication(), request.site().celeryApp(),
+                    collected.staticUrl(), collected.mediaUrl());
+            SiteFiles files = new SiteFiles(layout, variant, django, release, checkout.file("djdd/templates"));
+            return steps.run("Site package " + layout.packageName(), new BuildSitePackageStep(request.buildDir(),
+                    layout, files, staticFiles, checkout.file("djdd/variants/" + variant.name() + "/templates"),
+                    request.settings(), commit.time(), request.site().siteVersion(), console));
+        } finally {
+            deleteTree(staticFiles);
         }
     }
 
@@ -108,12 +152,12 @@ public final class ProjectBuild {
         }
     }
 
-    private static void deleteCheckout(Path checkout) throws DjddException {
+    private static void deleteTree(Path folder) throws DjddException {
         try {
-            BuildDir.deleteTree(checkout);
-            Files.createDirectories(checkout.getParent());
+            BuildDir.deleteTree(folder);
+            Files.createDirectories(folder.getParent());
         } catch (IOException e) {
-            throw new DjddException("Cannot clear " + checkout + " (" + e.getMessage() + "): check the build dir.", e);
+            throw new DjddException("Cannot clear " + folder + " (" + e.getMessage() + "): check the build dir.", e);
         }
     }
 }

@@ -151,4 +151,25 @@ class DebWriterTest {
         assertThatThrownBy(() -> Compression.of("zstd")).isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("use xz, gzip or none");
     }
+
+    @Test
+    void filesUnderEtcAreConffilesAndNothingElseIs() throws Exception {
+        Path deb = new DebWriter(Console.NULL).write(control(), Map.of(),
+                List.of(DebContent.Data.text("/etc/nginx/sites-available/site", "server {}\n"),
+                        DebContent.Data.text("/etc/site/env", "A=\"1\"\n"),
+                        DebContent.Data.text("/usr/lib/site/maintenance.html", "down\n")),
+                COMMIT_TIME, Compression.GZIP, dir.resolve("packages"));
+        Path control = dir.resolve("control");
+        RUNNER.check(Command.of("dpkg-deb", "--control", deb.toString(), control.toString()).quietly());
+        assertThat(Files.readString(control.resolve("conffiles")))
+                .isEqualTo("/etc/nginx/sites-available/site\n/etc/site/env\n");
+    }
+
+    @Test
+    void packageWithoutEtcFilesHasNoConffiles() throws Exception {
+        Path control = dir.resolve("control");
+        RUNNER.check(Command.of("dpkg-deb", "--control", write(dir.resolve("packages"), Compression.GZIP).toString(),
+                control.toString()).quietly());
+        assertThat(control.resolve("conffiles")).doesNotExist();
+    }
 }

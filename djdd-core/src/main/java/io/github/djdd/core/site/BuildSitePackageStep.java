@@ -1,0 +1,174 @@
+package io.github.djdd.core.site;
+
+import io.github.djdd.core.Console;
+import io.github.djdd.core.DjddException;
+import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.build.BuildLock;
+import io.github.djdd.core.build.BuiltPackage;
+import io.github.djdd.core.build.Step;
+import io.github.djdd.core.deb.DebContent;
+import io.github.djdd.core.deb.DebControl;
+import io.github.djdd.core.deb.DebWriter;
+import io.github.djdd.core.deb.PackageDocs;
+import io.github.djdd.core.deb.PackageSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Builds {@code {software}-site-{variant}} (or {@code {software}-site}): the generated
+ * configuration, units, control utility and maintainer scripts of {@link SiteFiles}, the static
+ * files collectstatic made, and the variant's Django templates. Built anew by every build; its
+ * version is {@link SiteVersion}'s.
+ */
+public final class BuildSitePackageStep implements Step<BuiltPackage> {
+    private final BuildDir buildDir;
+    private final SiteLayout layout;
+    private final SiteFiles files;
+    private final Path staticFiles;
+    private final Path templates;
+    private final PackageSettings settings;
+    private final Instant commitTime;
+    private final String versionOverride;
+    private final Console console;
+
+    /**
+     * @param staticFiles collectstatic's output
+     * @param templates the variant's Django templates, installed in {@code templates/}; may be missing
+     * @param versionOverride the configured version, or null to derive it
+     */
+    public BuildSitePackageStep(BuildDir buildDir, SiteLayout layout, SiteFiles files, Path staticFiles,
+            Path templates, PackageSettings settings, Instant commitTime, String versionOverride, Console console) {
+        this.buildDir = buildDir;
+        this.layout = layout;
+        this.files = files;
+        this.staticFiles = staticFiles;
+        this.templates = templates;
+        this.settings = settings;
+        this.commitTime = commitTime;
+        this.versionOverride = versionOverride;
+        this.console = console;
+    }
+
+    @Override
+    public BuiltPackage call() throws DjddException {
+        String name = layout.packageName();
+        try {
+            Files.createDirectories(buildDir.locks());
+            for (String unknown : files.unknownOverrides()) {
+                console.warn("Ignoring djdd/templates/" + unknown + " in the project: djdd has no template of that"
+                        + " name (it has " + String.join(", ", SiteFiles.TEMPLATES) + ").");
+            }
+        } catch (IOException e) {
+            throw new DjddException("Cannot read the project's djdd/templates (" + e.getMessage() + ")", e);
+        }
+        // Two builds of one variant at once write the same file names: one after the other.
+        try (BuildLock lock = BuildLock.acquire(buildDir.locks().resolve(name + ".lock"), name, console)) {
+            Instant time = settings.timestampFor(commitTime);
+            String version = versionOverride != null ? versionOverride
+                    : SiteVersion.of(time.isAfter(commitTime) ? time : commitTime, files.values("").get("srcHash"),
+                            contentHash());
+            DebControl control = control(version);
+            List<DebContent> contents = new ArrayList<>(payload(version));
+            contents.addAll(PackageDocs.of(control, layout.software().value(), "Site " + layout.packageName() + " "
+                    + version + " built by djdd.", time, Map.of()));
+            Path file = new DebWriter(console).write(control, files.scripts(version), contents, time,
+                    settings.compression(), buildDir.packages());
+            console.info("Built " + file.getFileName());
+            return new BuiltPackage(name, file, false);
+        }
+    }
+
+    private DebControl control(String version) {
+        Map<String, String> values = files.values(version);
+        List<String> depends = new ArrayList<>(List.of(values.get("envPackage"), values.get("srcPackage"),
+                "adduser", "init-system-helpers (>= 1.54~)"));
+        depends.addAll(files.services());
+        return new DebControl(layout.packageName(), version, "all", settings.maintainer(), depends, "web",
+                "Django site " + layout.packageName() + " (" + values.get("serverName") + ")",
+                List.of("The configuration, static files, services and control utility of " + layout.software()
+                        + " for " + values.get("serverName") + ": gunicorn behind nginx, run by systemd as the user "
+                        + layout.user() + (files.services().size() > 1 ? ", with " + String.join(", ",
+                                files.services().subList(0, files.services().size() - 1)) : "") + ".",
+                        "Control it with '" + layout.user() + " status' (see '" + layout.user() + " help').",
+                        "Built by djdd from commit " + values.get("commit") + "."));
+    }
+
+    private List<DebContent> payload(String version) throws DjddException {
+        List<DebContent> contents = new ArrayList<>(files.contents(version));
+        contents.add(new DebContent.Tree(staticFiles, layout.siteDir() + "/static"));
+        contents.add(templates != null && Files.isDirectory(templates)
+                ? new DebContent.Tree(templates, layout.siteDir() + "/templates")
+                : new DebContent.Tree(emptyFolder(), layout.siteDir() + "/templates"));
+        return contents;
+    }
+
+    private Path emptyFolder() throws DjddException {
+        Path empty = buildDir.workFolder(layout.packageName() + "-empty");
+        try {
+            Files.createDirectories(empty);
+        } catch (IOException e) {
+            throw new DjddException("Cannot create " + empty + " (" + e.getMessage() + ")", e);
+        }
+        return empty;
+    }
+
+    /** SHA-256 of everything the package holds except its version: the same inputs, the same hash. */
+    private String contentHash() throws DjddException {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (String relation : control("").depends()) {
+                update(digest, "depends " + relation);
+            }
+            for (Map.Entry<String, String> script : files.scripts("").entrySet()) {
+                update(digest, "script " + script.getKey());
+                update(digest, script.getValue());
+            }
+            for (DebContent content : payload("")) {
+                if (content instanceof DebContent.Data data) {
+                    update(digest, "file " + data.target() + " " + data.mode());
+                    digest.update(data.content());
+                } else if (content instanceof DebContent.Tree tree) {
+                    hashTree(digest, tree);
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        } catch (IOException e) {
+            throw new DjddException("Cannot read the site's files (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void hashTree(MessageDigest digest, DebContent.Tree tree) throws IOException {
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(tree.source())) {
+            paths = walk.sorted().toList();
+        }
+        for (Path path : paths) {
+            String shown = tree.target() + "/" + tree.source().relativize(path);
+            if (Files.isSymbolicLink(path)) {
+                update(digest, "link " + shown + " " + Files.readSymbolicLink(path));
+            } else if (Files.isRegularFile(path)) {
+                update(digest, "file " + shown + " " + Files.isExecutable(path));
+                digest.update(Files.readAllBytes(path));
+            } else {
+                update(digest, "dir " + shown);
+            }
+        }
+    }
+
+    private static void update(MessageDigest digest, String text) {
+        digest.update(text.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+    }
+}

@@ -1,0 +1,170 @@
+package io.github.djdd.core.site;
+
+import io.github.djdd.core.BuildFailedException;
+import io.github.djdd.core.Console;
+import io.github.djdd.core.DjddException;
+import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.build.BuildLock;
+import io.github.djdd.core.build.BuiltPackage;
+import io.github.djdd.core.build.Checkout;
+import io.github.djdd.core.build.PackageChecksum;
+import io.github.djdd.core.build.Step;
+import io.github.djdd.core.buildroot.BindMount;
+import io.github.djdd.core.buildroot.BuildRoot;
+import io.github.djdd.core.buildroot.RootCommand;
+import io.github.djdd.core.process.CommandResult;
+import io.github.djdd.core.process.ProcessRunner;
+import io.github.djdd.core.process.Command;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs {@code manage.py collectstatic} of one variant inside the build root, as an unprivileged
+ * user, with the env's python, the src at its installed path and the variant's settings and
+ * environment; the output lands in a host folder bound at the site's static folder. Also reads
+ * the settings' {@code STATIC_URL} and {@code MEDIA_URL} for nginx.
+ */
+public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
+    /** nobody:nogroup in every Debian root: owns nothing that matters. */
+    static final String NOBODY = "65534";
+    private static final String MARKER = ".djdd-package";
+    private static final String READ_URLS = String.join("\n",
+            "import django",
+            "from django.conf import settings",
+            "django.setup()",
+            "print('djdd-static-url=' + str(settings.STATIC_URL or ''))",
+            "print('djdd-media-url=' + str(settings.MEDIA_URL or ''))");
+
+    private final BuildRoot root;
+    private final BuildDir buildDir;
+    private final SiteLayout layout;
+    private final Map<String, String> environment;
+    private final Checkout checkout;
+    private final String srcRoot;
+    private final BuiltPackage env;
+    private final String envDir;
+    private final Path output;
+    private final String commit;
+    private final Console console;
+
+    /** The collected files and the URLs the settings serve them at. */
+    public record Result(Path folder, String staticUrl, String mediaUrl) {}
+
+    /**
+     * @param environment the site's environment (its settings module among it)
+     * @param srcRoot where the src package installs the checkout
+     * @param env the env package, unpacked into the root at {@code envDir} if it is not there
+     * @param output the host folder that receives the static files
+     * @param commit how messages name the commit
+     */
+    public CollectStaticStep(BuildRoot root, BuildDir buildDir, SiteLayout layout, Map<String, String> environment,
+            Checkout checkout, String srcRoot, BuiltPackage env, String envDir, Path output, String commit,
+            Console console) {
+        this.root = root;
+        this.buildDir = buildDir;
+        this.layout = layout;
+        this.environment = environment;
+        this.checkout = checkout;
+        this.srcRoot = srcRoot;
+        this.env = env;
+        this.envDir = envDir;
+        this.output = output;
+        this.commit = commit;
+        this.console = console;
+    }
+
+    @Override
+    public Result call() throws DjddException {
+        unpackEnv();
+        try {
+            BuildDir.deleteTree(output);
+            Files.createDirectories(output);
+        } catch (IOException e) {
+            throw new DjddException("Cannot create " + output + " (" + e.getMessage() + "): check the build dir.", e);
+        }
+        new ProcessRunner(console).check(Command.of("chown", NOBODY + ":" + NOBODY, output.toString()).quietly());
+        String settings = environment.get("DJANGO_SETTINGS_MODULE");
+        String src = srcRoot + (checkout.projectDir().isEmpty() ? "" : "/" + checkout.projectDir());
+        CommandResult urls = root.run(asSite(List.of(envDir + "/bin/python", "-c", READ_URLS), src).quietly());
+        if (!urls.succeeded()) {
+            throw new BuildFailedException("The settings module " + settings + " does not load in commit " + commit
+                    + " (" + checkout.shown("") + "): " + hint(urls, settings) + "\n" + urls.tail(20));
+        }
+        CommandResult collected = root.run(asSite(List.of(envDir + "/bin/python", src + "/manage.py",
+                "collectstatic", "--noinput"), src).withTimeout(Duration.ofMinutes(30)));
+        if (!collected.succeeded()) {
+            throw new BuildFailedException("collectstatic failed for " + layout.packageName() + " (exit code "
+                    + collected.exitCode() + ") with the settings " + settings + ": fix the error Django shows"
+                    + " below.\n" + collected.tail(20));
+        }
+        return new Result(output, value(urls, "djdd-static-url="), value(urls, "djdd-media-url="));
+    }
+
+    private static String hint(CommandResult result, String settings) {
+        String top = settings.contains(".") ? settings.substring(0, settings.indexOf('.')) : settings;
+        for (String line : result.output()) {
+            if (line.contains("ModuleNotFoundError: No module named '" + settings + "'")
+                    || line.contains("ModuleNotFoundError: No module named '" + top + "'")) {
+                return "there is no such module; set <settings> (or -Ddjdd.settings) to the module of the project's"
+                        + " settings, such as mysite.settings.";
+            }
+        }
+        return "fix the error Python shows below, or point <settings> at another module.";
+    }
+
+    private static String value(CommandResult result, String prefix) {
+        return result.output().stream().filter(line -> line.startsWith(prefix)).reduce((a, b) -> b)
+                .map(line -> line.substring(prefix.length()).strip()).orElse("");
+    }
+
+    /** A command as nobody, with the site's environment and placeholder secrets. */
+    private RootCommand asSite(List<String> argv, String src) {
+        Map<String, String> variables = new LinkedHashMap<>(SiteEnvironment.forCollectStatic(environment));
+        variables.put("PYTHONPATH", src);
+        variables.put("PYTHONDONTWRITEBYTECODE", "1");
+        variables.put("HOME", "/nonexistent");
+        List<String> command = new java.util.ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY,
+                "--regid=" + NOBODY, "--clear-groups", "--"));
+        command.addAll(argv);
+        return RootCommand.of(command).withEnvironment(variables).withBinds(List.of(
+                new BindMount(checkout.root(), srcRoot, true),
+                new BindMount(output, variables.get("STATIC_ROOT"), false)));
+    }
+
+    /**
+     * Puts the env package's virtualenv at its path in the root, unless the same package is there
+     * already; under the package's lock, as its build uses that path too.
+     */
+    private void unpackEnv() throws DjddException {
+        Path marker = root.path().resolve(envDir.substring(1)).resolve(MARKER);
+        try {
+            Files.createDirectories(buildDir.locks());
+        } catch (IOException e) {
+            throw new DjddException("Cannot create " + buildDir.locks() + " (" + e.getMessage() + ")", e);
+        }
+        try (BuildLock lock = BuildLock.acquire(buildDir.locks().resolve(env.name() + ".lock"), env.name(), console)) {
+            String checksum = PackageChecksum.recorded(env.file());
+            if (Files.isRegularFile(marker) && Files.readString(marker, StandardCharsets.UTF_8).strip().equals(checksum)) {
+                return;
+            }
+            String unpacked = "/var/tmp/djdd-" + env.name();
+            root.check(RootCommand.of("sh", "-c", String.join("\n",
+                    "set -e",
+                    "rm -rf \"$2\" \"$3\" && mkdir -p \"$3\" \"$(dirname \"$2\")\"",
+                    "dpkg-deb --extract \"$1\" \"$3\"",
+                    "mv \"$3$2\" \"$2\"",
+                    "printf '%s\\n' \"$4\" > \"$2/" + MARKER + "\"",
+                    "rm -rf \"$3\""), "unpack-env", "/run/djdd/packages/" + env.file().getFileName(), envDir,
+                    unpacked, checksum).withBinds(List.of(new BindMount(env.file().getParent(), "/run/djdd/packages",
+                            true))).quietly());
+        } catch (IOException e) {
+            throw new DjddException("Cannot read " + marker + " (" + e.getMessage() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.github.djdd.core.site;
+
+import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.naming.VariantName;
+
+/**
+ * Where a site lives on the target and what its parts are called (SPEC section 5). A project
+ * without {@code <variants>} gets the package {@code {software}-site}; everything else is named
+ * as for the variant {@code default}.
+ *
+ * @param named whether the variant comes from {@code <variants>} (the package name carries it)
+ */
+public record SiteLayout(SoftwareName software, VariantName variant, boolean named) {
+
+    public String packageName() {
+        return named ? software + "-site-" + variant : software + "-site";
+    }
+
+    /** The system user and group, the database, the RabbitMQ vhost and the control utility. */
+    public String user() {
+        return software + "-" + variant;
+    }
+
+    private String under(String top) {
+        return top + "/" + software + "-site/" + variant;
+    }
+
+    /** Static files, templates and the maintenance page: replaced by every upgrade. */
+    public String siteDir() {
+        return under("/usr/lib");
+    }
+
+    /** Media, the links to the running src and env, the offline flag: the site's state. */
+    public String stateDir() {
+        return under("/var/lib");
+    }
+
+    public String confDir() {
+        return under("/etc");
+    }
+
+    public String logDir() {
+        return under("/var/log");
+    }
+
+    public String srvDir() {
+        return under("/srv");
+    }
+
+    public String runDir() {
+        return under("/run");
+    }
+
+    public String defaultServerName() {
+        return named ? variant + "." + software + ".localhost" : software + ".localhost";
+    }
+}

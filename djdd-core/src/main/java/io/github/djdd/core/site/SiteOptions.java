@@ -1,0 +1,60 @@
+package io.github.djdd.core.site;
+
+import io.github.djdd.core.BuildFailedException;
+import io.github.djdd.core.DjddException;
+import io.github.djdd.core.InvalidConfigurationException;
+import io.github.djdd.core.build.Checkout;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What every site of the software shares.
+ *
+ * @param settings the Django settings module; null: the one {@code manage.py} sets
+ * @param wsgiApplication gunicorn's application; null: {@code {top}.wsgi:application}
+ * @param celeryApp Celery's {@code --app}; null: the settings module's top-level package
+ * @param siteVersion the site packages' version; null: {@link SiteVersion}'s
+ */
+public record SiteOptions(String settings, String wsgiApplication, String celeryApp, String siteVersion) {
+    private static final Pattern MANAGE_PY_SETTINGS = Pattern.compile(
+            "DJANGO_SETTINGS_MODULE['\"]\\s*,\\s*['\"]([A-Za-z0-9_.]+)['\"]");
+
+    public static final SiteOptions DEFAULTS = new SiteOptions(null, null, null, null);
+
+    /** Checks the configured values. */
+    public static SiteOptions of(String settings, String wsgiApplication, String celeryApp, String siteVersion)
+            throws InvalidConfigurationException {
+        return new SiteOptions(settings == null || settings.isBlank() ? null
+                : SiteVariant.module(settings, "settings", "<settings>"), blankToNull(wsgiApplication),
+                blankToNull(celeryApp), SiteVersion.override(siteVersion));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /** The variant's settings module, else the software's, else the one manage.py names. */
+    public String settingsFor(SiteVariant variant, Checkout checkout) throws DjddException {
+        if (variant.settings() != null) {
+            return variant.settings();
+        }
+        if (settings != null) {
+            return settings;
+        }
+        try {
+            Matcher matcher = MANAGE_PY_SETTINGS.matcher(Files.readString(checkout.file("manage.py"),
+                    StandardCharsets.UTF_8));
+            if (matcher.find()) {
+                return matcher.group(1);
+            }
+        } catch (IOException e) {
+            throw new DjddException("Cannot read " + checkout.shown("manage.py") + " (" + e.getMessage() + ")", e);
+        }
+        throw new BuildFailedException("No settings module for variant " + variant.name() + ": "
+                + checkout.shown("manage.py") + " sets no DJANGO_SETTINGS_MODULE, so set <settings> (or"
+                + " -Ddjdd.settings=MODULE).");
+    }
+}

@@ -1,0 +1,48 @@
+package io.github.djdd.core.site;
+
+import io.github.djdd.core.InvalidConfigurationException;
+import io.github.djdd.core.naming.Names;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The site package's Debian version: {@code YYYYMMDD.HHMMSS+g{srchash}.{contenthash}}.
+ *
+ * <p>The time is the commit's (or the configured build timestamp when that is later), so a build
+ * of newer code sorts higher and {@code apt-get install} upgrades; the src hash and a hash of the
+ * package's contents make the version differ whenever the package does, and stay the same for the
+ * same inputs. An operator may set the version instead (a Jenkins build number, for example).
+ */
+public final class SiteVersion {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd.HHmmss", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+    /** A Debian upstream version without epoch or revision, so that djdd names the file safely. */
+    private static final Pattern OVERRIDE = Pattern.compile("[0-9][A-Za-z0-9.+~]{0,63}");
+
+    private SiteVersion() {}
+
+    /**
+     * @param time when the code was made: the commit time, or a later configured timestamp
+     * @param srcHash the src package's hash
+     * @param contentHash a hash of everything in the site package
+     */
+    public static String of(Instant time, String srcHash, String contentHash) {
+        return TIME.format(time) + "+g" + srcHash + "." + contentHash.substring(0, 8);
+    }
+
+    /** Checks {@code -Ddjdd.siteVersion}; null or blank means "derive it". */
+    public static String override(String value) throws InvalidConfigurationException {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (!OVERRIDE.matcher(value.strip()).matches()) {
+            throw new InvalidConfigurationException("siteVersion", "Invalid site version " + Names.quote(value)
+                    + ": start with a digit and use only letters, digits and . + ~ (at most 64 characters),"
+                    + " for example 42 or 2.1.0+build42.");
+        }
+        return value.strip();
+    }
+}

@@ -1,0 +1,81 @@
+package io.github.djdd.core.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.djdd.core.Console;
+import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.naming.VariantName;
+import io.github.djdd.core.process.Command;
+import io.github.djdd.core.process.ProcessRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SiteEnvironmentTest {
+    private static final SiteLayout BLUE = new SiteLayout(new SoftwareName("mysoftware"), new VariantName("blue"),
+            true);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theSiteSeesDjddsVariablesThenItsOwn() throws Exception {
+        SiteVariant variant = SiteVariant.builder(new VariantName("blue"))
+                .environment(Map.of("DEBUG", "1", "ALLOWED_HOSTS", "a.example.com b.example.com")).build();
+        Map<String, String> env = SiteEnvironment.of(BLUE, variant, "mysite.settings", "blue.example.com");
+        assertThat(env).containsEntry("DJANGO_SETTINGS_MODULE", "mysite.settings")
+                .containsEntry("PYTHONPATH", "/var/lib/mysoftware-site/blue/src")
+                .containsEntry("DATABASE", "mysoftware-blue")
+                .containsEntry("DATABASE_URL", "postgres:///mysoftware-blue")
+                .containsEntry("CACHE_URL", "memcache://127.0.0.1:11211")
+                .containsEntry("MEMCACHED_LOCATION", "127.0.0.1:11211")
+                .containsEntry("STATIC_ROOT", "/usr/lib/mysoftware-site/blue/static")
+                .containsEntry("MEDIA_ROOT", "/var/lib/mysoftware-site/blue/media")
+                .containsEntry("ALLOWED_HOSTS", "a.example.com b.example.com")
+                .containsEntry("DEBUG", "1")
+                .doesNotContainKeys("SECRET_KEY", "CELERY_BROKER_URL");
+    }
+
+    @Test
+    void switchedOffServicesLeaveNoVariables() throws Exception {
+        SiteVariant variant = SiteVariant.builder(new VariantName("blue")).database(false).cache(false)
+                .queue(false).celery(false).build();
+        assertThat(SiteEnvironment.of(BLUE, variant, "mysite.settings", "*.example.com"))
+                .doesNotContainKeys("DATABASE", "DATABASE_URL", "CACHE_URL", "MEMCACHED_LOCATION")
+                .containsEntry("ALLOWED_HOSTS", ".example.com");
+    }
+
+    @Test
+    void collectstaticGetsPlaceholdersForTheSecretsOnly() {
+        Map<String, String> env = SiteEnvironment.forCollectStatic(Map.of("DATABASE_URL", "postgres:///x", "A", "1"));
+        assertThat(env).containsEntry("SECRET_KEY", SiteEnvironment.PLACEHOLDER_SECRET_KEY)
+                .containsEntry("DATABASE_URL", "postgres:///x").containsEntry("CELERY_BROKER_URL", "memory://")
+                .containsEntry("A", "1");
+    }
+
+    @Test
+    void everyValueReachesTheShellUnchanged() throws Exception {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PLAIN", "value");
+        env.put("QUOTES", "say \"hi\" and 'bye'");
+        env.put("DOLLAR", "$HOME ${PATH} $(id) `id`");
+        env.put("BACKSLASH", "a\\b\\\\c\\");
+        env.put("NEWLINES", "line one\nline two\n");
+        env.put("EMPTY", "");
+        env.put("INJECTION", "\"; touch " + dir.resolve("pwned") + "; X=\"");
+        Path file = dir.resolve("env");
+        Files.writeString(file, SiteEnvironment.render(env, "header\nsecond line"));
+        for (Map.Entry<String, String> entry : env.entrySet()) {
+            String script = "set -a; . \"$1\"; set +a; printf '%s' \"$" + entry.getKey() + "\"";
+            var result = new ProcessRunner(Console.NULL).check(Command.of("sh", "-c", script, "sh", file.toString())
+                    .quietly());
+            assertThat(String.join("\n", result.output())).as(entry.getKey())
+                    .isEqualTo(entry.getValue().replaceAll("\n+$", ""));
+        }
+        assertThat(dir.resolve("pwned")).doesNotExist();
+        assertThat(Files.readString(file)).startsWith("# header\n# second line\nPLAIN=\"value\"\n");
+    }
+}

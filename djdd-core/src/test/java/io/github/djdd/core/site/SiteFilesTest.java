@@ -1,0 +1,243 @@
+package io.github.djdd.core.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.djdd.core.Console;
+import io.github.djdd.core.InvalidConfigurationException;
+import io.github.djdd.core.deb.DebContent;
+import io.github.djdd.core.deb.Template;
+import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.naming.VariantName;
+import io.github.djdd.core.process.Command;
+import io.github.djdd.core.process.CommandResult;
+import io.github.djdd.core.process.ProcessRunner;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every generated file for a variant with every switch on and one with every switch off, against
+ * golden copies in {@code src/test/resources/.../golden}. After a deliberate change, run the test
+ * with {@code -Ddjdd.updateGolden=true} and review the diff of the golden files.
+ */
+class SiteFilesTest {
+    private static final ProcessRunner RUNNER = new ProcessRunner(Console.NULL);
+    private static final Path GOLDEN = Path.of("src/test/resources/io/github/djdd/core/site/golden");
+    private static final SoftwareName SOFTWARE = new SoftwareName("mysoftware");
+    private static final SiteFiles.Release RELEASE = new SiteFiles.Release("mysoftware-src-0123456789ab",
+            "0123456789ab", "/usr/lib/mysoftware-src/0123456789ab/app", "mysoftware-env-ba9876543210", "ba9876543210",
+            "0123456789abcdef0123456789abcdef01234567");
+    private static final String VERSION = "20261127.120000+g0123456789ab.cafe0123";
+
+    @TempDir
+    Path dir;
+
+    static SiteFiles allOn(Path overrides) throws Exception {
+        SiteVariant variant = SiteVariant.builder(new VariantName("berlin")).serverName("berlin.example.com")
+                .listen("8080").migrate(true).celeryBeat(true).workers("4").celeryWorkers("3")
+                .environment(Map.of("DEBUG", "0", "MOTD", "it's \"here\" $1 `now`\nsecond line")).build();
+        return new SiteFiles(new SiteLayout(SOFTWARE, variant.name(), true), variant,
+                DjangoSite.of("mysite.settings", null, null, "/static/", "/uploads/"), RELEASE, overrides);
+    }
+
+    static SiteFiles allOff() throws Exception {
+        SiteVariant variant = SiteVariant.builder(VariantName.DEFAULT).database(false).queue(false).cache(false)
+                .celery(false).build();
+        return new SiteFiles(new SiteLayout(SOFTWARE, variant.name(), false), variant,
+                DjangoSite.of("mysite.settings", null, null, "https://cdn.example.com/static/", ""), RELEASE, null);
+    }
+
+    /** Every generated file by its installed path, maintainer scripts under DEBIAN/. */
+    private static Map<String, String> rendered(SiteFiles files) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        for (DebContent content : files.contents(VERSION)) {
+            DebContent.Data data = (DebContent.Data) content;
+            String path = data.target().substring(1);
+            if (path.endsWith(".gz")) {
+                out.put(path.substring(0, path.length() - 3), new String(new GZIPInputStream(
+                        new ByteArrayInputStream(data.content())).readAllBytes(), StandardCharsets.UTF_8));
+            } else {
+                out.put(path, new String(data.content(), StandardCharsets.UTF_8));
+            }
+        }
+        files.scripts(VERSION).forEach((name, text) -> out.put("DEBIAN/" + name, text));
+        return out;
+    }
+
+    private static void assertGolden(String name, Map<String, String> files) throws Exception {
+        Path golden = GOLDEN.resolve(name);
+        if (Boolean.getBoolean("djdd.updateGolden")) {
+            io.github.djdd.core.build.BuildDir.deleteTree(golden);
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                Files.createDirectories(golden.resolve(file.getKey()).getParent());
+                Files.writeString(golden.resolve(file.getKey()), file.getValue());
+            }
+        }
+        Map<String, String> expected = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(golden)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                expected.put(golden.relativize(file).toString(), Files.readString(file));
+            }
+        }
+        assertThat(files.keySet()).containsExactlyElementsOf(expected.keySet());
+        files.forEach((path, text) -> assertThat(text).as(path).isEqualTo(expected.get(path)));
+    }
+
+    @Test
+    void everySwitchOnMatchesTheGoldenFiles() throws Exception {
+        assertGolden("all-on", rendered(allOn(null)));
+    }
+
+    @Test
+    void everySwitchOffMatchesTheGoldenFiles() throws Exception {
+        assertGolden("all-off", rendered(allOff()));
+    }
+
+    @Test
+    void switchedOffServicesHaveNoUnitsAndNoDependencies() throws Exception {
+        SiteFiles off = allOff();
+        assertThat(off.units()).containsExactly("mysoftware-default.socket", "mysoftware-default.service");
+        assertThat(off.services()).containsExactly("nginx");
+        assertThat(rendered(off).keySet()).noneMatch(path -> path.contains("celery"));
+        SiteFiles on = allOn(null);
+        assertThat(on.units()).containsExactly("mysoftware-berlin.socket", "mysoftware-berlin.service",
+                "mysoftware-berlin-celery.service", "mysoftware-berlin-celerybeat.service");
+        assertThat(on.services()).containsExactly("postgresql", "rabbitmq-server", "memcached", "nginx");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"DEBIAN/postinst", "DEBIAN/prerm", "DEBIAN/postrm", "usr/bin/mysoftware-berlin"})
+    void shellScriptsParseInShAndBash(String path) throws Exception {
+        Path script = dir.resolve("script");
+        Files.writeString(script, rendered(allOn(null)).get(path));
+        for (String shell : List.of("sh", "bash")) {
+            CommandResult result = RUNNER.run(Command.of(shell, "-n", script.toString()).quietly());
+            assertThat(result.succeeded()).as(shell + " -n " + path + ": " + result.output()).isTrue();
+        }
+    }
+
+    @Test
+    void anOverrideInTheProjectWins() throws Exception {
+        Path overrides = Files.createDirectories(dir.resolve("djdd/templates"));
+        Files.writeString(overrides.resolve("maintenance.html"), "<p>@package@ is resting</p>\n");
+        Map<String, String> files = rendered(allOn(overrides));
+        assertThat(files.get("usr/lib/mysoftware-site/berlin/maintenance.html"))
+                .isEqualTo("<p>mysoftware-site-berlin is resting</p>\n");
+        assertThat(files.get("etc/nginx/sites-available/mysoftware-berlin")).contains("server_name berlin.example.com;");
+    }
+
+    @Test
+    void anOverrideWithAnUnknownPlaceholderNamesItAndTheKnownOnes() throws Exception {
+        Path overrides = Files.createDirectories(dir.resolve("djdd/templates"));
+        Files.writeString(overrides.resolve("nginx.conf"), "server { server_name @hostname@; }\n");
+        assertThatThrownBy(() -> allOn(overrides).contents(VERSION))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith("The project's djdd/templates/nginx.conf uses a placeholder djdd does not know"
+                        + " (@hostname@): use one of @after@, @cache@,")
+                .hasMessageContaining("@serverName@");
+    }
+
+    @Test
+    void filesThatOverrideNothingAreNamed() throws Exception {
+        Path overrides = Files.createDirectories(dir.resolve("djdd/templates"));
+        Files.writeString(overrides.resolve("nginx.conf"), "# mine\n");
+        Files.writeString(overrides.resolve("ngnix.conf"), "# typo\n");
+        assertThat(allOn(overrides).unknownOverrides()).containsExactly("'ngnix.conf'");
+    }
+
+    @Test
+    void everyTemplateRendersWithTheDocumentedValues() throws Exception {
+        Map<String, String> values = allOn(null).values(VERSION);
+        for (String name : SiteFiles.TEMPLATES) {
+            assertThat(Template.resource(SiteFiles.class, name).render(values)).as(name).doesNotContain("@user@");
+        }
+    }
+
+    // The control utility, run for real with its state folder in a temp dir.
+
+    private Path control() throws Exception {
+        Map<String, String> values = new TreeMap<>(allOn(null).values(VERSION));
+        values.put("stateDir", dir.toString());
+        Path control = dir.resolve("mysoftware-berlin");
+        Files.writeString(control, Template.resource(SiteFiles.class, "control").render(values));
+        return control;
+    }
+
+    private CommandResult runControl(String... args) throws Exception {
+        List<String> argv = new java.util.ArrayList<>(List.of("sh", control().toString()));
+        argv.addAll(List.of(args));
+        return RUNNER.run(Command.of(argv).quietly());
+    }
+
+    @Test
+    void controlWithoutCommandPrintsUsageAndExits2() throws Exception {
+        CommandResult result = runControl();
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.output()).contains("Usage: mysoftware-berlin COMMAND [ARGS]");
+    }
+
+    @Test
+    void controlWithUnknownCommandNamesItAndExits2() throws Exception {
+        CommandResult result = runControl("frobnicate");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.output()).contains("mysoftware-berlin: unknown command 'frobnicate'",
+                "  offline       nginx answers 503 with the maintenance page");
+    }
+
+    @Test
+    void controlHelpExits0() throws Exception {
+        CommandResult result = runControl("help");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.output()).contains("  manage ARGS   manage.py ARGS as mysoftware-berlin with the site's environment");
+    }
+
+    @Test
+    void controlVersionReadsTheRunningSrcAndEnv() throws Exception {
+        Files.createSymbolicLink(dir.resolve("src"), Path.of("/usr/lib/mysoftware-src/0123456789ab/app"));
+        Files.createSymbolicLink(dir.resolve("env"), Path.of("/usr/lib/mysoftware-env/ba9876543210"));
+        CommandResult result = runControl("version");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.output()).containsExactly(
+                "site mysoftware-site-berlin " + VERSION + " (commit 0123456789abcdef0123456789abcdef01234567)",
+                "src  0123456789ab /usr/lib/mysoftware-src/0123456789ab/app",
+                "env  ba9876543210 /usr/lib/mysoftware-env/ba9876543210");
+    }
+
+    @Test
+    void controlOfflineAndOnlineToggleTheFlagNginxChecks() throws Exception {
+        boolean root = RUNNER.check(Command.of("id", "-u").quietly()).output().get(0).equals("0");
+        CommandResult offline = runControl("offline");
+        if (!root) {
+            assertThat(offline.exitCode()).isEqualTo(1);
+            assertThat(offline.output()).contains("mysoftware-berlin offline: run as root (sudo mysoftware-berlin offline)");
+            return;
+        }
+        assertThat(offline.exitCode()).isZero();
+        assertThat(dir.resolve("offline")).exists();
+        assertThat(rendered(allOn(null)).get("etc/nginx/sites-available/mysoftware-berlin"))
+                .contains("if (-f /var/lib/mysoftware-site/berlin/offline) {");
+        assertThat(runControl("online").exitCode()).isZero();
+        assertThat(dir.resolve("offline")).doesNotExist();
+    }
+
+    @Test
+    void controlRefusesServiceCommandsWithoutSystemd() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isDirectory(Path.of("/run/systemd/system")),
+                "systemd runs here");
+        CommandResult result = runControl("status");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.output()).contains("mysoftware-berlin status: systemd is not running here, so there are no"
+                + " services to control");
+    }
+}

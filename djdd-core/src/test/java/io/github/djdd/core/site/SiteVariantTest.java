@@ -1,0 +1,129 @@
+package io.github.djdd.core.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.djdd.core.InvalidConfigurationException;
+import io.github.djdd.core.naming.VariantName;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SiteVariantTest {
+    private static final VariantName BLUE = new VariantName("blue");
+
+    @Test
+    void unsetValuesTakeTheDocumentedDefaults() throws Exception {
+        SiteVariant variant = SiteVariant.builder(BLUE).build();
+        assertThat(variant).isEqualTo(SiteVariant.defaults(BLUE));
+        assertThat(variant.listen()).isEqualTo(80);
+        assertThat(variant.migrate()).isFalse();
+        assertThat(variant.celery()).isTrue();
+        assertThat(variant.celeryBeat()).isFalse();
+        assertThat(variant.database() && variant.queue() && variant.cache()).isTrue();
+        assertThat(variant.workers()).isEqualTo(3);
+        assertThat(variant.celeryWorkers()).isEqualTo(2);
+        assertThat(variant.serverName()).isNull();
+    }
+
+    @Test
+    void configuredValuesAreKept() throws Exception {
+        SiteVariant variant = SiteVariant.builder(BLUE).ref(" release ").serverName("berlin.example.com")
+                .listen(" 8080 ").settings("mysite.settings.production").migrate(true).celeryBeat(true)
+                .workers("5").celeryWorkers("4").cache(false).environment(Map.of("DEBUG", "0")).build();
+        assertThat(variant.ref()).isEqualTo("release");
+        assertThat(variant.serverName()).isEqualTo("berlin.example.com");
+        assertThat(variant.listen()).isEqualTo(8080);
+        assertThat(variant.settings()).isEqualTo("mysite.settings.production");
+        assertThat(variant.migrate()).isTrue();
+        assertThat(variant.celeryBeat()).isTrue();
+        assertThat(variant.workers()).isEqualTo(5);
+        assertThat(variant.celeryWorkers()).isEqualTo(4);
+        assertThat(variant.cache()).isFalse();
+        assertThat(variant.environment()).containsExactly(Map.entry("DEBUG", "0"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http", "0", "65536", "-1", "8o", "1e3"})
+    void listenMustBeAPort(String listen) {
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).listen(listen).build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("<listen> of variant blue '" + listen + "' is not a port: use a whole number from 1 to"
+                        + " 65535.");
+    }
+
+    @Test
+    void workersMustBeACount() {
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).workers("many").build())
+                .hasMessage("<workers> of variant blue 'many' is not a count: use a whole number from 1 to 256.");
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).celeryWorkers("0").build())
+                .hasMessageStartingWith("<celeryWorkers> of variant blue '0' is not a count");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"berlin example.com", "berlin.example.com:80", "example.com/path", "-bad.example.com",
+            "a;rm -rf /", "münchen.example.com", "x\ny"})
+    void serverNameMustBeOneHostName(String name) {
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).serverName(name).build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith("<serverName> of variant blue '")
+                .hasMessageContaining("is not a host name: use one name such as berlin.example.com");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost", "berlin.example.com", "*.example.com", "xn--mnchen-3ya.example.com", "a1"})
+    void hostNamesAreAccepted(String name) throws Exception {
+        assertThat(SiteVariant.builder(BLUE).serverName(name).build().serverName()).isEqualTo(name);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1ABC", "A-B", "A B", "", "A=B", "$X"})
+    void environmentKeysMustBeVariableNames(String key) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(key, "1");
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).environment(env).build())
+                .hasMessageStartingWith("<environment> of variant blue has the key '" + key + "', which is not a"
+                        + " variable name");
+    }
+
+    @Test
+    void environmentValuesMayHoldAnythingButNul() throws Exception {
+        Map<String, String> env = Map.of("MOTD", "line one\nline \"two\" $HOME `id` \\");
+        assertThat(SiteVariant.builder(BLUE).environment(env).build().environment()).isEqualTo(env);
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).environment(Map.of("X", "a\0b")).build())
+                .hasMessageContaining("gives X a value with a NUL character");
+    }
+
+    @Test
+    void migrateNeedsTheDatabase() {
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).migrate(true).database(false).build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("<migrate> of variant blue is true but <database> is false: migrate needs the site's"
+                        + " database; set <migrate>false</migrate> or drop <database>false</database>.");
+    }
+
+    @Test
+    void celeryNeedsABroker() throws Exception {
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).queue(false).build())
+                .hasMessageStartingWith("<celery> of variant blue is true but <queue> is false");
+        assertThat(SiteVariant.builder(BLUE).queue(false).celery(false).build().celery()).isFalse();
+        assertThat(SiteVariant.builder(BLUE).queue(false)
+                .environment(Map.of("CELERY_BROKER_URL", "redis://localhost")).build().celery()).isTrue();
+    }
+
+    @Test
+    void beatNeedsCelery() {
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).celery(false).celeryBeat(true).build())
+                .hasMessageStartingWith("<celeryBeat> of variant blue is true but <celery> is false");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"my-site.settings", "mysite/settings", "mysite..settings", "1site.settings", "a;b"})
+    void settingsMustBeAModule(String settings) {
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).settings(settings).build())
+                .hasMessage("Invalid <settings> of variant blue '" + settings + "': use a dotted Python module name"
+                        + " such as mysite.settings.");
+    }
+}

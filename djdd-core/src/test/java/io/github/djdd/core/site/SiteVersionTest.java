@@ -1,0 +1,70 @@
+package io.github.djdd.core.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.djdd.core.Console;
+import io.github.djdd.core.process.Command;
+import io.github.djdd.core.process.ProcessRunner;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Versions are compared by dpkg itself, as apt will. */
+class SiteVersionTest {
+    private static final ProcessRunner RUNNER = new ProcessRunner(Console.NULL);
+    private static final String HASH = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    private static boolean dpkgLess(String older, String newer) throws Exception {
+        return RUNNER.run(Command.of("dpkg", "--compare-versions", older, "lt", newer).quietly()).succeeded();
+    }
+
+    @Test
+    void newerCodeSortsHigher() throws Exception {
+        String monday = SiteVersion.of(Instant.parse("2026-11-23T09:00:00Z"), "ffffffffffff", HASH);
+        String tuesday = SiteVersion.of(Instant.parse("2026-11-24T08:59:59Z"), "000000000000", HASH);
+        String later = SiteVersion.of(Instant.parse("2026-11-24T09:00:00Z"), "000000000000", HASH);
+        assertThat(dpkgLess(monday, tuesday)).isTrue();
+        assertThat(dpkgLess(tuesday, later)).isTrue();
+        assertThat(dpkgLess(later, monday)).isFalse();
+    }
+
+    @Test
+    void sameInputsGiveTheSameVersion() {
+        Instant time = Instant.parse("2026-11-23T09:00:00Z");
+        assertThat(SiteVersion.of(time, "af755c185f07", HASH)).isEqualTo("20261123.090000+gaf755c185f07.01234567")
+                .isEqualTo(SiteVersion.of(time, "af755c185f07", HASH));
+    }
+
+    @Test
+    void differentContentGivesADifferentVersion() {
+        Instant time = Instant.parse("2026-11-23T09:00:00Z");
+        assertThat(SiteVersion.of(time, "af755c185f07", HASH))
+                .isNotEqualTo(SiteVersion.of(time, "af755c185f07", "f" + HASH.substring(1)));
+    }
+
+    @Test
+    void derivedVersionsAreValidForDpkg() throws Exception {
+        String version = SiteVersion.of(Instant.parse("2026-11-23T09:00:00Z"), "af755c185f07", HASH);
+        assertThat(RUNNER.run(Command.of("dpkg", "--compare-versions", version, "eq", version).quietly())
+                .succeeded()).isTrue();
+    }
+
+    @Test
+    void anOverrideIsTakenAsGiven() throws Exception {
+        assertThat(SiteVersion.override(" 42 ")).isEqualTo("42");
+        assertThat(SiteVersion.override("2.1.0+build42")).isEqualTo("2.1.0+build42");
+        assertThat(SiteVersion.override("")).isNull();
+        assertThat(SiteVersion.override(null)).isNull();
+        assertThat(dpkgLess("41", "42")).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"v1", "1:2", "1-2", "1 2", "1/2", "1_2"})
+    void anOverrideMustBeAPlainDebianVersion(String version) {
+        assertThatThrownBy(() -> SiteVersion.override(version))
+                .hasMessage("Invalid site version '" + version + "': start with a digit and use only letters, digits"
+                        + " and . + ~ (at most 64 characters), for example 42 or 2.1.0+build42.");
+    }
+}
