@@ -252,7 +252,14 @@ class EnvAndSourcePackagesIT {
     @Test
     @Order(6)
     void packagesInstallOnAFreshDebianAndImportTheProject(@TempDir Path target) throws Exception {
-        BuildRoot server = TargetRoot.unpack(target);
+        try {
+            installAndImport(TargetRoot.unpack(target));
+        } finally {
+            TargetRoot.remove(target);
+        }
+    }
+
+    private static void installAndImport(BuildRoot server) throws Exception {
         Path env = find("env");
         Path src = find("src");
         String envDir = "/usr/lib/djddit-env/" + field(env, "Package").substring("djddit-env-".length());

@@ -43,6 +43,7 @@ final class SampleProject {
                         Files.delete(path);
                         git.rm().addFilepattern(file.getKey()).call();
                     } else {
+                        Files.createDirectories(path.getParent());
                         Files.writeString(path, file.getValue());
                         git.add().addFilepattern(file.getKey()).call();
                     }

@@ -42,4 +42,9 @@ final class TargetRoot {
                 + "complete=true\n");
         return BuildRoot.open(new BuildDir(dir), RUNNER, Console.NULL);
     }
+
+    /** Deletes the root made by {@link #unpack}, before JUnit would walk its absolute symlinks. */
+    static void remove(Path dir) throws Exception {
+        RUNNER.check(Command.of("rm", "-rf", "--one-file-system", dir.resolve("root").toString()).quietly());
+    }
 }

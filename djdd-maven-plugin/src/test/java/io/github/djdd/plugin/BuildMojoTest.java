@@ -31,6 +31,71 @@ class BuildMojoTest {
         assertThat(mojo.pip.getIndexUrl()).isEqualTo("https://pypi.example.com/simple");
         assertThat(mojo.pip.getExtraIndexUrls()).containsExactly("https://extra.example.com/simple");
         assertThat(mojo.variants).extracting(Variant::getName).containsExactly("berlin", "blue");
+        assertThat(mojo.settings).isEqualTo("mysite.settings.production");
+        assertThat(mojo.siteVersion).isEqualTo("42");
+        Variant berlin = mojo.variants.get(0);
+        assertThat(berlin.getServerName()).isEqualTo("berlin.example.com");
+        assertThat(berlin.getListen()).isEqualTo("8080");
+        assertThat(berlin.getMigrate()).isTrue();
+        assertThat(berlin.getCeleryBeat()).isTrue();
+        assertThat(berlin.getWorkers()).isEqualTo("5");
+        assertThat(berlin.getEnvironment()).containsEntry("DEBUG", "0").containsEntry("MOTD", "it's \"here\"");
+        assertThat(mojo.variants.get(1).getCelery()).isFalse();
+        assertThat(mojo.variants.get(1).getQueue()).isFalse();
+    }
+
+    @Test
+    @InjectMojo(goal = "build", pom = POM)
+    void listenThatIsNotAPortIsRefusedBeforeAnyWork(BuildMojo mojo) {
+        configure(mojo);
+        mojo.variants.get(0).setListen("http");
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessage("<listen> of variant berlin 'http' is not a port: use a whole number from 1 to 65535.");
+        assertThat(dir.resolve("build")).doesNotExist();
+    }
+
+    @Test
+    @InjectMojo(goal = "build", pom = POM)
+    void migrateWithoutDatabaseIsRefusedBeforeAnyWork(BuildMojo mojo) {
+        configure(mojo);
+        mojo.variants.get(0).setDatabase(false);
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageStartingWith("<migrate> of variant berlin is true but <database> is false");
+        assertThat(dir.resolve("build")).doesNotExist();
+    }
+
+    @Test
+    @InjectMojo(goal = "build", pom = POM)
+    void twoVariantsWithTheSameNameAreRefused(BuildMojo mojo) {
+        configure(mojo);
+        mojo.variants.get(1).setName("berlin");
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessage("Variant 'berlin' is configured twice in <variants>: give each <variant> its own <name>.");
+        assertThat(dir.resolve("build")).doesNotExist();
+    }
+
+    @Test
+    @InjectMojo(goal = "build", pom = POM)
+    void serverNameWithSpacesIsRefused(BuildMojo mojo) {
+        configure(mojo);
+        mojo.variants.get(0).setServerName("berlin.example.com www.example.com");
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageContaining("is not a host name");
+    }
+
+    @Test
+    @InjectMojo(goal = "build", pom = POM)
+    void malformedSiteVersionIsRefused(BuildMojo mojo) {
+        configure(mojo);
+        mojo.siteVersion = "v1";
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageStartingWith("Invalid site version 'v1'");
+        assertThat(dir.resolve("build")).doesNotExist();
     }
 
     @Test

@@ -91,7 +91,7 @@ public final class BuildSitePackageStep implements Step<BuiltPackage> {
     private DebControl control(String version) {
         Map<String, String> values = files.values(version);
         List<String> depends = new ArrayList<>(List.of(values.get("envPackage"), values.get("srcPackage"),
-                "adduser", "init-system-helpers (>= 1.54~)"));
+                "adduser", "init-system-helpers (>= 1.54~)", "procps"));
         depends.addAll(files.services());
         return new DebControl(layout.packageName(), version, "all", settings.maintainer(), depends, "web",
                 "Django site " + layout.packageName() + " (" + values.get("serverName") + ")",

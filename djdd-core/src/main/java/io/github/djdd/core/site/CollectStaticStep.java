@@ -94,7 +94,8 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
         CommandResult urls = root.run(asSite(List.of(envDir + "/bin/python", "-c", READ_URLS), src).quietly());
         if (!urls.succeeded()) {
             throw new BuildFailedException("The settings module " + settings + " does not load in commit " + commit
-                    + " (" + checkout.shown("") + "): " + hint(urls, settings) + "\n" + urls.tail(20));
+                    + (checkout.projectDir().isEmpty() ? "" : " (in " + checkout.projectDir() + ")") + ": "
+                    + hint(urls, settings) + "\n" + urls.tail(20));
         }
         CommandResult collected = root.run(asSite(List.of(envDir + "/bin/python", src + "/manage.py",
                 "collectstatic", "--noinput"), src).withTimeout(Duration.ofMinutes(30)));
