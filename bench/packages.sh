@@ -1,8 +1,8 @@
 #!/bin/sh
-# Benchmark of the env and src packages of the example site, as root, on a build dir whose root
-# djdd:init made (default: djdd-it/target/djdd-build, the tests' cached root):
+# Benchmark of the packages of the example site (one site, no variants), as root, on a build dir
+# whose root djdd:init made (default: djdd-it/target/djdd-build, the tests' cached root):
 #   env cold      - djdd:build with no env/src package yet (pip, virtualenv, jdeb assembly)
-#   env warm      - the same build again: both packages reused
+#   env warm      - the same build again: env and src reused, collectstatic and site package made
 #   jdeb vs dpkg  - the env's virtualenv tree assembled by djdd's DebWriter (jdeb) and by
 #                   dpkg-deb -b, both with xz, with the package sizes
 # Usage: sudo bench/packages.sh [build dir]
@@ -38,6 +38,8 @@ run() {
 start=$(now); run >"$work/cold.log"; cold=$(elapsed "$start" "$(now)")
 env_step=$(sed -n 's/.*Env package done in \([0-9.]*\) s.*/\1/p' "$work/cold.log" | head -n 1)
 start=$(now); run >"$work/warm.log"; warm=$(elapsed "$start" "$(now)")
+collect=$(sed -n 's/.*Collectstatic djddbench-site done in \([0-9.]*\) s.*/\1/p' "$work/warm.log")
+site_step=$(sed -n 's/.*Site package djddbench-site done in \([0-9.]*\) s.*/\1/p' "$work/warm.log")
 
 # The same virtualenv tree, unpacked from the package, packed by jdeb and by dpkg-deb.
 env_deb=$(ls "$build"/packages/djddbench-env-*.deb)
@@ -54,15 +56,18 @@ jdeb=$(sed -n 's/.*Assembled djddbench-env-.* in \([0-9.]*\) s.*/\1/p' "$work/re
 same=no; cmp -s "$work/first-env.deb" "$(ls "$build"/packages/djddbench-env-*.deb)" && same=yes
 
 printf '%-52s %10s\n' "measure (example site, $(nproc) cores)" "value"
-printf '%-52s %10s s\n' "djdd:build cold, wall (env + src)" "$cold"
+printf '%-52s %10s s\n' "djdd:build cold, wall (env + src + site)" "$cold"
 printf '%-52s %10s s\n' "  of which the env package step" "$env_step"
-printf '%-52s %10s s\n' "djdd:build again, wall (both reused)" "$warm"
+printf '%-52s %10s s\n' "djdd:build again, wall (env and src reused)" "$warm"
+printf '%-52s %10s s\n' "  of which collectstatic" "$collect"
+printf '%-52s %10s s\n' "  of which the site package step" "$site_step"
 printf '%-52s %10s s\n' "env package rebuilt (pip cache warm), wall" "$rebuild"
 printf '%-52s %10s s\n' "  of which jdeb assembly (DebWriter, xz)" "$jdeb"
 printf '%-52s %10s s\n' "dpkg-deb -b -Zxz of the same tree" "$dpkg"
 printf '%-52s %10s\n' "env package size, jdeb xz (bytes)" "$(stat -c %s "$work/first-env.deb")"
 printf '%-52s %10s\n' "env package size, dpkg-deb xz (bytes)" "$(stat -c %s "$work/dpkg.deb")"
 printf '%-52s %10s\n' "src package size (bytes)" "$(stat -c %s "$(ls "$build"/packages/djddbench-src-*.deb)")"
+printf '%-52s %10s\n' "site package size (bytes)" "$(stat -c %s "$(ls "$build"/packages/djddbench-site_*.deb | head -n 1)")"
 printf '%-52s %10s\n' "env package byte-identical when rebuilt" "$same"
 rm -f "$build"/packages/djddbench-*
 rm -rf --one-file-system "$work"

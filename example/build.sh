@@ -28,5 +28,5 @@ echo
 echo "Made in $build_dir:"
 echo "  root/                 the build root (Debian $(cat "$build_dir/root/etc/debian_version"))"
 echo "  sources/mysite/       the clone of $repository"
-echo "  packages/             $(cd "$build_dir/packages" && ls mysite-*.deb | tr '\n' ' ')"
-echo "The site package (nginx, systemd units, maintainer scripts) is not built yet (see README)."
+echo "  packages/             the .debs (this build's are listed above, under 'Packages in')"
+echo "On a Debian 12 server with them in an APT repository: apt-get install mysite-site-berlin"
