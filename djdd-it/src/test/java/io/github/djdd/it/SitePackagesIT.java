@@ -77,14 +77,27 @@ class SitePackagesIT {
                 Console.NULL).call();
         upstream = SampleProject.create(dir, Map.of(
                 "broken-settings", Map.of("mysite/settings.py", "import os\nSECRET_KEY = (\n"),
+                "missing-static-file", Map.of("mysite/local.py", "from mysite.settings import *\n"
+                        + "STORAGES = {'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'},"
+                        + " 'staticfiles': {'BACKEND':"
+                        + " 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'}}\n",
+                        "notes/static/notes/broken.css", "body { background: url('missing.png'); }\n"),
                 "overrides", Map.of("djdd/templates/maintenance.html", "<p>@package@ @version@ is resting</p>\n",
                         "djdd/variants/red/templates/notes/index.html", "<p>red's own page</p>\n")));
+        for (Path stale : sitePackages("green")) {
+            Files.delete(stale);
+        }
         built = build(List.of(blue(), red()), null, SiteOptions.DEFAULTS);
     }
 
     private static List<BuiltPackage> build(List<SiteVariant> variants, String ref, SiteOptions site)
             throws DjddException {
-        return new ProjectBuild(new BuildRequest(buildDir, SOFTWARE, upstream.toString(), variants, true, ref, "",
+        return build(variants, true, ref, site);
+    }
+
+    private static List<BuiltPackage> build(List<SiteVariant> variants, boolean named, String ref, SiteOptions site)
+            throws DjddException {
+        return new ProjectBuild(new BuildRequest(buildDir, SOFTWARE, upstream.toString(), variants, named, ref, "",
                 SampleProject.pip(), new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.GZIP,
                         Optional.empty()), site), new ItSupport.RecordingConsole()).run();
     }
@@ -298,7 +311,35 @@ class SitePackagesIT {
         assertThat(sitePackages("green")).isEmpty();
     }
 
+    @Test
+    @Order(3)
+    void withoutVariantsTheSiteIsNamedAfterTheSoftwareAlone() throws Exception {
+        Path site = build(List.of(SiteVariant.defaults(VariantName.DEFAULT)), false, null, SiteOptions.DEFAULTS)
+                .get(2).file();
+
+        assertThat(site.getFileName().toString()).startsWith("djddit-site_");
+        assertThat(contents(site)).anyMatch(line -> line.endsWith(" ./usr/bin/djddit-default"))
+                .anyMatch(line -> line.endsWith(" ./usr/lib/djddit-site/default/static/notes/style.css"));
+        assertThat(file(site, "/etc/nginx/sites-available/djddit-default")).contains("server_name djddit.localhost;");
+        Files.delete(site);
+        Files.delete(PackageChecksum.fileFor(site));
+    }
+
+    @Test
+    @Order(3)
+    void failingCollectstaticFailsWithDjangosErrorAndMakesNoSitePackage() throws Exception {
+        SiteVariant green = SiteVariant.builder(new VariantName("green")).settings("mysite.local").build();
+
+        assertThatThrownBy(() -> build(List.of(green), "missing-static-file", SiteOptions.DEFAULTS))
+                .isInstanceOf(BuildFailedException.class)
+                .hasMessageStartingWith("collectstatic failed for djddit-site-green (exit code 1) with the settings"
+                        + " mysite.local: fix the error Django shows below.")
+                .hasMessageContaining("The file 'notes/missing.png' could not be found");
+        assertThat(sitePackages("green")).isEmpty();
+    }
+
     private static List<Path> sitePackages(String variant) throws Exception {
+        Files.createDirectories(buildDir.packages());
         try (Stream<Path> files = Files.list(buildDir.packages())) {
             return files.filter(f -> f.getFileName().toString().startsWith("djddit-site-" + variant)).toList();
         }
