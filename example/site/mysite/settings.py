@@ -48,3 +48,13 @@ MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_TZ = True
+
+# djdd's site package sets MEMCACHED_LOCATION and CACHE_KEY_PREFIX when the variant has a cache.
+if os.environ.get("MEMCACHED_LOCATION"):
+    CACHES = {
+        "default": {
+            "BACKEND": "mysite.memcache.MemcachedCache",
+            "LOCATION": os.environ["MEMCACHED_LOCATION"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+        }
+    }

@@ -55,6 +55,27 @@ final class SampleProject {
         return work;
     }
 
+    /**
+     * Commits {@code files} on a new branch {@code branch} made from {@code from}, at {@code time}
+     * (later code for the upgrade tests: the site version follows the commit time).
+     */
+    static void branch(Path work, String from, String branch, Map<String, String> files, java.time.Instant time)
+            throws Exception {
+        PersonIdent author = new PersonIdent("djdd it", "it@example.org", time, java.time.ZoneOffset.UTC);
+        try (Git git = Git.open(work.toFile())) {
+            git.checkout().setName(from).call();
+            git.checkout().setCreateBranch(true).setName(branch).call();
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                Path path = work.resolve(file.getKey());
+                Files.createDirectories(path.getParent());
+                Files.writeString(path, file.getValue());
+                git.add().addFilepattern(file.getKey()).call();
+            }
+            git.commit().setMessage(branch).setAuthor(author).setCommitter(author).setSign(false).call();
+            git.checkout().setName("main").call();
+        }
+    }
+
     private static void copy(Path from, Path to) throws Exception {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : files.sorted(Comparator.naturalOrder()).toList()) {

@@ -1,0 +1,164 @@
+package io.github.djdd.it;
+
+import io.github.djdd.core.process.Command;
+import io.github.djdd.core.process.CommandResult;
+import io.github.djdd.core.process.ProcessRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Debian 12 server for one scenario: a pristine copy of a cached bootstrap (systemd, dbus),
+ * booted with {@code systemd-nspawn --boot} so that systemd is PID 1, apt's sources pointing at
+ * Debian and at the packages under test (a {@code file:} repository bound read-only at
+ * {@code /srv/djdd-repo}). It shares the host's network: its nginx, PostgreSQL, RabbitMQ and
+ * memcached listen on the host's loopback. Commands run inside with {@code nsenter} into its init,
+ * their output in the test log. {@link #close()} powers it off and deletes it, also after a
+ * failed test.
+ */
+final class BootedTarget implements AutoCloseable {
+    private static final ProcessRunner RUNNER = new ProcessRunner(new ItSupport.RecordingConsole());
+    private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private final Path dir;
+    private final Process nspawn;
+    private final long init;
+
+    private BootedTarget(Path dir, Process nspawn, long init) {
+        this.dir = dir;
+        this.nspawn = nspawn;
+        this.init = init;
+    }
+
+    /** The cached bootstrap: minbase plus what a booted server needs. */
+    static synchronized Path tarball() throws Exception {
+        Path tarball = ItSupport.cachedBuildDir().resolveSibling("booted-root.tar");
+        if (!Files.isRegularFile(tarball)) {
+            Path partial = tarball.resolveSibling("booted-root.tar.partial");
+            RUNNER.check(Command.of("setpriv", "--pdeathsig", "KILL", "--", "mmdebstrap", "--variant=minbase",
+                    "--include=systemd,systemd-sysv,dbus,procps,iproute2", "--format=tar", "bookworm",
+                    partial.toString(), "http://deb.debian.org/debian").withTimeout(Duration.ofMinutes(20)));
+            Files.move(partial, tarball);
+        }
+        return tarball;
+    }
+
+    /**
+     * Unpacks a fresh server into {@code dir}/root and boots it.
+     *
+     * @param repository a folder with the packages and their {@code Packages} index
+     */
+    static BootedTarget boot(Path dir, Path repository) throws Exception {
+        long start = System.nanoTime();
+        Path root = dir.resolve("root");
+        Files.createDirectories(root);
+        RUNNER.check(Command.of("tar", "--extract", "--file", tarball().toString(), "--directory", root.toString())
+                .quietly());
+        Files.writeString(root.resolve("etc/apt/sources.list.d/djdd.list"),
+                "deb [trusted=yes] file:/srv/djdd-repo ./\n");
+        // Downloaded .debs are kept between scenarios and runs, as a local mirror would.
+        Path archives = ItSupport.cachedBuildDir().resolveSibling("target-apt-archives");
+        Files.createDirectories(archives.resolve("partial"));
+        // PID 1 here is not systemd and /run is no tmpfs: nspawn needs its own /run.
+        List<String> argv = List.of("setpriv", "--pdeathsig", "KILL", "--", "unshare", "--mount", "--propagation",
+                "private", "--", "sh", "-c", "mount -t tmpfs tmpfs /run && exec systemd-nspawn --register=no"
+                        + " --keep-unit --quiet -D \"$1\" --boot --bind-ro=\"$2\":/srv/djdd-repo"
+                        + " --bind=\"$3\":/var/cache/apt/archives", "boot", root.toString(),
+                repository.toAbsolutePath().toString(), archives.toString());
+        Process nspawn = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("console.log").toFile()).start();
+        long init = -1;
+        for (int i = 0; i < 400 && init < 0 && nspawn.isAlive(); i++) {
+            init = nspawn.children().mapToLong(ProcessHandle::pid).filter(BootedTarget::isSystemd).findFirst()
+                    .orElse(-1);
+            if (init < 0) {
+                Thread.sleep(50);
+            }
+        }
+        if (init < 0) {
+            nspawn.destroyForcibly();
+            throw new IllegalStateException("The target did not boot: " + Files.readString(dir.resolve("console.log")));
+        }
+        BootedTarget target = new BootedTarget(dir, nspawn, init);
+        try {
+            target.awaitBoot();
+        } catch (Exception | AssertionError e) {
+            target.close();
+            throw e;
+        }
+        System.out.printf("[measure] target booted in %.1f s%n", (System.nanoTime() - start) / 1e9);
+        return target;
+    }
+
+    /** Waits until systemd has started everything it starts at boot (its bus appears first). */
+    private void awaitBoot() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        CommandResult state = run(Duration.ofMinutes(3), "systemctl", "is-system-running", "--wait");
+        while (state.output().stream().anyMatch(line -> line.contains("Failed to connect to bus"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            state = run(Duration.ofMinutes(3), "systemctl", "is-system-running", "--wait");
+        }
+        if (!state.output().contains("running")) {
+            run("systemctl", "--failed", "--no-pager");
+        }
+        check("systemctl", "is-active", "--quiet", "multi-user.target");
+    }
+
+    /** nspawn forks helpers before the container's init: the init is the child named systemd. */
+    private static boolean isSystemd(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip().equals("systemd");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    Path root() {
+        return dir.resolve("root");
+    }
+
+    CommandResult run(String... argv) throws Exception {
+        return run(Duration.ofMinutes(15), argv);
+    }
+
+    CommandResult run(Duration timeout, String... argv) throws Exception {
+        List<String> command = new ArrayList<>(List.of("nsenter", "--target", Long.toString(init), "--mount", "--uts",
+                "--ipc", "--pid", "--root", "--wd", "--", "/usr/bin/env", "-i", "PATH=" + PATH, "HOME=/root",
+                "LANG=C.UTF-8", "DEBIAN_FRONTEND=noninteractive"));
+        command.addAll(List.of(argv));
+        System.out.println("[target] $ " + String.join(" ", argv));
+        return RUNNER.run(Command.of(command).withTimeout(timeout).describedAs("'" + String.join(" ", argv)
+                + "' on the target"));
+    }
+
+    /** Runs a command on the target and fails with its output unless it exits with 0. */
+    CommandResult check(String... argv) throws Exception {
+        CommandResult result = run(argv);
+        if (!result.succeeded()) {
+            throw new AssertionError("'" + String.join(" ", argv) + "' failed on the target with exit code "
+                    + result.exitCode() + ":\n" + result.tail(40));
+        }
+        return result;
+    }
+
+    /** A shell command line on the target. */
+    CommandResult sh(String script) throws Exception {
+        return check("sh", "-c", script);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            nspawn.destroy();
+            if (!nspawn.waitFor(90, TimeUnit.SECONDS)) {
+                nspawn.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            RUNNER.run(Command.of("rm", "-rf", "--one-file-system", root().toString()).quietly());
+        }
+    }
+}
