@@ -61,6 +61,8 @@ class ServerIT {
     private static List<BuiltPackage> red1;
     private static List<BuiltPackage> red2;
     private static List<BuiltPackage> redMigration;
+    private static List<BuiltPackage> blueBadMigration;
+    private static List<BuiltPackage> blueFixedMigration;
 
     private long started;
 
@@ -102,6 +104,11 @@ class ServerIT {
                                 + " field=models.IntegerField(default=0)),",
                         "    ]",
                         "")), MAIN.plusSeconds(10800));
+        SampleProject.branch(upstream, "main", "bad-migration", migration("5",
+                "migrations.RunPython(fail)", "def fail(apps, schema_editor):\n"
+                        + "    raise RuntimeError(\"djdd test: this migration fails\")\n"), MAIN.plusSeconds(14400));
+        SampleProject.branch(upstream, "main", "fixed-migration", migration("6",
+                "migrations.RunPython(fail)", "def fail(apps, schema_editor):\n    pass\n"), MAIN.plusSeconds(18000));
         blue1 = build(blue(), "main");
         blue2 = build(blue(), "v2");
         blue3 = build(blue(), "v3");
@@ -109,6 +116,17 @@ class ServerIT {
         red1 = build(red(), "main");
         red2 = build(red(), "v2");
         redMigration = build(red(), "migration");
+        blueBadMigration = build(blue(), "bad-migration");
+        blueFixedMigration = build(blue(), "fixed-migration");
+    }
+
+    /** A commit with code version {@code version} and a data migration 0002 running {@code operation}. */
+    private static Map<String, String> migration(String version, String operation, String function) {
+        return Map.of("mysite/version.py", "CODE_VERSION = \"" + version + "\"\n",
+                "notes/migrations/0002_data.py", "from django.db import migrations\n\n\n" + function + "\n\n"
+                        + "class Migration(migrations.Migration):\n"
+                        + "    dependencies = [(\"notes\", \"0001_initial\")]\n"
+                        + "    operations = [" + operation + "]\n");
     }
 
     private static List<BuiltPackage> build(SiteVariant variant, String ref) throws Exception {
@@ -413,6 +431,82 @@ class ServerIT {
             Matcher key = Pattern.compile("SECRET_KEY=\"([0-9a-f]{64})\"").matcher(String.join("\n", before));
             assertThat(key.find()).isTrue();
             awaitOk(new SiteClient("blue.example.com", PORT), "/");
+        }
+    }
+
+    // Faults on the server: the running version keeps serving and no data is lost.
+
+    @Test
+    void upgradeWithPostgresqlStoppedFailsSaysWhatToDoAndCompletesLater(@TempDir Path scenario) throws Exception {
+        try (BootedTarget server = server(scenario, blue1)) {
+            install(server, "djddit-site-blue");
+            SiteClient site = new SiteClient("blue.example.com", PORT);
+            String id = site.post("/api/notes/", Map.of("text", "written before")).body().replaceAll("\\D", "");
+            server.check("systemctl", "stop", "postgresql");
+            publish(server, blue2);
+
+            CommandResult failed = server.run("apt-get", "install", "--yes", "djddit-site-blue");
+            assertThat(failed.exitCode()).isNotZero();
+            assertThat(failed.output()).anyMatch(line -> line.contains("djddit-site-blue: PostgreSQL is not running, so"
+                    + " the database djddit-blue cannot be set up. Start it (systemctl start postgresql), then finish"
+                    + " the installation with 'dpkg --configure -a' (or apt-get install -f)."));
+            assertThat(site.get("/health/").body()).as("the previous version keeps serving").isEqualTo("ok 1\n");
+
+            server.check("systemctl", "start", "postgresql");
+            server.check("apt-get", "install", "--fix-broken", "--yes");
+            assertThat(site.get("/health/").body()).isEqualTo("ok 2\n");
+            assertThat(site.get("/api/notes/" + id + "/").body()).contains("written before");
+        }
+    }
+
+    @Test
+    void failingMigrationKeepsTheOldCodeServingUntilAFixedReleaseInstalls(@TempDir Path scenario) throws Exception {
+        try (BootedTarget server = server(scenario, blue1)) {
+            install(server, "djddit-site-blue");
+            SiteClient site = new SiteClient("blue.example.com", PORT);
+            publish(server, blueBadMigration);
+
+            CommandResult failed = server.run("apt-get", "install", "--yes", "djddit-site-blue");
+            assertThat(failed.exitCode()).isNotZero();
+            assertThat(failed.output()).anyMatch(line -> line.contains("RuntimeError: djdd test: this migration fails"))
+                    .anyMatch(line -> line.contains("djddit-site-blue: migrate failed (Django's error is above); the"
+                            + " site stays on the version it runs."));
+            assertThat(site.get("/health/").body()).isEqualTo("ok 1\n");
+            assertThat(server.check("djddit-blue", "version").output())
+                    .anyMatch(line -> line.startsWith("src  " + hash(blue1, 1)));
+
+            publish(server, blueFixedMigration);
+            server.check("apt-get", "install", "--yes", "djddit-site-blue");
+            assertThat(site.get("/health/").body()).isEqualTo("ok 6\n");
+            assertThat(server.check("djddit-blue", "manage", "showmigrations", "notes").output())
+                    .anyMatch(line -> line.contains("[X] 0002_data"));
+        }
+    }
+
+    @Test
+    void dpkgKilledDuringAnUpgradeLeavesOneConsistentVersion(@TempDir Path scenario) throws Exception {
+        try (BootedTarget server = server(scenario, blue1)) {
+            install(server, "djddit-site-blue");
+            SiteClient site = new SiteClient("blue.example.com", PORT);
+            publish(server, blue3);
+
+            // The power cut: SIGKILL to dpkg while it unpacks the new env's thousands of files.
+            server.run("sh", "-c", "apt-get install --yes djddit-site-blue & apt=$!;"
+                    + " until [ -e /usr/lib/djddit-env/" + hash(blue3, 0) + " ]; do sleep 0.01; done;"
+                    + " pkill -KILL -x dpkg; wait $apt; exit 0");
+            assertThat(server.run("dpkg", "--audit").output()).as("dpkg knows the unpack was cut").isNotEmpty();
+            assertThat(site.get("/health/").body()).as("the old version serves after the cut").isEqualTo("ok 1\n");
+            assertThat(server.check("djddit-blue", "version").output())
+                    .anyMatch(line -> line.startsWith("src  " + hash(blue1, 1)))
+                    .anyMatch(line -> line.startsWith("env  " + hash(blue1, 0)));
+
+            server.check("dpkg", "--configure", "-a");
+            server.check("apt-get", "install", "--fix-broken", "--yes");
+            server.check("apt-get", "install", "--yes", "djddit-site-blue");
+            assertThat(site.get("/health/").body()).isEqualTo("ok 3\n");
+            assertThat(server.check("djddit-blue", "version").output())
+                    .anyMatch(line -> line.startsWith("src  " + hash(blue3, 1)))
+                    .anyMatch(line -> line.startsWith("env  " + hash(blue3, 0)));
         }
     }
 }
