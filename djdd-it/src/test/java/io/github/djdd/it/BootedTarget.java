@@ -34,16 +34,8 @@ final class BootedTarget implements AutoCloseable {
     }
 
     /** The cached bootstrap: minbase plus what a booted server needs. */
-    static synchronized Path tarball() throws Exception {
-        Path tarball = ItSupport.cachedBuildDir().resolveSibling("booted-root.tar");
-        if (!Files.isRegularFile(tarball)) {
-            Path partial = tarball.resolveSibling("booted-root.tar.partial");
-            RUNNER.check(Command.of("setpriv", "--pdeathsig", "KILL", "--", "mmdebstrap", "--variant=minbase",
-                    "--include=systemd,systemd-sysv,dbus,procps,iproute2", "--format=tar", "bookworm",
-                    partial.toString(), "http://deb.debian.org/debian").withTimeout(Duration.ofMinutes(20)));
-            Files.move(partial, tarball);
-        }
-        return tarball;
+    static Path tarball() throws Exception {
+        return TargetRoot.bootstrap("booted-root.tar", "systemd,systemd-sysv,dbus,procps,iproute2");
     }
 
     /**

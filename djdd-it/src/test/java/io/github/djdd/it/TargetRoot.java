@@ -20,12 +20,20 @@ final class TargetRoot {
 
     private TargetRoot() {}
 
-    static synchronized Path tarball() throws Exception {
-        Path tarball = ItSupport.cachedBuildDir().resolveSibling("target-root.tar");
+    static Path tarball() throws Exception {
+        return bootstrap("target-root.tar", "python3");
+    }
+
+    /**
+     * A minbase bookworm with {@code include} as a tarball beside the cached build dir, made once
+     * (under a temporary name, renamed when complete) and reused by later runs.
+     */
+    static synchronized Path bootstrap(String name, String include) throws Exception {
+        Path tarball = ItSupport.cachedBuildDir().resolveSibling(name);
         if (!Files.isRegularFile(tarball)) {
-            Path partial = tarball.resolveSibling("target-root.tar.partial");
+            Path partial = tarball.resolveSibling(name + ".partial");
             RUNNER.check(Command.of("setpriv", "--pdeathsig", "KILL", "--", "mmdebstrap", "--variant=minbase",
-                    "--include=python3", "--format=tar", "bookworm",
+                    "--include=" + include, "--format=tar", "bookworm",
                     partial.toString(), "http://deb.debian.org/debian").withTimeout(Duration.ofMinutes(20)));
             Files.move(partial, tarball);
         }

@@ -14,6 +14,7 @@ import io.github.djdd.core.process.ProcessRunner;
 import io.github.djdd.core.site.BuildSitePackageStep;
 import io.github.djdd.core.site.CollectStaticStep;
 import io.github.djdd.core.site.DjangoSite;
+import io.github.djdd.core.site.SiteEnvironment;
 import io.github.djdd.core.site.SiteFiles;
 import io.github.djdd.core.site.SiteLayout;
 import io.github.djdd.core.site.SiteVariant;
@@ -100,9 +101,8 @@ public final class ProjectBuild {
             });
             BuiltPackage env = steps.run("Env package", new BuildEnvPackageStep(root, request.buildDir(),
                     request.software(), checkout, request.pip(), request.settings(), commit.time(), console));
-            BuildSourcePackageStep sourceStep = new BuildSourcePackageStep(request.buildDir(), request.software(),
-                    commit, checkout, request.settings(), console);
-            BuiltPackage src = steps.run("Src package", sourceStep);
+            BuiltPackage src = steps.run("Src package", new BuildSourcePackageStep(request.buildDir(),
+                    request.software(), commit, checkout, request.settings(), console));
             List<BuiltPackage> built = new ArrayList<>(List.of(env, src));
             for (SiteVariant variant : variants) {
                 built.add(buildSite(root, checkout, commit, variant, env, src));
@@ -122,13 +122,11 @@ public final class ProjectBuild {
         SiteFiles.Release release = new SiteFiles.Release(src.name(), commit.shortId(),
                 srcRoot + (checkout.projectDir().isEmpty() ? "" : "/" + checkout.projectDir()), env.name(), envHash,
                 commit.id());
-        // The environment does not depend on the static URLs, so it can be had before collectstatic.
-        SiteFiles draft = new SiteFiles(layout, variant, DjangoSite.of(settings, null, null, null, null), release,
-                null);
         Path staticFiles = request.buildDir().workFolder(layout.packageName() + "-static");
         try {
             CollectStaticStep.Result collected = steps.run("Collectstatic " + layout.packageName(),
-                    new CollectStaticStep(root, request.buildDir(), layout, draft.environment(), checkout, srcRoot,
+                    new CollectStaticStep(root, request.buildDir(), layout,
+                            SiteEnvironment.of(layout, variant, settings, layout.serverName(variant)), checkout, srcRoot,
                             env, "/usr/lib/" + request.software() + "-env/" + envHash, staticFiles, commit.shortId(),
                             console));
             DjangoSite django = DjangoSite.of(settings, request.site().wsgiApplication(), request.site().celeryApp(),

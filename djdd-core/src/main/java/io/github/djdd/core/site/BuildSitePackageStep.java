@@ -75,7 +75,7 @@ public final class BuildSitePackageStep implements Step<BuiltPackage> {
         try (BuildLock lock = BuildLock.acquire(buildDir.locks().resolve(name + ".lock"), name, console)) {
             Instant time = settings.timestampFor(commitTime);
             String version = versionOverride != null ? versionOverride
-                    : SiteVersion.of(time.isAfter(commitTime) ? time : commitTime, files.values("").get("srcHash"),
+                    : SiteVersion.of(time.isAfter(commitTime) ? time : commitTime, files.release().srcHash(),
                             contentHash());
             DebControl control = control(version);
             List<DebContent> contents = new ArrayList<>(payload(version));
@@ -89,18 +89,18 @@ public final class BuildSitePackageStep implements Step<BuiltPackage> {
     }
 
     private DebControl control(String version) {
-        Map<String, String> values = files.values(version);
-        List<String> depends = new ArrayList<>(List.of(values.get("envPackage"), values.get("srcPackage"),
+        String serverName = files.serverName();
+        List<String> depends = new ArrayList<>(List.of(files.release().envPackage(), files.release().srcPackage(),
                 "adduser", "init-system-helpers (>= 1.54~)", "procps"));
         depends.addAll(files.services());
         return new DebControl(layout.packageName(), version, "all", settings.maintainer(), depends, "web",
-                "Django site " + layout.packageName() + " (" + values.get("serverName") + ")",
+                "Django site " + layout.packageName() + " (" + serverName + ")",
                 List.of("The configuration, static files, services and control utility of " + layout.software()
-                        + " for " + values.get("serverName") + ": gunicorn behind nginx, run by systemd as the user "
+                        + " for " + serverName + ": gunicorn behind nginx, run by systemd as the user "
                         + layout.user() + (files.services().size() > 1 ? ", with " + String.join(", ",
                                 files.services().subList(0, files.services().size() - 1)) : "") + ".",
                         "Control it with '" + layout.user() + " status' (see '" + layout.user() + " help').",
-                        "Built by djdd from commit " + values.get("commit") + "."));
+                        "Built by djdd from commit " + files.release().commit() + "."));
     }
 
     private List<DebContent> payload(String version) throws DjddException {

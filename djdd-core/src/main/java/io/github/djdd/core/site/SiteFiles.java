@@ -57,7 +57,11 @@ public final class SiteFiles {
     }
 
     public String serverName() {
-        return variant.serverName() != null ? variant.serverName() : layout.defaultServerName();
+        return layout.serverName(variant);
+    }
+
+    public Release release() {
+        return release;
     }
 
     /** The site's systemd units, in the order they start. */

@@ -51,7 +51,11 @@ public record SiteLayout(SoftwareName software, VariantName variant, boolean nam
         return under("/run");
     }
 
-    public String defaultServerName() {
+    /** The variant's {@code serverName}, else a {@code .localhost} name of the software and variant. */
+    public String serverName(SiteVariant configured) {
+        if (configured.serverName() != null) {
+            return configured.serverName();
+        }
         return named ? variant + "." + software + ".localhost" : software + ".localhost";
     }
 }
