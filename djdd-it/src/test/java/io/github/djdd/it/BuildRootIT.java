@@ -71,6 +71,9 @@ class BuildRootIT {
         root.check(RootCommand.of("dpkg", "--remove", "git").withTimeout(Duration.ofMinutes(5)));
         Files.delete(Path.of("/etc/schroot/chroot.d", root.schrootName()));
         ItSupport.RecordingConsole console = new ItSupport.RecordingConsole();
+        assertThatThrownBy(() -> BuildRoot.open(buildDir, HOST, Console.NULL)).hasMessage("The build root "
+                + buildDir.root() + " lacks git, which djdd:init installed: run 'mvn djdd:init' (as root) with the"
+                + " same -Ddjdd.buildDir to put it back.");
 
         new InitBuildRootStep(buildDir, defaults(), console).call();
 
@@ -78,6 +81,23 @@ class BuildRootIT {
                 .anyMatch(line -> line.startsWith("Wrote /etc/schroot/chroot.d/" + root.schrootName()))
                 .noneMatch(line -> line.startsWith("Bootstrapping"));
         assertThat(root.missingPackages(InitBuildRootStep.BUILD_PACKAGES)).isEmpty();
+        assertThat((long) Files.getAttribute(buildDir.root(), "unix:ino")).isEqualTo(rootInode);
+    }
+
+    @Test
+    @Order(3)
+    void initCompletesARootWhoseMarkerWasDeleted() throws Exception {
+        long rootInode = (long) Files.getAttribute(buildDir.root(), "unix:ino");
+        Files.delete(buildDir.rootState());
+        assertThatThrownBy(() -> BuildRoot.open(buildDir, HOST, Console.NULL))
+                .hasMessageContaining("is missing or incomplete: run 'mvn djdd:init' (as root)");
+        ItSupport.RecordingConsole console = new ItSupport.RecordingConsole();
+
+        new InitBuildRootStep(buildDir, defaults(), console).call();
+
+        assertThat(console.lines).anyMatch(line -> line.contains("was left unfinished by an earlier init"))
+                .noneMatch(line -> line.startsWith("Bootstrapping"));
+        assertThat(BuildRoot.open(buildDir, HOST, Console.NULL).path()).isEqualTo(buildDir.root());
         assertThat((long) Files.getAttribute(buildDir.root(), "unix:ino")).isEqualTo(rootInode);
     }
 

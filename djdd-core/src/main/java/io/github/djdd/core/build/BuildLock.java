@@ -8,6 +8,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -68,6 +69,35 @@ public final class BuildLock implements AutoCloseable {
             throw new DjddException("Cannot lock " + key + " (" + e.getMessage()
                     + "): check that the build dir is writable.", e);
         }
+    }
+
+    /**
+     * Takes the lock if no build holds it, without waiting.
+     *
+     * @return the lock, or empty when a build of this or another process holds it
+     */
+    public static Optional<BuildLock> tryAcquire(Path file) throws DjddException {
+        Path key = file.toAbsolutePath().normalize();
+        ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
+        if (threadLock.isHeldByCurrentThread() || !threadLock.tryLock()) {
+            return Optional.empty();
+        }
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock fileLock = channel.tryLock();
+            if (fileLock != null) {
+                return Optional.of(new BuildLock(threadLock, channel, fileLock));
+            }
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            threadLock.unlock();
+            throw new DjddException("Cannot lock " + key + " (" + e.getMessage()
+                    + "): check that the build dir is writable.", e);
+        }
+        closeQuietly(channel);
+        threadLock.unlock();
+        return Optional.empty();
     }
 
     @Override

@@ -31,16 +31,22 @@ public final class PackageStore {
 
     /** The finished .deb of the package, whatever its version. */
     public Optional<Path> find(String name) throws DjddException {
-        if (!Files.isDirectory(folder())) {
-            return Optional.empty();
-        }
+        return matching(name + "_*.deb").stream().filter(Files::isRegularFile).sorted()
+                .reduce((first, second) -> second);
+    }
+
+    /** The entries of the folder whose names match {@code glob}. */
+    private List<Path> matching(String glob) throws DjddException {
         List<Path> matches = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder(), name + "_*.deb")) {
+        if (!Files.isDirectory(folder())) {
+            return matches;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder(), glob)) {
             files.forEach(matches::add);
         } catch (IOException e) {
             throw new DjddException("Cannot list " + folder() + " (" + e.getMessage() + ")", e);
         }
-        return matches.stream().filter(Files::isRegularFile).sorted().reduce((first, second) -> second);
+        return matches;
     }
 
     private static boolean intact(Path deb) throws DjddException {
@@ -61,6 +67,58 @@ public final class PackageStore {
         }
     }
 
+    /**
+     * Deletes the hidden work files ({@code .NAME_VERSION_ARCH.deb.partial}, its control folder
+     * and checksum) that builds killed while writing left in {@code packages/}. A file is only
+     * deleted while its package's lock is free, so no live build is writing it.
+     */
+    public void removeLeftovers() throws DjddException {
+        for (Path leftover : matching(".*_*")) {
+            String name = leftover.getFileName().toString().substring(1).replaceFirst("_.*", "");
+            Optional<BuildLock> lock = BuildLock.tryAcquire(buildDir.locks().resolve(name + ".lock"));
+            if (lock.isPresent()) {
+                try (BuildLock held = lock.get()) {
+                    removeLeftover(name, leftover);
+                }
+            }
+        }
+    }
+
+    private void removeLeftover(String name, Path leftover) throws DjddException {
+        try {
+            if (Files.exists(leftover, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                console.warn("Removing " + leftover.getFileName() + ": a build of " + name + " was killed while"
+                        + " writing it.");
+                BuildDir.deleteTree(leftover);
+            }
+        } catch (IOException e) {
+            throw new DjddException("Cannot remove what a killed build left in " + folder() + " ("
+                    + e.getMessage() + "): delete " + leftover + " by hand.", e);
+        }
+    }
+
+    /** The leftovers of {@code name}; the caller holds its lock. */
+    private void removeLeftovers(String name) throws DjddException {
+        for (Path leftover : matching("." + name + "_*")) {
+            removeLeftover(name, leftover);
+        }
+    }
+
+    /**
+     * Warns when {@code deb} exists but no longer matches its checksum, for steps that always
+     * write their package again (the site package) and so would replace the damage silently.
+     */
+    public void warnIfDamaged(Path deb) throws DjddException {
+        if (Files.exists(deb) && !intact(deb)) {
+            warnDamaged(deb);
+        }
+    }
+
+    private void warnDamaged(Path deb) {
+        console.warn(deb.getFileName() + " does not match the checksum djdd recorded when it built it ("
+                + PackageChecksum.fileFor(deb).getFileName() + "): it was damaged or replaced; building it again.");
+    }
+
     /** Returns the existing package, or builds it under its lock. */
     public BuiltPackage getOrBuild(String name, Step<Path> build) throws DjddException {
         Optional<Path> existing = find(name);
@@ -74,15 +132,14 @@ public final class PackageStore {
             throw new DjddException("Cannot create " + buildDir.locks() + " (" + e.getMessage() + ")", e);
         }
         try (BuildLock lock = BuildLock.acquire(buildDir.locks().resolve(name + ".lock"), name, console)) {
+            removeLeftovers(name);
             existing = find(name);
             if (existing.isPresent() && intact(existing.get())) {
                 console.info("Reusing " + existing.get().getFileName() + ": another build made it meanwhile.");
                 return new BuiltPackage(name, existing.get(), true);
             }
             if (existing.isPresent()) {
-                console.warn(existing.get().getFileName() + " does not match the checksum djdd recorded when it"
-                        + " built it (" + PackageChecksum.fileFor(existing.get()).getFileName() + "): it was damaged"
-                        + " or replaced; building it again.");
+                warnDamaged(existing.get());
                 delete(existing.get());
             }
             Path file = build.call();

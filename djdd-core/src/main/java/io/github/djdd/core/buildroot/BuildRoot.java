@@ -8,6 +8,7 @@ import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.CommandFailedException;
 import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.process.ProcessRunner;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,7 +86,36 @@ public final class BuildRoot {
             throw new DjddException("The build root " + buildDir.root() + " is missing or incomplete:"
                     + " run 'mvn djdd:init' (as root) with the same -Ddjdd.buildDir first.");
         }
+        List<String> removed = notInstalled(buildDir.root(), InitBuildRootStep.BUILD_PACKAGES);
+        if (!removed.isEmpty()) {
+            throw new DjddException("The build root " + buildDir.root() + " lacks " + String.join(", ", removed)
+                    + ", which djdd:init installed: run 'mvn djdd:init' (as root) with the same -Ddjdd.buildDir"
+                    + " to put it back.");
+        }
         return new BuildRoot(buildDir, state.suite(), runner, console);
+    }
+
+    /**
+     * The packages of {@code names} that dpkg's status file in {@code root} does not show as
+     * installed; read as a file, so that opening a root costs no process.
+     */
+    static List<String> notInstalled(Path root, List<String> names) throws DjddException {
+        Path status = root.resolve("var/lib/dpkg/status");
+        Set<String> installed = new HashSet<>();
+        try {
+            String name = null;
+            for (String line : Files.readAllLines(status, java.nio.charset.StandardCharsets.UTF_8)) {
+                if (line.startsWith("Package: ")) {
+                    name = line.substring("Package: ".length()).strip();
+                } else if (line.startsWith("Status: ") && line.endsWith(" installed") && name != null) {
+                    installed.add(name);
+                }
+            }
+        } catch (IOException e) {
+            throw new DjddException("Cannot read " + status + " (" + e.getMessage() + "): the build root is damaged;"
+                    + " run 'mvn djdd:init' (as root) with the same -Ddjdd.buildDir to repair it.", e);
+        }
+        return names.stream().filter(name -> !installed.contains(name)).toList();
     }
 
     /** The root's Debian codename. */

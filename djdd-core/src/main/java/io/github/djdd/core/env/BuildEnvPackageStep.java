@@ -29,6 +29,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Builds {@code {software}-env-{envhash}}: the project's requirements installed with pip into a
@@ -38,6 +40,12 @@ import java.util.Map;
  * (the build installs them in its "Build root packages" step, before this one).
  */
 public final class BuildEnvPackageStep implements Step<BuiltPackage> {
+    /** How pip (urllib3, requests) words a connection that failed or broke off. */
+    private static final Pattern NETWORK_FAILURES = Pattern.compile("Failed to establish a new connection"
+            + "|Connection refused|Connection reset by peer|Connection aborted|RemoteDisconnected|IncompleteRead"
+            + "|Read timed out|Temporary failure in name resolution|Name or service not known"
+            + "|No route to host|Network is unreachable");
+
     /** Where the checkout appears inside the root while pip runs. */
     static final String CHECKOUT = "/run/djdd/checkout";
     static final String PIP_CACHE = "/run/djdd/pip-cache";
@@ -138,11 +146,23 @@ public final class BuildEnvPackageStep implements Step<BuiltPackage> {
         binds.addAll(pip.binds());
         CommandResult result = root.run(RootCommand.of(argv).withEnvironment(environment).withBinds(binds)
                 .withTimeout(Duration.ofMinutes(60)));
+        Optional<String> unreachable = result.output().stream().filter(BuildEnvPackageStep::isNetworkFailure)
+                .findFirst();
+        if (!result.succeeded() && unreachable.isPresent()) {
+            throw new DjddException("pip lost the connection to the package index (" + unreachable.get().strip()
+                    + "): check the <pip> index settings and that the build machine reaches them, then build again.\n"
+                    + result.tail(25));
+        }
         if (!result.succeeded()) {
             throw new BuildFailedException("pip could not install " + checkout.shown("requirements.txt") + " (exit code "
                     + result.exitCode() + "): fix the requirement pip names below or the <pip> index settings.\n"
                     + result.tail(25));
         }
+    }
+
+    /** Whether a line of pip's output tells of a network failure rather than of a requirement. */
+    static boolean isNetworkFailure(String line) {
+        return NETWORK_FAILURES.matcher(line).find();
     }
 
     private String readRequirements() throws DjddException {

@@ -4,6 +4,8 @@ import io.github.djdd.core.BuildFailedException;
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.build.DiskFull;
+import io.github.djdd.core.build.PackageStore;
 import io.github.djdd.core.build.BuiltPackage;
 import io.github.djdd.core.build.Checkout;
 import io.github.djdd.core.build.StepsRunner;
@@ -47,8 +49,20 @@ public final class ProjectBuild {
         this.steps = new StepsRunner(console);
     }
 
-    /** Builds what is missing and returns every package the variants need, built or reused. */
+    /**
+     * Builds what is missing and returns every package the variants need, built or reused.
+     *
+     * @throws DjddException naming the build dir's file system when a full disk stopped the build
+     */
     public List<BuiltPackage> run() throws DjddException {
+        try {
+            return build();
+        } catch (DjddException e) {
+            throw DiskFull.explain(request.buildDir().path(), e);
+        }
+    }
+
+    private List<BuiltPackage> build() throws DjddException {
         BuildRoot root = BuildRoot.open(request.buildDir(), runner, console);
         try {
             request.buildDir().removeAbandonedWork();
@@ -56,9 +70,10 @@ public final class ProjectBuild {
             console.warn("Cannot remove what killed builds left in " + request.buildDir().work() + ": "
                     + e.getMessage());
         }
+        new PackageStore(request.buildDir(), console).removeLeftovers();
         SourceRepository clone = steps.run("Fetch " + request.software(), () -> request.repository() == null
                 ? SourceRepository.existing(request.buildDir(), request.software(), console)
-                : SourceRepository.cloneOrFetch(request.buildDir(), request.software(), request.repository(),
+                : SourceRepository.fetchOrUseClone(request.buildDir(), request.software(), request.repository(),
                         console));
         Map<String, ResolvedCommit> commits = new LinkedHashMap<>();
         Map<String, List<SiteVariant>> variantsByCommit = new LinkedHashMap<>();

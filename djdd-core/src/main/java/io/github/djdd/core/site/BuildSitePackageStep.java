@@ -5,6 +5,7 @@ import io.github.djdd.core.DjddException;
 import io.github.djdd.core.build.BuildDir;
 import io.github.djdd.core.build.BuildLock;
 import io.github.djdd.core.build.BuiltPackage;
+import io.github.djdd.core.build.PackageStore;
 import io.github.djdd.core.build.Step;
 import io.github.djdd.core.deb.DebContent;
 import io.github.djdd.core.deb.DebControl;
@@ -78,6 +79,7 @@ public final class BuildSitePackageStep implements Step<BuiltPackage> {
                     : SiteVersion.of(time.isAfter(commitTime) ? time : commitTime, files.release().srcHash(),
                             contentHash());
             DebControl control = control(version);
+            new PackageStore(buildDir, console).warnIfDamaged(buildDir.packages().resolve(control.fileName()));
             List<DebContent> contents = new ArrayList<>(payload(version));
             contents.addAll(PackageDocs.of(control, layout.software().value(), "Site " + layout.packageName() + " "
                     + version + " built by djdd.", time, Map.of()));

@@ -46,10 +46,13 @@ public final class SourceRepository {
 
     private final Path directory;
     private final Console console;
+    /** Why the last fetch failed when this is a clone used as it was; null after a good fetch. */
+    private final String unreachable;
 
-    private SourceRepository(Path directory, Console console) {
+    private SourceRepository(Path directory, Console console, String unreachable) {
         this.directory = directory;
         this.console = console;
+        this.unreachable = unreachable;
     }
 
     public static Path directoryOf(BuildDir buildDir, SoftwareName software) {
@@ -63,6 +66,21 @@ public final class SourceRepository {
      */
     public static SourceRepository cloneOrFetch(BuildDir buildDir, SoftwareName software, String url, Console console)
             throws DjddException {
+        return cloneOrFetch(buildDir, software, url, false, console);
+    }
+
+    /**
+     * As {@link #cloneOrFetch(BuildDir, SoftwareName, String, Console)}, but when the repository
+     * cannot be reached and a clone of it exists, goes on with that clone, with a warning: its
+     * {@link #resolve(String)} then finds only refs the clone already has.
+     */
+    public static SourceRepository fetchOrUseClone(BuildDir buildDir, SoftwareName software, String url,
+            Console console) throws DjddException {
+        return cloneOrFetch(buildDir, software, url, true, console);
+    }
+
+    private static SourceRepository cloneOrFetch(BuildDir buildDir, SoftwareName software, String url,
+            boolean cloneWhenUnreachable, Console console) throws DjddException {
         if (url == null || url.isBlank()) {
             throw new InvalidConfigurationException("repository", "No repository configured for " + software
                     + ": set <repository> in the deployment POM or pass -Ddjdd.repository=URL.");
@@ -76,9 +94,18 @@ public final class SourceRepository {
         }
         try (BuildLock lock = BuildLock.acquire(buildDir.sources().resolve(software.value() + ".lock"),
                 "the clone of " + software, console)) {
-            SourceRepository repository = new SourceRepository(directory, console);
+            SourceRepository repository = new SourceRepository(directory, console, null);
             if (Files.isDirectory(directory)) {
-                repository.fetch(url.strip());
+                try {
+                    repository.fetch(url.strip());
+                } catch (Unreachable e) {
+                    if (!cloneWhenUnreachable) {
+                        throw e.failure;
+                    }
+                    console.warn("Cannot fetch " + url.strip() + " (" + e.reason + "): going on with the clone in "
+                            + directory + ", for refs it already has.");
+                    return new SourceRepository(directory, console, e.reason);
+                }
             } else {
                 repository.cloneFrom(url.strip());
             }
@@ -94,7 +121,7 @@ public final class SourceRepository {
             throw new DjddException("There is no clone of " + software + " in " + directory
                     + ": run 'mvn djdd:src' first.");
         }
-        return new SourceRepository(directory, console);
+        return new SourceRepository(directory, console, null);
     }
 
     public Path directory() {
@@ -128,7 +155,21 @@ public final class SourceRepository {
         }
     }
 
-    private void fetch(String url) throws DjddException {
+    /** A fetch from the repository's URL that could not reach it; the clone itself is sound. */
+    private static final class Unreachable extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient DjddException failure;
+        final String reason;
+
+        Unreachable(String reason, DjddException failure) {
+            super(reason, failure);
+            this.reason = reason;
+            this.failure = failure;
+        }
+    }
+
+    private void fetch(String url) throws DjddException, Unreachable {
+        boolean moved = false;
         try (Git git = Git.open(directory.toFile())) {
             StoredConfig config = git.getRepository().getConfig();
             String previous = config.getString("remote", REMOTE, "url");
@@ -136,10 +177,17 @@ public final class SourceRepository {
                 console.info("The repository changed from " + previous + " to " + url + ": fetching from the new one.");
                 config.setString("remote", REMOTE, "url", url);
                 config.save();
+                moved = true;
             }
             console.info("Fetching " + url + " into " + directory);
             followRemoteHead(git, fetchInto(git));
-        } catch (GitAPIException | IOException e) {
+        } catch (GitAPIException e) {
+            // A clone of another repository is no stand-in for this one.
+            if (moved) {
+                throw cannotFetch(url, e);
+            }
+            throw new Unreachable(reason(e), cannotFetch(url, e));
+        } catch (IOException e) {
             throw cannotFetch(url, e);
         }
     }
@@ -156,14 +204,17 @@ public final class SourceRepository {
         }
     }
 
-    private static DjddException cannotFetch(String url, Exception e) {
+    private static String reason(Exception e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return new InvalidConfigurationException("repository", "Cannot fetch the repository " + url + " (" + reason
-                + "): check <repository> / -Ddjdd.repository and that the build machine can reach it.");
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    private static DjddException cannotFetch(String url, Exception e) {
+        return new InvalidConfigurationException("repository", "Cannot fetch the repository " + url + " ("
+                + reason(e) + "): check <repository> / -Ddjdd.repository and that the build machine can reach it.");
     }
 
     /**
@@ -174,12 +225,21 @@ public final class SourceRepository {
         try (Repository repository = Git.open(directory.toFile()).getRepository(); RevWalk walk = new RevWalk(repository)) {
             String wanted = ref == null || ref.isBlank() ? defaultBranch(repository) : ref.strip();
             ObjectId id = lookUp(repository, wanted);
+            if (id == null && unreachable != null) {
+                throw new BuildFailedException("The clone in " + directory + " has no ref '" + wanted + "', and "
+                        + remoteUrl(repository) + " cannot be fetched (" + unreachable + "): make the repository"
+                        + " reachable from the build machine, then build again.");
+            }
             if (id == null) {
                 throw new BuildFailedException("Unknown ref '" + wanted + "' in " + remoteUrl(repository)
                         + ": use a branch, tag or commit of that repository (branches: "
                         + names(repository.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) + ").");
             }
             RevCommit commit = walk.parseCommit(id);
+            if (unreachable != null) {
+                console.warn("Building '" + wanted + "' as the clone last fetched it: commit " + commit.getName()
+                        + "; " + remoteUrl(repository) + " may have newer commits.");
+            }
             return new ResolvedCommit(wanted, commit.getName(), Instant.ofEpochSecond(commit.getCommitTime()));
         } catch (MissingObjectException e) {
             throw new BuildFailedException("Ref '" + ref + "' does not name a commit in " + directory

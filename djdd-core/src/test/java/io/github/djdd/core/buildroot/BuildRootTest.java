@@ -30,6 +30,30 @@ class BuildRootTest {
     }
 
     @Test
+    void openRefusesARootThatLostAPackageInitInstalled() throws Exception {
+        BuildDir buildDir = BuildDir.prepare(dir);
+        new RootState("bookworm", "http://deb.debian.org/debian", true).write(buildDir);
+        StringBuilder status = new StringBuilder();
+        for (String name : InitBuildRootStep.BUILD_PACKAGES) {
+            status.append("Package: ").append(name).append("\nStatus: ")
+                    .append(name.equals("git") ? "deinstall ok config-files" : "install ok installed")
+                    .append("\nVersion: 1\n\n");
+        }
+        Path dpkg = java.nio.file.Files.createDirectories(buildDir.root().resolve("var/lib/dpkg"));
+        java.nio.file.Files.writeString(dpkg.resolve("status"), status);
+
+        assertThatThrownBy(() -> BuildRoot.open(buildDir, new ProcessRunner(Console.NULL), Console.NULL))
+                .isInstanceOf(DjddException.class)
+                .hasMessage("The build root " + buildDir.root() + " lacks git, which djdd:init installed: run 'mvn"
+                        + " djdd:init' (as root) with the same -Ddjdd.buildDir to put it back.");
+
+        java.nio.file.Files.writeString(dpkg.resolve("status"), status.toString().replace("deinstall ok config-files",
+                "install ok installed"));
+        assertThat(BuildRoot.open(buildDir, new ProcessRunner(Console.NULL), Console.NULL).path())
+                .isEqualTo(buildDir.root());
+    }
+
+    @Test
     void commandsGetACleanEnvironmentAndTheirBindMounts() throws Exception {
         BuildRoot root = new BuildRoot(new BuildDir(dir), "bookworm", new ProcessRunner(Console.NULL), Console.NULL);
         RootCommand command = RootCommand.of("python3", "--version")

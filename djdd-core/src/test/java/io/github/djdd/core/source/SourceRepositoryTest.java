@@ -11,6 +11,7 @@ import io.github.djdd.core.naming.SoftwareName;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -121,6 +122,50 @@ class SourceRepositoryTest {
                 Console.NULL);
 
         assertThat(repository.resolve("main").id()).isEqualTo(second.getName());
+    }
+
+    @Test
+    void unreachableRepositoryLeavesTheBuildTheRefsItsCloneHas() throws Exception {
+        cloned();
+        Files.move(upstream, dir.resolve("gone"));
+        List<String> warnings = new java.util.ArrayList<>();
+        Console console = new Console() {
+            @Override
+            public void debug(String message) {}
+
+            @Override
+            public void info(String message) {}
+
+            @Override
+            public void warn(String message) {
+                warnings.add(message);
+            }
+        };
+
+        assertThatThrownBy(() -> cloned()).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("Cannot fetch the repository " + upstream);
+        SourceRepository repository = SourceRepository.fetchOrUseClone(buildDir, SOFTWARE, upstream.toString(), console);
+
+        assertThat(repository.resolve("main").id()).isEqualTo(second.getName());
+        assertThatThrownBy(() -> repository.resolve("later")).isInstanceOf(BuildFailedException.class)
+                .hasMessageStartingWith("The clone in " + buildDir.sources().resolve("mysoftware") + " has no ref"
+                        + " 'later', and " + upstream + " cannot be fetched (")
+                .hasMessageEndingWith("): make the repository reachable from the build machine, then build again.");
+        assertThat(warnings).hasSize(2);
+        assertThat(warnings.get(0)).startsWith("Cannot fetch " + upstream + " (")
+                .endsWith("): going on with the clone in " + buildDir.sources().resolve("mysoftware")
+                        + ", for refs it already has.");
+        assertThat(warnings.get(1)).isEqualTo("Building 'main' as the clone last fetched it: commit "
+                + second.getName() + "; " + upstream + " may have newer commits.");
+    }
+
+    @Test
+    void aCloneOfAnotherRepositoryIsNoStandIn() throws Exception {
+        cloned();
+
+        assertThatThrownBy(() -> SourceRepository.fetchOrUseClone(buildDir, SOFTWARE, dir.resolve("nowhere").toString(),
+                Console.NULL)).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("Cannot fetch the repository " + dir.resolve("nowhere"));
     }
 
     @Test
