@@ -46,6 +46,9 @@ class ServerIT {
     private static final SoftwareName SOFTWARE = new SoftwareName("djddit");
     private static final int PORT = 18081;
     private static final Instant MAIN = Instant.parse("2026-11-01T12:00:00Z");
+    /** An environment value with everything that breaks a naive environment file or shell. */
+    static final String TRICKY = "two\nlines, \"double\" and 'single' quotes, $HOME ${HOME} `id` $(id) \\ \\n;"
+            + " # not a comment\ttab & | < > * ~ ";
 
     @TempDir
     static Path dir;
@@ -68,7 +71,7 @@ class ServerIT {
 
     static SiteVariant blue() throws Exception {
         return SiteVariant.builder(new VariantName("blue")).serverName("blue.example.com").listen("" + PORT)
-                .migrate(true).workers("2").celeryWorkers("1").build();
+                .migrate(true).workers("2").celeryWorkers("1").environment(Map.of("DJDD_IT_TRICKY", TRICKY)).build();
     }
 
     static SiteVariant red() throws Exception {
@@ -246,7 +249,22 @@ class ServerIT {
                     .contains("DATABASE=\"djddit-blue\"");
             assertThat(server.sh("cd / && runuser -u postgres -- psql -Atc 'SELECT datname FROM pg_database'")
                     .output()).contains("djddit-blue");
+
+            for (String unit : List.of("djddit-blue.service", "djddit-blue-celery.service")) {
+                assertThat(environmentOf(server, unit)).as(unit).contains("DJDD_IT_TRICKY=" + TRICKY);
+            }
+            assertThat(server.check("djddit-blue", "manage", "shell", "-c",
+                    "import os; print(os.environ['DJDD_IT_TRICKY'].encode().hex())").output())
+                    .as("the control utility's shell reads the environment file as systemd does")
+                    .contains(java.util.HexFormat.of().formatHex(TRICKY.getBytes(StandardCharsets.UTF_8)));
         }
+    }
+
+    /** The environment of the unit's main process, byte for byte, one entry per variable. */
+    private static List<String> environmentOf(BootedTarget server, String unit) throws Exception {
+        String pid = server.check("systemctl", "show", "--property=MainPID", "--value", unit).output().get(0).strip();
+        String encoded = server.check("base64", "--wrap=0", "/proc/" + pid + "/environ").output().get(0).strip();
+        return List.of(new String(java.util.Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8).split("\0"));
     }
 
     @Test
