@@ -12,6 +12,7 @@ import io.github.djdd.core.project.BuildRequest;
 import io.github.djdd.core.project.ProjectBuild;
 import io.github.djdd.core.site.SiteOptions;
 import io.github.djdd.core.site.SiteVariant;
+import io.github.djdd.core.source.SourceRepository;
 import java.io.File;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -126,12 +127,14 @@ public class BuildMojo extends AbstractRepositoryMojo {
     @Override
     void run(Console console) throws DjddException {
         List<SiteVariant> selected = selectedVariants();
+        String url = repository == null || repository.isBlank() ? null : SourceRepository.checkUrl(repository);
+        String checkedRef = SourceRepository.checkRef(ref, "-Dref");
         PipOptions pipOptions = PipOptions.of(pip.getIndexUrl(), pip.getExtraIndexUrls(), pip.getFindLinks(),
                 pip.getTrustedHosts(), pip.getExtraArgs(), basedir.toPath(), System.getenv());
-        PackageSettings packages = new PackageSettings(maintainer, Compression.of(compression), timestamp());
+        PackageSettings packages = new PackageSettings(PackageSettings.maintainer(maintainer), Compression.of(compression), timestamp());
         SiteOptions site = SiteOptions.of(settings, wsgiApplication, celeryApp, siteVersion);
-        BuildRequest request = new BuildRequest(preparedBuildDir(), softwareName(), repository, selected,
-                !variants.isEmpty(), ref, BuildRequest.projectDir(projectDir), pipOptions, packages, site);
+        BuildRequest request = new BuildRequest(preparedBuildDir(), softwareName(), url, selected,
+                !variants.isEmpty(), checkedRef, BuildRequest.projectDir(projectDir), pipOptions, packages, site);
         new ProjectBuild(request, console).run();
     }
 

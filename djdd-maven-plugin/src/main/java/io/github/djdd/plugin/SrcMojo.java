@@ -21,15 +21,19 @@ public class SrcMojo extends AbstractRepositoryMojo {
     void run(Console console) throws DjddException {
         SoftwareName name = softwareName();
         variantNames();
+        String checkedRef = SourceRepository.checkRef(ref, "-Dref");
+        if (repository != null && !repository.isBlank()) {
+            SourceRepository.checkUrl(repository);
+        }
         BuildDir dir = preparedBuildDir();
         StepsRunner steps = new StepsRunner(console);
         SourceRepository clone = steps.run("Fetch " + name,
                 () -> SourceRepository.cloneOrFetch(dir, name, repository, console));
         if (variants.isEmpty()) {
-            report(console, "default", clone.resolve(ref));
+            report(console, "default", clone.resolve(checkedRef));
         }
         for (Variant variant : variants) {
-            report(console, variant.getName(), clone.resolve(ref != null ? ref : variant.getRef()));
+            report(console, variant.getName(), clone.resolve(checkedRef != null ? checkedRef : variant.getRef()));
         }
     }
 

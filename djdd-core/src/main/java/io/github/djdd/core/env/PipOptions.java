@@ -2,6 +2,7 @@ package io.github.djdd.core.env;
 
 import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.buildroot.BindMount;
+import io.github.djdd.core.naming.Names;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -57,8 +58,8 @@ public final class PipOptions {
         }
         for (String host : trustedHosts) {
             if (!host.strip().matches("[A-Za-z0-9.-]+(:[0-9]+)?")) {
-                throw new InvalidConfigurationException("pip", "Invalid <pip><trustedHosts> entry '" + host
-                        + "': use a host name, optionally with :port.");
+                throw new InvalidConfigurationException("pip", "Invalid <pip><trustedHosts> entry "
+                        + Names.quote(host) + ": use a host name, optionally with :port.");
             }
             arguments.addAll(List.of("--trusted-host", host.strip()));
         }
@@ -81,6 +82,9 @@ public final class PipOptions {
     /** Validates one index or find-links location and notes the host folder it names. */
     private static String location(String setting, String value, boolean pathAllowed, Path base, Set<Path> folders)
             throws InvalidConfigurationException {
+        if (value == null || value.isBlank()) {
+            throw invalid(setting, value, pathAllowed);
+        }
         String text = value.strip();
         URI uri;
         try {
@@ -97,7 +101,12 @@ public final class PipOptions {
         }
         Path folder;
         if ("file".equals(scheme)) {
-            folder = Path.of(uri);
+            try {
+                folder = Path.of(uri);
+            } catch (IllegalArgumentException e) {
+                // file://host/..., file:relative: no folder of this machine.
+                throw invalid(setting, value, pathAllowed);
+            }
         } else if (scheme == null && pathAllowed) {
             folder = base.resolve(text).toAbsolutePath().normalize();
             text = folder.toString();
@@ -118,8 +127,8 @@ public final class PipOptions {
     }
 
     private static InvalidConfigurationException invalid(String setting, String value, boolean pathAllowed) {
-        return new InvalidConfigurationException("pip", "Invalid <pip><" + setting + "> '" + value + "': use an"
-                + " http, https or file URL" + (pathAllowed ? " or a folder" : "") + ".");
+        return new InvalidConfigurationException("pip", "Invalid <pip><" + setting + "> " + Names.quote(value)
+                + ": use an http, https or file URL" + (pathAllowed ? " or a folder" : "") + ".");
     }
 
     private static java.util.Optional<Path> hostFolder(String value) {

@@ -117,8 +117,10 @@ public final class RequirementsHash {
             throw new BuildFailedException(describe(file, boundary) + " is not UTF-8 text: save it as a plain"
                     + " requirements file.");
         } catch (IOException e) {
-            throw new BuildFailedException("Cannot read " + describe(file, boundary) + " (" + e.getMessage() + ").", e);
+            throw new BuildFailedException("Cannot read " + describe(file, boundary) + " (" + reason(e) + "): make it a"
+                    + " plain requirements file committed in the repository.", e);
         }
+        requireInside(file, boundary);
         if (text.indexOf('\0') >= 0) {
             throw new BuildFailedException(describe(file, boundary) + " is not a text file (it holds NUL bytes):"
                     + " save it as a plain requirements file.");
@@ -137,6 +139,26 @@ public final class RequirementsHash {
             lines.add(pending.toString());
         }
         return lines;
+    }
+
+    /** A symbolic link could otherwise make the hash, and pip, read a file of the build machine. */
+    private static void requireInside(Path file, Path boundary) throws BuildFailedException {
+        try {
+            if (!file.toRealPath().startsWith(boundary.toRealPath())) {
+                throw new BuildFailedException(describe(file, boundary) + " is a link to " + file.toRealPath()
+                        + ", outside the checkout: commit the requirements file itself, not a link.");
+            }
+        } catch (IOException e) {
+            throw new BuildFailedException("Cannot read " + describe(file, boundary) + " (" + reason(e) + "): make it"
+                    + " a plain requirements file committed in the repository.", e);
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static String describe(Path file, Path boundary) {

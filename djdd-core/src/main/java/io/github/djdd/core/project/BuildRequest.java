@@ -4,11 +4,13 @@ import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.build.BuildDir;
 import io.github.djdd.core.deb.PackageSettings;
 import io.github.djdd.core.env.PipOptions;
+import io.github.djdd.core.naming.Names;
 import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.site.SiteOptions;
 import io.github.djdd.core.site.SiteVariant;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What {@link ProjectBuild} builds.
@@ -23,6 +25,8 @@ import java.util.List;
 public record BuildRequest(BuildDir buildDir, SoftwareName software, String repository, List<SiteVariant> variants,
         boolean named, String ref, String projectDir, PipOptions pip, PackageSettings settings, SiteOptions site) {
 
+    private static final Pattern SAFE_FOLDER = Pattern.compile("([A-Za-z0-9_][A-Za-z0-9._-]*)(/[A-Za-z0-9_][A-Za-z0-9._-]*)*");
+
     public BuildRequest {
         variants = List.copyOf(variants);
     }
@@ -30,13 +34,16 @@ public record BuildRequest(BuildDir buildDir, SoftwareName software, String repo
     /** Checks {@code <projectDir>}: a plain relative folder inside the repository. */
     public static String projectDir(String value) throws InvalidConfigurationException {
         String dir = value == null ? "" : value.strip().replaceAll("/+$", "");
-        if (dir.equals(".")) {
+        if (dir.equals(".") || dir.isEmpty()) {
             return "";
         }
         Path path = Path.of(dir);
-        if (path.isAbsolute() || !path.normalize().equals(path) || dir.startsWith("..") || dir.contains("\\")) {
-            throw new InvalidConfigurationException("projectDir", "Invalid <projectDir> '" + value + "': use a folder"
-                    + " inside the repository, relative to its top, such as app.");
+        // The folder ends up in maintainer scripts and unit files: no character a shell or systemd reads.
+        if (path.isAbsolute() || !path.normalize().equals(path) || dir.startsWith("..")
+                || !SAFE_FOLDER.matcher(dir).matches()) {
+            throw new InvalidConfigurationException("projectDir", "Invalid <projectDir> " + Names.quote(value) + ": use a"
+                    + " folder inside the repository, relative to its top, named with letters, digits and . _ -,"
+                    + " such as app.");
         }
         return dir;
     }

@@ -33,7 +33,8 @@ import java.util.Map;
 
 /**
  * Runs the build of a software's variants in order: fetch, then per commit checkout, build root
- * packages, env package and src package, then per variant collectstatic and site package.
+ * packages, env package, collectstatic of every variant, src package, then per variant the site
+ * package.
  * Variants on the same commit share one checkout and one pair of env and src packages.
  */
 public final class ProjectBuild {
@@ -116,43 +117,65 @@ public final class ProjectBuild {
             });
             BuiltPackage env = steps.run("Env package", new BuildEnvPackageStep(root, request.buildDir(),
                     request.software(), checkout, request.pip(), request.settings(), commit.time(), console));
+            // collectstatic runs on the checkout and proves each variant's settings load, so a broken
+            // settings module fails the build before a src package of that commit is written.
+            Map<SiteVariant, CollectStaticStep.Result> collected = new LinkedHashMap<>();
+            for (SiteVariant variant : variants) {
+                collected.put(variant, collectStatic(root, checkout, commit, variant, env));
+            }
             BuiltPackage src = steps.run("Src package", new BuildSourcePackageStep(request.buildDir(),
                     request.software(), commit, checkout, request.settings(), console));
             List<BuiltPackage> built = new ArrayList<>(List.of(env, src));
             for (SiteVariant variant : variants) {
-                built.add(buildSite(root, checkout, commit, variant, env, src));
+                built.add(buildSite(checkout, commit, variant, env, src, collected.get(variant)));
             }
             return built;
         } finally {
             deleteTree(checkout.root());
+            for (SiteVariant variant : variants) {
+                deleteTree(staticFolder(variant));
+            }
         }
     }
 
-    private BuiltPackage buildSite(BuildRoot root, Checkout checkout, ResolvedCommit commit, SiteVariant variant,
-            BuiltPackage env, BuiltPackage src) throws DjddException {
-        SiteLayout layout = new SiteLayout(request.software(), variant.name(), request.named());
+    private Path staticFolder(SiteVariant variant) {
+        return request.buildDir().workFolder(layout(variant).packageName() + "-static");
+    }
+
+    private SiteLayout layout(SiteVariant variant) {
+        return new SiteLayout(request.software(), variant.name(), request.named());
+    }
+
+    private CollectStaticStep.Result collectStatic(BuildRoot root, Checkout checkout, ResolvedCommit commit,
+            SiteVariant variant, BuiltPackage env) throws DjddException {
+        SiteLayout layout = layout(variant);
         String settings = request.site().settingsFor(variant, checkout);
-        String envHash = env.name().substring(env.name().lastIndexOf('-') + 1);
+        String envHash = envHash(env);
+        String srcRoot = "/usr/lib/" + request.software() + "-src/" + commit.shortId();
+        return steps.run("Collectstatic " + layout.packageName(), new CollectStaticStep(root, request.buildDir(),
+                layout, SiteEnvironment.of(layout, variant, settings, layout.serverName(variant)), checkout, srcRoot,
+                env, "/usr/lib/" + request.software() + "-env/" + envHash, staticFolder(variant), commit.shortId(),
+                console));
+    }
+
+    private BuiltPackage buildSite(Checkout checkout, ResolvedCommit commit, SiteVariant variant, BuiltPackage env,
+            BuiltPackage src, CollectStaticStep.Result collected) throws DjddException {
+        SiteLayout layout = layout(variant);
+        String settings = request.site().settingsFor(variant, checkout);
         String srcRoot = "/usr/lib/" + request.software() + "-src/" + commit.shortId();
         SiteFiles.Release release = new SiteFiles.Release(src.name(), commit.shortId(),
-                srcRoot + (checkout.projectDir().isEmpty() ? "" : "/" + checkout.projectDir()), env.name(), envHash,
-                commit.id());
-        Path staticFiles = request.buildDir().workFolder(layout.packageName() + "-static");
-        try {
-            CollectStaticStep.Result collected = steps.run("Collectstatic " + layout.packageName(),
-                    new CollectStaticStep(root, request.buildDir(), layout,
-                            SiteEnvironment.of(layout, variant, settings, layout.serverName(variant)), checkout, srcRoot,
-                            env, "/usr/lib/" + request.software() + "-env/" + envHash, staticFiles, commit.shortId(),
-                            console));
-            DjangoSite django = DjangoSite.of(settings, request.site().wsgiApplication(), request.site().celeryApp(),
-                    collected.staticUrl(), collected.mediaUrl());
-            SiteFiles files = new SiteFiles(layout, variant, django, release, checkout.file("djdd/templates"));
-            return steps.run("Site package " + layout.packageName(), new BuildSitePackageStep(request.buildDir(),
-                    layout, files, staticFiles, checkout.file("djdd/variants/" + variant.name() + "/templates"),
-                    request.settings(), commit.time(), request.site().siteVersion(), console));
-        } finally {
-            deleteTree(staticFiles);
-        }
+                srcRoot + (checkout.projectDir().isEmpty() ? "" : "/" + checkout.projectDir()), env.name(),
+                envHash(env), commit.id());
+        DjangoSite django = DjangoSite.of(settings, request.site().wsgiApplication(), request.site().celeryApp(),
+                collected.staticUrl(), collected.mediaUrl());
+        SiteFiles files = new SiteFiles(layout, variant, django, release, checkout.file("djdd/templates"));
+        return steps.run("Site package " + layout.packageName(), new BuildSitePackageStep(request.buildDir(),
+                layout, files, staticFolder(variant), checkout.file("djdd/variants/" + variant.name() + "/templates"),
+                request.settings(), commit.time(), request.site().siteVersion(), console));
+    }
+
+    private static String envHash(BuiltPackage env) {
+        return env.name().substring(env.name().lastIndexOf('-') + 1);
     }
 
     private static void requireProjectFiles(Checkout checkout, ResolvedCommit commit) throws BuildFailedException {

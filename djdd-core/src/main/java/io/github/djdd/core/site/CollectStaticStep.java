@@ -116,6 +116,12 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
                         + " settings, such as mysite.settings.";
             }
         }
+        for (String line : result.output()) {
+            if (line.startsWith("SyntaxError:") || line.startsWith("IndentationError:")
+                    || line.startsWith("TabError:")) {
+                return "Python finds a syntax error in it (shown below); fix that line in the repository.";
+            }
+        }
         return "fix the error Python shows below, or point <settings> at another module.";
     }
 

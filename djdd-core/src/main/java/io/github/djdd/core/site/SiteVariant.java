@@ -78,7 +78,7 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
         }
 
         public Builder ref(String value) {
-            ref = blankToNull(value);
+            ref = value;
             return this;
         }
 
@@ -157,12 +157,16 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
                 throw invalid("celery", "is true but <queue> is false, so Celery has no broker: set <celery>false"
                         + "</celery>, drop <queue>false</queue>, or give CELERY_BROKER_URL in <environment>.");
             }
+            if (ref != null && ref.isBlank()) {
+                throw invalid("ref", "is empty: name a branch, tag or commit, or leave <ref> out to build the"
+                        + " remote's default branch.");
+            }
             boolean beat = orDefault(celeryBeat, defaults.celeryBeat());
             if (beat && !useCelery) {
                 throw invalid("celeryBeat", "is true but <celery> is false: beat is part of Celery; drop one of"
                         + " them.");
             }
-            return new SiteVariant(name, ref, checkedServerName(), number("listen", listen, defaults.listen(), 65535),
+            return new SiteVariant(name, ref == null ? null : ref.strip(), checkedServerName(), number("listen", listen, defaults.listen(), 65535),
                     settings == null ? null : module(settings, "variants", "<settings> of variant " + name),
                     useMigrate, useCelery, number("celeryWorkers", celeryWorkers, defaults.celeryWorkers(), 256),
                     beat, number("workers", workers, defaults.workers(), 256), useDatabase, useQueue,

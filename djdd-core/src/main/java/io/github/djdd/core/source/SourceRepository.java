@@ -6,8 +6,11 @@ import io.github.djdd.core.DjddException;
 import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.build.BuildDir;
 import io.github.djdd.core.build.BuildLock;
+import io.github.djdd.core.naming.Names;
 import io.github.djdd.core.naming.SoftwareName;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -43,6 +46,11 @@ public final class SourceRepository {
     private static final String REMOTE = "origin";
     private static final RefSpec MIRROR = new RefSpec("+refs/heads/*:refs/heads/*");
     private static final RefSpec TAGS = new RefSpec("+refs/tags/*:refs/tags/*");
+    private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
+    private static final java.util.regex.Pattern SCP = java.util.regex.Pattern.compile(
+            "([A-Za-z0-9._-]+@)?[A-Za-z0-9][A-Za-z0-9.-]*:[^:]+");
+    private static final java.util.Set<String> REMOTE_SCHEMES = java.util.Set.of("http", "https", "ssh", "git",
+            "git+ssh", "ssh+git");
 
     private final Path directory;
     private final Console console;
@@ -85,6 +93,7 @@ public final class SourceRepository {
             throw new InvalidConfigurationException("repository", "No repository configured for " + software
                     + ": set <repository> in the deployment POM or pass -Ddjdd.repository=URL.");
         }
+        url = checkUrl(url);
         Path directory = directoryOf(buildDir, software);
         try {
             Files.createDirectories(buildDir.sources());
@@ -111,6 +120,75 @@ public final class SourceRepository {
             }
             return repository;
         }
+    }
+
+    /**
+     * Checks {@code <repository>} before any work: a git URL with a host, {@code user@host:path},
+     * or a folder of the build machine that exists. Catching this early turns JGit's varied
+     * errors into one sentence with the fix.
+     *
+     * @return the URL without surrounding whitespace
+     */
+    public static String checkUrl(String url) throws InvalidConfigurationException {
+        String text = url.strip();
+        if (text.isEmpty() || text.startsWith("-") || !text.codePoints().allMatch(c -> c > 0x20 && c != 0x7f)) {
+            throw invalidUrl(url);
+        }
+        Path folder;
+        if (URL.matcher(text).lookingAt()) {
+            URI uri;
+            try {
+                uri = new URI(text);
+            } catch (URISyntaxException e) {
+                throw invalidUrl(url);
+            }
+            String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if (REMOTE_SCHEMES.contains(scheme)) {
+                if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                    throw invalidUrl(url);
+                }
+                return text;
+            }
+            if (!scheme.equals("file") || uri.getPath() == null || uri.getPath().isEmpty()
+                    || (uri.getAuthority() != null && !uri.getAuthority().isEmpty())) {
+                throw invalidUrl(url);
+            }
+            folder = Path.of(uri.getPath());
+        } else if (SCP.matcher(text).matches()) {
+            return text;
+        } else if (text.contains("://") || text.contains(":")) {
+            throw invalidUrl(url);
+        } else {
+            folder = Path.of(text).toAbsolutePath().normalize();
+        }
+        if (!Files.isDirectory(folder)) {
+            throw new InvalidConfigurationException("repository", "The <repository> folder " + Names.quote(
+                    folder.toString()) + " does not exist on the build machine: fix the path or use the repository's"
+                    + " URL.");
+        }
+        return text;
+    }
+
+    private static InvalidConfigurationException invalidUrl(String url) {
+        return new InvalidConfigurationException("repository", "Invalid <repository> " + Names.quote(url) + ": use a"
+                + " git URL (https://, ssh://, git:// or file://), user@host:path, or a folder on the build machine.");
+    }
+
+    /**
+     * Checks a configured ref: null means "not given", but an empty one is refused, since building
+     * the default branch because a Jenkins parameter came through empty would deploy the wrong code.
+     *
+     * @param where how the message names the setting, for example {@code -Dref}
+     */
+    public static String checkRef(String ref, String where) throws InvalidConfigurationException {
+        if (ref == null) {
+            return null;
+        }
+        if (ref.isBlank()) {
+            throw new InvalidConfigurationException("ref", "The ref given by " + where + " is empty: name a branch,"
+                    + " tag or commit, or leave " + where + " out to build the default.");
+        }
+        return ref.strip();
     }
 
     /** An existing clone, for builds that must not touch the network. */

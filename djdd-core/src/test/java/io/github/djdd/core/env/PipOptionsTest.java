@@ -66,4 +66,22 @@ class PipOptionsTest {
         assertThatThrownBy(() -> PipOptions.of(null, List.of(), List.of(), List.of("bad host"), List.of(), dir,
                 Map.of())).hasMessageContaining("Invalid <pip><trustedHosts> entry 'bad host'");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"file://otherhost/simple", "file:simple", "ht tp://x/",
+            "https:///simple", "pypi.example.com", "://"})
+    void malformedIndexUrlsNameTheValueAndTheFix(String url) {
+        assertThatThrownBy(() -> PipOptions.of(url, List.of(), List.of(), List.of(), List.of(), dir, Map.of()))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("Invalid <pip><indexUrl> '" + url + "': use an http, https or file URL.");
+    }
+
+    @Test
+    void anEmptyFindLinkIsRefused() {
+        List<String> links = new java.util.ArrayList<>();
+        links.add(null);
+        assertThatThrownBy(() -> PipOptions.of(null, List.of(), links, List.of(), List.of(), dir, Map.of()))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("Invalid <pip><findLinks> (none): use an http, https or file URL or a folder.");
+    }
 }

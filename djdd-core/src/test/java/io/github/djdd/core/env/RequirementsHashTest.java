@@ -122,4 +122,36 @@ class RequirementsHashTest {
                 .isInstanceOf(BuildFailedException.class)
                 .hasMessageContaining("requirements.txt is not UTF-8 text");
     }
+
+    @Test
+    void unreadableIncludeNamesTheFileAndTheFix() throws Exception {
+        Files.createDirectories(dir.resolve("base.txt"));
+
+        assertThatThrownBy(() -> hashOf("-r base.txt\n")).isInstanceOf(BuildFailedException.class)
+                .hasMessage("Cannot read base.txt (Is a directory): make it a plain requirements file committed in the"
+                        + " repository.");
+    }
+
+    @Test
+    void aLinkLoopIsUnreadableNotAStackTrace() throws Exception {
+        Files.createSymbolicLink(dir.resolve("base.txt"), Path.of("base.txt"));
+
+        assertThatThrownBy(() -> hashOf("-r base.txt\n")).isInstanceOf(BuildFailedException.class)
+                .hasMessageStartingWith("Cannot read base.txt (")
+                .hasMessageEndingWith("): make it a plain requirements file committed in the repository.");
+    }
+
+    @Test
+    void aLinkOutOfTheCheckoutIsNotFollowed() throws Exception {
+        Path secret = Files.writeString(Files.createTempFile("djdd-secret", ".txt"), "hunter2\n");
+        try {
+            Files.createSymbolicLink(dir.resolve("base.txt"), secret);
+
+            assertThatThrownBy(() -> hashOf("-r base.txt\n")).isInstanceOf(BuildFailedException.class)
+                    .hasMessage("base.txt is a link to " + secret.toRealPath() + ", outside the checkout: commit the"
+                            + " requirements file itself, not a link.");
+        } finally {
+            Files.delete(secret);
+        }
+    }
 }

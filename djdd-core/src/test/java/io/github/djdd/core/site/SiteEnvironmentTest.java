@@ -78,4 +78,62 @@ class SiteEnvironmentTest {
         assertThat(dir.resolve("pwned")).doesNotExist();
         assertThat(Files.readString(file)).startsWith("# header\n# second line\nPLAIN=\"value\"\n");
     }
+
+    /** Values that break naive env files: each must come back byte for byte. */
+    static Map<String, String> hostileValues() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("NEWLINES", "line one\nline two\n\n");
+        env.put("DOUBLE", "say \"hi\"");
+        env.put("SINGLE", "it's 'quoted'");
+        env.put("DOLLAR", "$HOME ${PATH} $(touch pwned) $((1+1))");
+        env.put("BACKTICK", "`touch pwned`");
+        env.put("BACKSLASH", "a\\b\\\\c\\");
+        env.put("BACKSLASH_NEWLINE", "end\\\nnext\\");
+        env.put("HASH", "#not a comment # nor this");
+        env.put("SEMICOLON", ";touch pwned; X=1");
+        env.put("SPACES", "  leading and trailing  ");
+        env.put("NEWLINE_COMMENT", "x\n# comment?\n; also?\nKEY=injected");
+        env.put("CLOSE_QUOTE", "\"\ntouch pwned\nX=\"");
+        env.put("CONTROL", "tab\tcr\rbell\u0007esc\u001b");
+        env.put("UNICODE", "Zürich 東京 \uD83D\uDE00");
+        env.put("EMPTY", "");
+        return env;
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"sh", "dash", "bash"})
+    void everyHostileValueReachesTheShellByteForByte(String shell) throws Exception {
+        Map<String, String> env = hostileValues();
+        Path file = dir.resolve("env");
+        Files.writeString(file, SiteEnvironment.render(env, "header"));
+        Path dump = dir.resolve("dump");
+        // env -0 separates variables with NUL, so newlines inside values survive the round trip.
+        new ProcessRunner(Console.NULL).check(Command.of("env", "-i", "/bin/" + shell, "-c",
+                "set -a; . \"$1\"; set +a; env -0 > \"$2\"", shell, file.toString(), dump.toString()).quietly());
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (String entry : new String(Files.readAllBytes(dump), java.nio.charset.StandardCharsets.UTF_8).split("\0")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                seen.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        env.forEach((key, value) -> assertThat(seen.get(key)).as(shell + " " + key).isEqualTo(value));
+        assertThat(seen).doesNotContainKey("KEY").doesNotContainKey("X");
+        assertThat(dir.resolve("pwned")).doesNotExist();
+    }
+
+    @Test
+    void systemdsEnvironmentFileRulesReadTheSameValues() throws Exception {
+        Map<String, String> env = hostileValues();
+        assertThat(SystemdEnvironmentFile.parse(SiteEnvironment.render(env, "header\n; second"))).isEqualTo(env);
+    }
+
+    @Test
+    void withoutEscapingTheFileWouldBreak() {
+        // Proves the two tests above can fail: the same values unescaped do not survive.
+        Map<String, String> env = hostileValues();
+        StringBuilder naive = new StringBuilder();
+        env.forEach((key, value) -> naive.append(key).append("=\"").append(value).append("\"\n"));
+        assertThat(SystemdEnvironmentFile.parse(naive.toString())).isNotEqualTo(env);
+    }
 }

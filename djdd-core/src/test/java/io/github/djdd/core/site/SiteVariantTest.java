@@ -126,4 +126,12 @@ class SiteVariantTest {
                 .hasMessage("Invalid <settings> of variant blue '" + settings + "': use a dotted Python module name"
                         + " such as mysite.settings.");
     }
+
+    @Test
+    void anEmptyRefIsRefusedNotTakenForTheDefaultBranch() {
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).ref(" ").build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("<ref> of variant blue is empty: name a branch, tag or commit, or leave <ref> out to build"
+                        + " the remote's default branch.");
+    }
 }

@@ -173,11 +173,54 @@ class SourceRepositoryTest {
         assertThatThrownBy(() -> SourceRepository.cloneOrFetch(buildDir, SOFTWARE, dir.resolve("nowhere").toString(),
                 Console.NULL))
                 .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessageContaining("Cannot fetch the repository " + dir.resolve("nowhere"))
+                .hasMessage("The <repository> folder '" + dir.resolve("nowhere") + "' does not exist on the build"
+                        + " machine: fix the path or use the repository's URL.");
+        assertThat(SourceRepository.directoryOf(buildDir, SOFTWARE)).doesNotExist();
+    }
+
+    @Test
+    void folderThatIsNoRepositoryFailsAndLeavesNoClone() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertThatThrownBy(() -> SourceRepository.cloneOrFetch(buildDir, SOFTWARE, empty.toString(), Console.NULL))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("Cannot fetch the repository " + empty)
                 .hasMessageContaining("-Ddjdd.repository");
         try (var files = Files.list(buildDir.sources())) {
             assertThat(files.map(p -> p.getFileName().toString())).containsOnly("mysoftware.lock");
         }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ht!tp://example.com/x.git", "https://", "https:///x.git",
+            "not a url", "-uhack", "file://otherhost/x.git", "git@host:", "a\nb"})
+    void malformedUrlsNameTheValueAndTheFix(String url) {
+        String value = url.replace("\\n", "\n");
+        assertThatThrownBy(() -> SourceRepository.checkUrl(value))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("Invalid <repository> " + io.github.djdd.core.naming.Names.quote(value) + ": use a git URL"
+                        + " (https://, ssh://, git:// or file://), user@host:path, or a folder on the build machine.");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"https://git.example.com/a.git", "ssh://git@host/a.git",
+            "git@github.com:me/a.git", "git://host/a"})
+    void gitUrlsPass(String url) throws Exception {
+        assertThat(SourceRepository.checkUrl(" " + url + " ")).isEqualTo(url);
+    }
+
+    @Test
+    void fileUrlOfAnExistingFolderPasses() throws Exception {
+        assertThat(SourceRepository.checkUrl(dir.toUri().toString())).isEqualTo(dir.toUri().toString());
+    }
+
+    @Test
+    void anEmptyRefIsRefusedAndAMissingOneIsNot() throws Exception {
+        assertThat(SourceRepository.checkRef(null, "-Dref")).isNull();
+        assertThat(SourceRepository.checkRef(" main ", "-Dref")).isEqualTo("main");
+        assertThatThrownBy(() -> SourceRepository.checkRef(" ", "-Dref"))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("The ref given by -Dref is empty: name a branch, tag or commit, or leave -Dref out to build"
+                        + " the default.");
     }
 
     @Test

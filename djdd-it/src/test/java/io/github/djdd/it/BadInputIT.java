@@ -1,0 +1,356 @@
+package io.github.djdd.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The bad input table of issue 6: real Maven ({@code mvnw}, a process of its own) runs {@code djdd:build} on a
+ * deployment POM with one bad value at a time. Each run must fail, say in one sentence what is
+ * wrong and how to fix it, show no djdd stack trace, and leave {@code packages/} of the shared
+ * build dir exactly as it was. One good build first makes the example's env package, so the cases
+ * that get as far as collectstatic reuse it and a new file in {@code packages/} would be a fault.
+ */
+class BadInputIT {
+    private static final String SOFTWARE = "djddbad";
+    private static final Path MVNW = Path.of(System.getProperty("djdd.it.mvnw", "../mvnw")).toAbsolutePath();
+    private static final Path LOCAL_REPO = Path.of(System.getProperty("djdd.it.localRepo", "target/local-repo"))
+            .toAbsolutePath();
+    private static final Path OUTER_REPO = Path.of(System.getProperty("djdd.it.outerRepo",
+            System.getProperty("user.home") + "/.m2/repository")).toAbsolutePath();
+    private static final String VERSION = System.getProperty("djdd.it.pluginVersion", "0.1.0-SNAPSHOT");
+    private static final String SOFTWARE_RULE = "use 2 to 16 characters: lowercase letters and digits, starting with a"
+            + " letter, single hyphens between parts (pattern [a-z][a-z0-9]*(-[a-z0-9]+)*).";
+    private static final String VARIANT_RULE = "use 1 to 15 lowercase letters and digits, starting with a letter"
+            + " (pattern [a-z][a-z0-9]*).";
+
+    @TempDir
+    static Path dir;
+
+    private static Path upstream;
+    private static Instant started;
+    private static int runs;
+
+    @BeforeAll
+    static void upstreamAndAGoodBuild() throws Exception {
+        started = Instant.now();
+        upstream = SampleProject.create(dir, Map.of(
+                "no-requirements", Map.of("requirements.txt", SampleProject.DELETED),
+                "binary-requirements", Map.of("requirements.txt", "\u00ff\u0000\u0001garbage\u0000"),
+                "include-loop", Map.of("requirements.txt", "Django>=5.2,<5.3\n-r a.txt\n", "a.txt", "-r b.txt\n",
+                        "b.txt", "-r a.txt\n"),
+                "missing-include", Map.of("requirements.txt", "-r nowhere.txt\n"),
+                "unreadable-include", Map.of("requirements.txt", "-r base.txt\n", "base.txt/README", "a folder\n"),
+                "settings-syntax", Map.of("mysite/settings.py", "SECRET_KEY = (\n")));
+        Run good = maven(pom(SOFTWARE, "<variants><variant><name>good</name><environment>"
+                + "<QUOTED>say \"hi\" and 'bye'</QUOTED><DOLLAR>$HOME `id`</DOLLAR>"
+                + "</environment></variant></variants>"));
+        assertThat(good.exitCode).as(good.log).isZero();
+    }
+
+    @AfterAll
+    static void howLong() {
+        System.out.println("BadInputIT: " + runs + " Maven runs in " + Duration.between(started, Instant.now())
+                .toSeconds() + " s");
+    }
+
+    static Stream<Arguments> softwareNames() {
+        return Stream.of(
+                Arguments.of("", "No software name configured: set <software> in the plugin's configuration or pass"
+                        + " -Ddjdd.software=NAME."),
+                Arguments.of("MyApp", "Invalid software name 'MyApp': " + SOFTWARE_RULE),
+                Arguments.of("my app", "Invalid software name 'my app': " + SOFTWARE_RULE),
+                Arguments.of("a-very-long-software", "Invalid software name 'a-very-long-software': " + SOFTWARE_RULE),
+                Arguments.of("1app", "Invalid software name '1app': " + SOFTWARE_RULE),
+                Arguments.of("..", "Invalid software name '..': " + SOFTWARE_RULE),
+                Arguments.of("a;rm -rf /", "Invalid software name 'a;rm -rf /': " + SOFTWARE_RULE));
+    }
+
+    @ParameterizedTest(name = "software {0}")
+    @MethodSource("softwareNames")
+    void softwareNames(String name, String message) throws Exception {
+        assertRefused(pom(null, ""), message, "-Ddjdd.software=" + name);
+    }
+
+    static Stream<Arguments> variantNames() {
+        return Stream.of(
+                Arguments.of("", "Invalid variant name (none): " + VARIANT_RULE),
+                Arguments.of("Berlin", "Invalid variant name 'Berlin': " + VARIANT_RULE),
+                Arguments.of("new york", "Invalid variant name 'new york': " + VARIANT_RULE),
+                Arguments.of("averylongvariant", "Invalid variant name 'averylongvariant': " + VARIANT_RULE),
+                Arguments.of("1berlin", "Invalid variant name '1berlin': " + VARIANT_RULE),
+                Arguments.of("..", "Invalid variant name '..': " + VARIANT_RULE),
+                Arguments.of("a;rm -rf /", "Invalid variant name 'a;rm -rf /': " + VARIANT_RULE));
+    }
+
+    @ParameterizedTest(name = "variant {0}")
+    @MethodSource("variantNames")
+    void variantNames(String name, String message) throws Exception {
+        assertRefused(pom(SOFTWARE, "<variants><variant><name>" + xml(name) + "</name></variant></variants>"),
+                message);
+    }
+
+    static Stream<Arguments> requirements() {
+        return Stream.of(
+                Arguments.of("no-requirements", "Commit %s (no-requirements) has no requirements.txt: a Django project"
+                        + " needs it there; set <projectDir> to the folder that holds manage.py and requirements.txt."),
+                Arguments.of("unreadable-include", "Cannot read base.txt (Is a directory): make it a plain requirements"
+                        + " file committed in the repository."),
+                Arguments.of("binary-requirements", "requirements.txt is not a text file (it holds NUL bytes): save it"
+                        + " as a plain requirements file."),
+                Arguments.of("include-loop", "The requirements include themselves: a.txt -> b.txt -> a.txt: remove"
+                        + " one of these -r/-c lines."),
+                Arguments.of("missing-include", "requirements.txt includes nowhere.txt, which does not exist: fix the"
+                        + " -r/-c line or add the file."));
+    }
+
+    @ParameterizedTest(name = "requirements of {0}")
+    @MethodSource("requirements")
+    void requirements(String branch, String message) throws Exception {
+        assertRefused(pom(SOFTWARE, "<variants><variant><name>bad</name><ref>" + branch + "</ref></variant>"
+                + "</variants>"), message.formatted(shortId(branch)));
+    }
+
+    static Stream<Arguments> refs() {
+        return Stream.of(
+                Arguments.of("-Dref=no-such-branch", "Unknown ref 'no-such-branch' in %s: use a branch, tag or commit"
+                        + " of that repository (branches: binary-requirements, include-loop, main, missing-include,"
+                        + " no-requirements, settings-syntax, unreadable-include)."),
+                Arguments.of("-Dref=", "The ref given by -Dref is empty: name a branch, tag or commit, or leave -Dref"
+                        + " out to build the default."));
+    }
+
+    @ParameterizedTest(name = "ref {0}")
+    @MethodSource("refs")
+    void refs(String argument, String message) throws Exception {
+        assertRefused(pom(SOFTWARE, "<variants><variant><name>bad</name></variant></variants>"),
+                message.formatted(upstream), argument);
+    }
+
+    static Stream<Arguments> repositories() {
+        String rule = ": use a git URL (https://, ssh://, git:// or file://), user@host:path, or a folder on the build"
+                + " machine.";
+        return Stream.of(
+                Arguments.of("ht!tp://git.example.com/x.git", "Invalid <repository> 'ht!tp://git.example.com/x.git'"
+                        + rule),
+                Arguments.of("https://", "Invalid <repository> 'https://'" + rule),
+                Arguments.of("git repo", "Invalid <repository> 'git repo'" + rule),
+                Arguments.of("/nonexistent/djdd/upstream", "The <repository> folder '/nonexistent/djdd/upstream' does"
+                        + " not exist on the build machine: fix the path or use the repository's URL."));
+    }
+
+    @ParameterizedTest(name = "repository {0}")
+    @MethodSource("repositories")
+    void repositoryUrls(String url, String message) throws Exception {
+        // In the POM, as a deployment POM would have it: the POM's value wins over -Ddjdd.repository.
+        assertRefused(pom(SOFTWARE, "<variants><variant><name>bad</name></variant></variants>")
+                .replaceFirst("<repository>[^<]*</repository>", "<repository>" + xml(url) + "</repository>"), message);
+    }
+
+    static Stream<Arguments> settingsModules() {
+        return Stream.of(
+                Arguments.of("main", "<settings>mysite.nosuch</settings>", "The settings module mysite.nosuch does not"
+                        + " load in commit %s: there is no such module; set <settings> (or -Ddjdd.settings) to the"
+                        + " module of the project's settings, such as mysite.settings."),
+                Arguments.of("settings-syntax", "", "The settings module mysite.settings does not load in commit %s:"
+                        + " Python finds a syntax error in it (shown below); fix that line in the repository."));
+    }
+
+    @ParameterizedTest(name = "settings on {0}")
+    @MethodSource("settingsModules")
+    void settingsModules(String branch, String settings, String message) throws Exception {
+        assertRefused(pom(SOFTWARE, "<variants><variant><name>bad</name><ref>" + branch + "</ref>" + settings
+                + "</variant></variants>"), message.formatted(shortId(branch)));
+    }
+
+    static Stream<Arguments> pipUrls() {
+        return Stream.of("ht tp://pypi.example.com/simple", "pypi.example.com/simple", "https:///simple",
+                "file://otherhost/simple").map(url -> Arguments.of(url, "Invalid <pip><indexUrl> '" + url + "': use"
+                        + " an http, https or file URL."));
+    }
+
+    @ParameterizedTest(name = "pip index {0}")
+    @MethodSource("pipUrls")
+    void pipUrls(String url, String message) throws Exception {
+        assertRefused(pom(SOFTWARE, "<variants><variant><name>bad</name></variant></variants>")
+                .replaceFirst("<indexUrl>[^<]*</indexUrl>", "<indexUrl>" + xml(url) + "</indexUrl>"), message);
+    }
+
+    static Stream<Arguments> listens() {
+        return Stream.of("0", "65536", "-1", "http", "80 81").map(port -> Arguments.of(port, "<listen> of variant"
+                + " bad '" + port + "' is not a port: use a whole number from 1 to 65535."));
+    }
+
+    @ParameterizedTest(name = "listen {0}")
+    @MethodSource("listens")
+    void listen(String port, String message) throws Exception {
+        assertRefused(pom(SOFTWARE, "<variants><variant><name>bad</name><listen>" + port + "</listen></variant>"
+                + "</variants>"), message);
+    }
+
+    static Stream<Arguments> serverNames() {
+        return Stream.of("berlin example.com", "a.example.com b.example.com", "berlin.example.com;",
+                "berlin.example.com:8080").map(name -> Arguments.of(name, "<serverName> of variant bad '" + name
+                        + "' is not a host name: use one name such as berlin.example.com (letters, digits, hyphens and"
+                        + " dots; no spaces, ports or paths)."));
+    }
+
+    @ParameterizedTest(name = "serverName {0}")
+    @MethodSource("serverNames")
+    void serverName(String name, String message) throws Exception {
+        assertRefused(pom(SOFTWARE, "<variants><variant><name>bad</name><serverName>" + xml(name) + "</serverName>"
+                + "</variant></variants>"), message);
+    }
+
+    static Stream<Arguments> environmentKeys() {
+        return Stream.of("MY-KEY", "MY.KEY", "ÄRGER").map(key -> Arguments.of(key, "<environment> of variant bad has"
+                + " the key '" + key + "', which is not a variable name: use letters, digits and underscores, not"
+                + " starting with a digit."));
+    }
+
+    @ParameterizedTest(name = "environment key {0}")
+    @MethodSource("environmentKeys")
+    void environmentKeys(String key, String message) throws Exception {
+        assertRefused(pom(SOFTWARE, "<variants><variant><name>bad</name><environment><" + key + ">1</" + key + ">"
+                + "</environment></variant></variants>"), message);
+    }
+
+    @Test
+    void environmentValuesReachTheSiteUnchanged() throws Exception {
+        Path deb;
+        try (Stream<Path> files = Files.list(ItSupport.cachedBuildDir().resolve("packages"))) {
+            deb = files.filter(f -> f.getFileName().toString().startsWith(SOFTWARE + "-site-good_")
+                    && f.toString().endsWith(".deb")).max(java.util.Comparator.comparing(f -> f.toFile().lastModified()))
+                    .orElseThrow();
+        }
+        Path unpacked = Files.createDirectories(dir.resolve("site-good"));
+        assertThat(new ProcessBuilder("dpkg-deb", "-x", deb.toString(), unpacked.toString()).inheritIO().start()
+                .waitFor()).isZero();
+        Path env = unpacked.resolve("etc/" + SOFTWARE + "-site/good/env");
+        Process sh = new ProcessBuilder("env", "-i", "/bin/sh", "-c", "set -a; . \"$1\"; printf '%s|%s' \"$QUOTED\""
+                + " \"$DOLLAR\"", "sh", env.toString()).redirectErrorStream(true).start();
+        String out = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(sh.waitFor()).isZero();
+        assertThat(out).isEqualTo("say \"hi\" and 'bye'|$HOME `id`");
+    }
+
+    /** Runs the build and checks the four promises of the bad input table. */
+    private static void assertRefused(String pom, String message, String... arguments) throws Exception {
+        Path packages = ItSupport.cachedBuildDir().resolve("packages");
+        Map<String, String> before = listing(packages);
+        Run run = maven(pom, arguments);
+        assertThat(run.exitCode).as(run.log).isNotZero();
+        assertThat(run.log).as(run.log).contains(message);
+        assertThat(run.log).doesNotContain("\tat io.github.djdd");
+        assertThat(listing(packages)).isEqualTo(before);
+    }
+
+    private static Map<String, String> listing(Path folder) throws IOException {
+        Map<String, String> listing = new TreeMap<>();
+        if (Files.isDirectory(folder)) {
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path file : files.toList()) {
+                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                    listing.put(file.getFileName().toString(), attributes.size() + " "
+                            + attributes.lastModifiedTime().toMillis());
+                }
+            }
+        }
+        return listing;
+    }
+
+    private record Run(int exitCode, String log) {}
+
+    private static Run maven(String pom, String... arguments) throws Exception {
+        Path project = Files.createTempDirectory(dir, "deploy");
+        Files.writeString(project.resolve("pom.xml"), pom);
+        // The invoker's settings: LOCAL_REPO as the local repository (the invoker installed the plugin
+        // there), the outer build's local repository as the remote "local.central" it came from.
+        Path settings = project.resolve("settings.xml");
+        Files.writeString(settings, """
+                <settings><profiles><profile><id>it-repo</id><activation><activeByDefault>true</activeByDefault>
+                </activation><repositories><repository><id>local.central</id><url>%1$s</url></repository>
+                </repositories><pluginRepositories><pluginRepository><id>local.central</id><url>%1$s</url>
+                </pluginRepository></pluginRepositories></profile></profiles></settings>
+                """.formatted(OUTER_REPO.toUri()));
+        List<String> command = new ArrayList<>(List.of(MVNW.toString(), "-B", "-s", settings.toString(),
+                "-Dmaven.repo.local=" + LOCAL_REPO, "-Ddjdd.buildDir=" + ItSupport.cachedBuildDir()));
+        command.addAll(List.of(arguments));
+        command.add("io.github.djdd:djdd-maven-plugin:" + VERSION + ":build");
+        Path log = project.resolve("build.log");
+        Process process = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (!process.waitFor(15, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("Maven did not finish in 15 minutes: " + Files.readString(log));
+        }
+        runs++;
+        return new Run(process.exitValue(), Files.readString(log));
+    }
+
+    /** A deployment POM for the upstream; software null leaves it to -Ddjdd.software. */
+    private static String pom(String software, String configuration) {
+        List<String> findLinks = new ArrayList<>();
+        Path wheelhouse = Path.of(System.getProperty("djdd.it.wheelhouse", "../../shared/wheelhouse"));
+        if (Files.isDirectory(wheelhouse)) {
+            findLinks.add("<findLink>" + wheelhouse.toAbsolutePath().normalize() + "</findLink>");
+        }
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <project xmlns="http://maven.apache.org/POM/4.0.0">
+                  <modelVersion>4.0.0</modelVersion>
+                  <groupId>com.example.deploy</groupId>
+                  <artifactId>bad-input</artifactId>
+                  <version>1</version>
+                  <packaging>pom</packaging>
+                  <build>
+                    <plugins>
+                      <plugin>
+                        <groupId>io.github.djdd</groupId>
+                        <artifactId>djdd-maven-plugin</artifactId>
+                        <version>%s</version>
+                        <configuration>
+                          %s
+                          <repository>%s</repository>
+                          <compression>gzip</compression>
+                          <pip><indexUrl>file:///opt/pypi/simple</indexUrl><findLinks>%s</findLinks></pip>
+                          %s
+                        </configuration>
+                      </plugin>
+                    </plugins>
+                  </build>
+                </project>
+                """.formatted(VERSION, software == null ? "" : "<software>" + software + "</software>",
+                upstream, String.join("", findLinks), configuration);
+    }
+
+    private static String xml(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static String shortId(String branch) throws Exception {
+        try (Git git = Git.open(upstream.toFile())) {
+            return git.getRepository().resolve("refs/heads/" + branch).getName().substring(0, 12);
+        }
+    }
+}
