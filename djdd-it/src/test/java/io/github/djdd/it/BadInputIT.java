@@ -9,11 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
@@ -33,12 +30,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BadInputIT {
     private static final String SOFTWARE = "djddbad";
-    private static final Path MVNW = Path.of(System.getProperty("djdd.it.mvnw", "../mvnw")).toAbsolutePath();
-    private static final Path LOCAL_REPO = Path.of(System.getProperty("djdd.it.localRepo", "target/local-repo"))
-            .toAbsolutePath();
-    private static final Path OUTER_REPO = Path.of(System.getProperty("djdd.it.outerRepo",
-            System.getProperty("user.home") + "/.m2/repository")).toAbsolutePath();
-    private static final String VERSION = System.getProperty("djdd.it.pluginVersion", "0.1.0-SNAPSHOT");
     private static final String SOFTWARE_RULE = "use 2 to 16 characters: lowercase letters and digits, starting with a"
             + " letter, single hyphens between parts (pattern [a-z][a-z0-9]*(-[a-z0-9]+)*).";
     private static final String VARIANT_RULE = "use 1 to 15 lowercase letters and digits, starting with a letter"
@@ -62,10 +53,10 @@ class BadInputIT {
                 "missing-include", Map.of("requirements.txt", "-r nowhere.txt\n"),
                 "unreadable-include", Map.of("requirements.txt", "-r base.txt\n", "base.txt/README", "a folder\n"),
                 "settings-syntax", Map.of("mysite/settings.py", "SECRET_KEY = (\n")));
-        Run good = maven(pom(SOFTWARE, "<variants><variant><name>good</name><environment>"
+        MavenBuild.Run good = maven(pom(SOFTWARE, "<variants><variant><name>good</name><environment>"
                 + "<QUOTED>say \"hi\" and 'bye'</QUOTED><DOLLAR>$HOME `id`</DOLLAR>"
                 + "</environment></variant></variants>"));
-        assertThat(good.exitCode).as(good.log).isZero();
+        assertThat(good.exitCode()).as(good.log()).isZero();
     }
 
     @AfterAll
@@ -258,10 +249,10 @@ class BadInputIT {
     private static void assertRefused(String pom, String message, String... arguments) throws Exception {
         Path packages = ItSupport.cachedBuildDir().resolve("packages");
         Map<String, String> before = listing(packages);
-        Run run = maven(pom, arguments);
-        assertThat(run.exitCode).as(run.log).isNotZero();
-        assertThat(run.log).as(run.log).contains(message);
-        assertThat(run.log).doesNotContain("\tat io.github.djdd");
+        MavenBuild.Run run = maven(pom, arguments);
+        assertThat(run.exitCode()).as(run.log()).isNotZero();
+        assertThat(run.log()).as(run.log()).contains(message);
+        assertThat(run.log()).doesNotContain("\tat io.github.djdd");
         assertThat(listing(packages)).isEqualTo(before);
     }
 
@@ -279,69 +270,13 @@ class BadInputIT {
         return listing;
     }
 
-    private record Run(int exitCode, String log) {}
-
-    private static Run maven(String pom, String... arguments) throws Exception {
-        Path project = Files.createTempDirectory(dir, "deploy");
-        Files.writeString(project.resolve("pom.xml"), pom);
-        // The invoker's settings: LOCAL_REPO as the local repository (the invoker installed the plugin
-        // there), the outer build's local repository as the remote "local.central" it came from.
-        Path settings = project.resolve("settings.xml");
-        Files.writeString(settings, """
-                <settings><profiles><profile><id>it-repo</id><activation><activeByDefault>true</activeByDefault>
-                </activation><repositories><repository><id>local.central</id><url>%1$s</url></repository>
-                </repositories><pluginRepositories><pluginRepository><id>local.central</id><url>%1$s</url>
-                </pluginRepository></pluginRepositories></profile></profiles></settings>
-                """.formatted(OUTER_REPO.toUri()));
-        List<String> command = new ArrayList<>(List.of(MVNW.toString(), "-B", "-s", settings.toString(),
-                "-Dmaven.repo.local=" + LOCAL_REPO, "-Ddjdd.buildDir=" + ItSupport.cachedBuildDir()));
-        command.addAll(List.of(arguments));
-        command.add("io.github.djdd:djdd-maven-plugin:" + VERSION + ":build");
-        Path log = project.resolve("build.log");
-        Process process = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        if (!process.waitFor(15, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("Maven did not finish in 15 minutes: " + Files.readString(log));
-        }
+    private static MavenBuild.Run maven(String pom, String... arguments) throws Exception {
         runs++;
-        return new Run(process.exitValue(), Files.readString(log));
+        return MavenBuild.run(dir, pom, arguments);
     }
 
-    /** A deployment POM for the upstream; software null leaves it to -Ddjdd.software. */
     private static String pom(String software, String configuration) {
-        List<String> findLinks = new ArrayList<>();
-        Path wheelhouse = Path.of(System.getProperty("djdd.it.wheelhouse", "../../shared/wheelhouse"));
-        if (Files.isDirectory(wheelhouse)) {
-            findLinks.add("<findLink>" + wheelhouse.toAbsolutePath().normalize() + "</findLink>");
-        }
-        return """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <project xmlns="http://maven.apache.org/POM/4.0.0">
-                  <modelVersion>4.0.0</modelVersion>
-                  <groupId>com.example.deploy</groupId>
-                  <artifactId>bad-input</artifactId>
-                  <version>1</version>
-                  <packaging>pom</packaging>
-                  <build>
-                    <plugins>
-                      <plugin>
-                        <groupId>io.github.djdd</groupId>
-                        <artifactId>djdd-maven-plugin</artifactId>
-                        <version>%s</version>
-                        <configuration>
-                          %s
-                          <repository>%s</repository>
-                          <compression>gzip</compression>
-                          <pip><indexUrl>file:///opt/pypi/simple</indexUrl><findLinks>%s</findLinks></pip>
-                          %s
-                        </configuration>
-                      </plugin>
-                    </plugins>
-                  </build>
-                </project>
-                """.formatted(VERSION, software == null ? "" : "<software>" + software + "</software>",
-                upstream, String.join("", findLinks), configuration);
+        return MavenBuild.pom(software, upstream, configuration);
     }
 
     private static String xml(String text) {

@@ -71,7 +71,8 @@ class BuildRootIT {
         root.check(RootCommand.of("dpkg", "--remove", "git").withTimeout(Duration.ofMinutes(5)));
         Files.delete(Path.of("/etc/schroot/chroot.d", root.schrootName()));
         ItSupport.RecordingConsole console = new ItSupport.RecordingConsole();
-        assertThatThrownBy(() -> BuildRoot.open(buildDir, HOST, Console.NULL)).hasMessage("The build root "
+        assertThatThrownBy(() -> BuildRoot.open(buildDir, HOST, Console.NULL).requireBuildPackages())
+                .hasMessage("The build root "
                 + buildDir.root() + " lacks git, which djdd:init installed: run 'mvn djdd:init' (as root) with the"
                 + " same -Ddjdd.buildDir to put it back.");
 

@@ -306,7 +306,8 @@ class SitePackagesIT {
         assertThatThrownBy(() -> build(List.of(green), "broken-settings", SiteOptions.DEFAULTS))
                 .isInstanceOf(BuildFailedException.class)
                 .hasMessageContaining("The settings module mysite.settings does not load")
-                .hasMessageContaining("fix the error Python shows below")
+                .hasMessageContaining("Python finds a syntax error in it (shown below); fix that line in the"
+                        + " repository.")
                 .hasMessageContaining("SyntaxError");
         assertThat(sitePackages("green")).isEmpty();
     }

@@ -162,27 +162,51 @@ class UnreachableIT {
     @Test
     void gitRemoteGoneBuildsRefsTheCloneHasAndNamesTheOthers() throws Exception {
         SoftwareName software = new SoftwareName("djddoffline");
-        Path remote = dir.resolve("offline-upstream");
-        new ProcessRunner(Console.NULL).check(Command.of("cp", "-a", upstream.toString(), remote.toString()));
+        Path served = Files.createDirectories(dir.resolve("served"));
+        new ProcessRunner(Console.NULL).check(Command.of("cp", "-a", upstream.toString(), served.resolve("upstream")
+                .toString()));
         new ProcessRunner(Console.NULL).check(Command.of("rm", "-rf", buildDir.sources().resolve(software.value())
                 .toString()));
-        build(software, remote.toString(), "main", SampleProject.pip(), new ItSupport.RecordingConsole());
-        SampleProject.branch(remote, "main", "after-the-clone", Map.of("mysite/version.py", "CODE_VERSION = \"9\"\n"),
-                java.time.Instant.parse("2026-11-02T12:00:00Z"));
-        Files.move(remote, dir.resolve("offline-upstream-gone"));
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        String remote = "git://127.0.0.1:" + port + "/upstream";
+        Process daemon = new ProcessBuilder("git", "daemon", "--reuseaddr", "--export-all", "--listen=127.0.0.1",
+                "--port=" + port, "--base-path=" + served, served.toString()).inheritIO().start();
+        try {
+            awaitPort(port);
+            build(software, remote, "main", SampleProject.pip(), new ItSupport.RecordingConsole());
+            SampleProject.branch(served.resolve("upstream"), "main", "after-the-clone",
+                    Map.of("mysite/version.py", "CODE_VERSION = \"9\"\n"), java.time.Instant.parse("2026-11-02T12:00:00Z"));
+        } finally {
+            daemon.destroy();
+            daemon.waitFor();
+        }
         ItSupport.RecordingConsole console = new ItSupport.RecordingConsole();
 
-        List<BuiltPackage> built = build(software, remote.toString(), "main", SampleProject.pip(), console);
+        List<BuiltPackage> built = build(software, remote, "main", SampleProject.pip(), console);
 
         assertThat(built).hasSize(3);
         assertThat(console.lines).anyMatch(line -> line.startsWith("Cannot fetch " + remote + " (")
                 && line.endsWith("): going on with the clone in " + buildDir.sources().resolve(software.value())
                         + ", for refs it already has."))
                 .anyMatch(line -> line.startsWith("Building 'main' as the clone last fetched it: commit "));
-        assertThatThrownBy(() -> build(software, remote.toString(), "after-the-clone", SampleProject.pip(),
+        assertThatThrownBy(() -> build(software, remote, "after-the-clone", SampleProject.pip(),
                 new ItSupport.RecordingConsole()))
                 .isInstanceOf(BuildFailedException.class)
                 .hasMessageContaining("has no ref 'after-the-clone', and " + remote + " cannot be fetched (")
                 .hasMessageEndingWith("): make the repository reachable from the build machine, then build again.");
+    }
+
+    private static void awaitPort(int port) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (java.io.IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("git daemon did not listen on " + port);
     }
 }

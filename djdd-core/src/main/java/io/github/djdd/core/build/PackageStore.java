@@ -97,13 +97,6 @@ public final class PackageStore {
         }
     }
 
-    /** The leftovers of {@code name}; the caller holds its lock. */
-    private void removeLeftovers(String name) throws DjddException {
-        for (Path leftover : matching("." + name + "_*")) {
-            removeLeftover(name, leftover);
-        }
-    }
-
     /**
      * Warns when {@code deb} exists but no longer matches its checksum, for steps that always
      * write their package again (the site package) and so would replace the damage silently.
@@ -132,7 +125,6 @@ public final class PackageStore {
             throw new DjddException("Cannot create " + buildDir.locks() + " (" + e.getMessage() + ")", e);
         }
         try (BuildLock lock = BuildLock.acquire(buildDir.locks().resolve(name + ".lock"), name, console)) {
-            removeLeftovers(name);
             existing = find(name);
             if (existing.isPresent() && intact(existing.get())) {
                 console.info("Reusing " + existing.get().getFileName() + ": another build made it meanwhile.");

@@ -86,19 +86,25 @@ public final class BuildRoot {
             throw new DjddException("The build root " + buildDir.root() + " is missing or incomplete:"
                     + " run 'mvn djdd:init' (as root) with the same -Ddjdd.buildDir first.");
         }
-        List<String> removed = notInstalled(buildDir.root(), InitBuildRootStep.BUILD_PACKAGES);
-        if (!removed.isEmpty()) {
-            throw new DjddException("The build root " + buildDir.root() + " lacks " + String.join(", ", removed)
-                    + ", which djdd:init installed: run 'mvn djdd:init' (as root) with the same -Ddjdd.buildDir"
-                    + " to put it back.");
-        }
         return new BuildRoot(buildDir, state.suite(), runner, console);
     }
 
     /**
-     * The packages of {@code names} that dpkg's status file in {@code root} does not show as
-     * installed; read as a file, so that opening a root costs no process.
+     * Checks that the packages {@code djdd:init} installed are still there; read from dpkg's
+     * status file, so that it costs no process.
+     *
+     * @throws DjddException naming the missing packages and {@code djdd:init}
      */
+    public void requireBuildPackages() throws DjddException {
+        List<String> removed = notInstalled(path(), InitBuildRootStep.BUILD_PACKAGES);
+        if (!removed.isEmpty()) {
+            throw new DjddException("The build root " + path() + " lacks " + String.join(", ", removed)
+                    + ", which djdd:init installed: run 'mvn djdd:init' (as root) with the same -Ddjdd.buildDir"
+                    + " to put it back.");
+        }
+    }
+
+    /** The packages of {@code names} that dpkg's status file in {@code root} does not show as installed. */
     static List<String> notInstalled(Path root, List<String> names) throws DjddException {
         Path status = root.resolve("var/lib/dpkg/status");
         Set<String> installed = new HashSet<>();

@@ -65,6 +65,7 @@ public final class ProjectBuild {
 
     private List<BuiltPackage> build() throws DjddException {
         BuildRoot root = BuildRoot.open(request.buildDir(), runner, console);
+        root.requireBuildPackages();
         try {
             request.buildDir().removeAbandonedWork();
         } catch (IOException e) {

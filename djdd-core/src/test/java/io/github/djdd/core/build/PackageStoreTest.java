@@ -85,27 +85,11 @@ class PackageStoreTest {
     }
 
     @Test
-    void whatAKilledBuildLeftIsRemovedBeforeBuildingAgain() throws Exception {
-        BuildDir buildDir = BuildDir.prepare(dir);
-        Files.createDirectories(buildDir.packages().resolve(".sw-env-abc_1_amd64.deb.control"));
-        Files.writeString(buildDir.packages().resolve(".sw-env-abc_1_amd64.deb.partial"), "half");
-        Files.writeString(buildDir.packages().resolve(".sw-env-abc_1_amd64.deb.sha256.partial"), "half");
-        Files.writeString(buildDir.packages().resolve(".sw-env-abcd_1_amd64.deb.partial"), "another package's");
-
-        new PackageStore(buildDir, Console.NULL).getOrBuild("sw-env-abc", () -> rebuilt(buildDir,
-                "sw-env-abc_1_amd64.deb"));
-
-        try (var files = Files.list(buildDir.packages())) {
-            assertThat(files.map(f -> f.getFileName().toString()).sorted()).containsExactly(
-                    ".sw-env-abcd_1_amd64.deb.partial", "sw-env-abc_1_amd64.deb", "sw-env-abc_1_amd64.deb.sha256");
-        }
-    }
-
-    @Test
     void leftoversOfEveryPackageGoUnlessTheirPackageIsBeingBuilt() throws Exception {
         BuildDir buildDir = BuildDir.prepare(dir);
         Files.createDirectories(buildDir.packages().resolve(".sw-src-abc_1_all.deb.control"));
         Files.writeString(buildDir.packages().resolve(".sw-env-abc_1_amd64.deb.partial"), "killed");
+        Files.writeString(buildDir.packages().resolve(".sw-env-abc_1_amd64.deb.sha256.partial"), "killed");
         Files.writeString(buildDir.packages().resolve(".sw-site-blue_2_all.deb.partial"), "being written");
         Files.createDirectories(buildDir.locks());
 

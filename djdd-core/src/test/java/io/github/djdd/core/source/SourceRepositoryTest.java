@@ -127,7 +127,9 @@ class SourceRepositoryTest {
     @Test
     void unreachableRepositoryLeavesTheBuildTheRefsItsCloneHas() throws Exception {
         cloned();
+        // The folder is still there but serves no repository, as a git server that lost its disk.
         Files.move(upstream, dir.resolve("gone"));
+        Files.createDirectories(upstream);
         List<String> warnings = new java.util.ArrayList<>();
         Console console = new Console() {
             @Override
@@ -163,9 +165,11 @@ class SourceRepositoryTest {
     void aCloneOfAnotherRepositoryIsNoStandIn() throws Exception {
         cloned();
 
-        assertThatThrownBy(() -> SourceRepository.fetchOrUseClone(buildDir, SOFTWARE, dir.resolve("nowhere").toString(),
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+
+        assertThatThrownBy(() -> SourceRepository.fetchOrUseClone(buildDir, SOFTWARE, elsewhere.toString(),
                 Console.NULL)).isInstanceOf(InvalidConfigurationException.class)
-                .hasMessageContaining("Cannot fetch the repository " + dir.resolve("nowhere"));
+                .hasMessageContaining("Cannot fetch the repository " + elsewhere);
     }
 
     @Test
