@@ -3,6 +3,7 @@ package io.github.djdd.core.build;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.djdd.core.Console;
+import io.github.djdd.core.RecordingConsole;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,19 +42,7 @@ class PackageStoreTest {
         PackageChecksum.write(truncated, truncated);
         Files.writeString(truncated, "a who");
         Files.writeString(buildDir.packages().resolve("sw-src-abc_1_all.deb"), "copied in by hand");
-        List<String> warnings = new java.util.ArrayList<>();
-        Console console = new Console() {
-            @Override
-            public void debug(String message) {}
-
-            @Override
-            public void info(String message) {}
-
-            @Override
-            public void warn(String message) {
-                warnings.add(message);
-            }
-        };
+        RecordingConsole console = new RecordingConsole();
         PackageStore store = new PackageStore(buildDir, console);
 
         BuiltPackage env = store.getOrBuild("sw-env-abc", () -> rebuilt(buildDir, "sw-env-abc_1_amd64.deb"));
@@ -62,7 +51,7 @@ class PackageStoreTest {
         assertThat(List.of(env.reused(), src.reused())).containsExactly(false, false);
         assertThat(env.file()).hasContent("rebuilt");
         assertThat(PackageChecksum.matches(env.file())).isTrue();
-        assertThat(warnings).hasSize(2).allMatch(w -> w.contains("does not match the checksum djdd recorded"));
+        assertThat(console.warnings()).hasSize(2).allMatch(w -> w.contains("does not match the checksum djdd recorded"));
     }
 
     private static Path rebuilt(BuildDir buildDir, String file) {

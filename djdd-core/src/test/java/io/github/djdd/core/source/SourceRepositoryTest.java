@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.djdd.core.BuildFailedException;
 import io.github.djdd.core.Console;
+import io.github.djdd.core.RecordingConsole;
 import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.build.BuildDir;
 import io.github.djdd.core.naming.SoftwareName;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -130,19 +130,7 @@ class SourceRepositoryTest {
         // The folder is still there but serves no repository, as a git server that lost its disk.
         Files.move(upstream, dir.resolve("gone"));
         Files.createDirectories(upstream);
-        List<String> warnings = new java.util.ArrayList<>();
-        Console console = new Console() {
-            @Override
-            public void debug(String message) {}
-
-            @Override
-            public void info(String message) {}
-
-            @Override
-            public void warn(String message) {
-                warnings.add(message);
-            }
-        };
+        RecordingConsole console = new RecordingConsole();
 
         assertThatThrownBy(() -> cloned()).isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("Cannot fetch the repository " + upstream);
@@ -153,11 +141,11 @@ class SourceRepositoryTest {
                 .hasMessageStartingWith("The clone in " + buildDir.sources().resolve("mysoftware") + " has no ref"
                         + " 'later', and " + upstream + " cannot be fetched (")
                 .hasMessageEndingWith("): make the repository reachable from the build machine, then build again.");
-        assertThat(warnings).hasSize(2);
-        assertThat(warnings.get(0)).startsWith("Cannot fetch " + upstream + " (")
+        assertThat(console.warnings()).hasSize(2);
+        assertThat(console.warnings().get(0)).startsWith("Cannot fetch " + upstream + " (")
                 .endsWith("): going on with the clone in " + buildDir.sources().resolve("mysoftware")
                         + ", for refs it already has.");
-        assertThat(warnings.get(1)).isEqualTo("Building 'main' as the clone last fetched it: commit "
+        assertThat(console.warnings().get(1)).isEqualTo("Building 'main' as the clone last fetched it: commit "
                 + second.getName() + "; " + upstream + " may have newer commits.");
     }
 
