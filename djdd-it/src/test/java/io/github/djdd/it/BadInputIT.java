@@ -45,6 +45,7 @@ class BadInputIT {
     @BeforeAll
     static void upstreamAndAGoodBuild() throws Exception {
         started = Instant.now();
+        ItSupport.cachedRoot();
         upstream = SampleProject.create(dir, Map.of(
                 "no-requirements", Map.of("requirements.txt", SampleProject.DELETED),
                 "binary-requirements", Map.of("requirements.txt", "\u00ff\u0000\u0001garbage\u0000"),

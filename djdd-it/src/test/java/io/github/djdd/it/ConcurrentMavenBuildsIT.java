@@ -32,6 +32,7 @@ class ConcurrentMavenBuildsIT {
 
     @BeforeAll
     static void upstream() throws Exception {
+        ItSupport.cachedRoot();
         upstream = SampleProject.create(dir, Map.of());
     }
 

@@ -11,8 +11,6 @@ import io.github.djdd.core.build.BuiltPackage;
 import io.github.djdd.core.build.PackageChecksum;
 import io.github.djdd.core.buildroot.BindMount;
 import io.github.djdd.core.buildroot.BuildRoot;
-import io.github.djdd.core.buildroot.BuildRootOptions;
-import io.github.djdd.core.buildroot.InitBuildRootStep;
 import io.github.djdd.core.buildroot.RootCommand;
 import io.github.djdd.core.deb.Compression;
 import io.github.djdd.core.deb.DebControl;
@@ -62,8 +60,7 @@ class EnvAndSourcePackagesIT {
     @BeforeAll
     static void buildRootAndUpstream() throws Exception {
         buildDir = BuildDir.prepare(ItSupport.cachedBuildDir());
-        new InitBuildRootStep(buildDir, BuildRootOptions.of("bookworm", BuildRootOptions.DEFAULT_MIRROR),
-                Console.NULL).call();
+        ItSupport.cachedRoot();
         upstream = SampleProject.create(dir, Map.of(
                 "no-requirements", Map.of("requirements.txt", SampleProject.DELETED),
                 "missing-pip-package", Map.of("requirements.txt", "Django>=5.2,<5.3\ndjdd-no-such-package==1.0\n"),

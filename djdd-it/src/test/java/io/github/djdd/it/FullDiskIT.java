@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.djdd.core.Console;
 import io.github.djdd.core.build.BuildDir;
 import io.github.djdd.core.build.PackageChecksum;
-import io.github.djdd.core.buildroot.BuildRootOptions;
-import io.github.djdd.core.buildroot.InitBuildRootStep;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
 import java.nio.file.Files;
@@ -38,8 +36,7 @@ class FullDiskIT {
     @Test
     void fullBuildDirStopsWithANoSpaceErrorAndLeavesNothing(@TempDir Path dir) throws Exception {
         BuildDir cached = BuildDir.prepare(ItSupport.cachedBuildDir());
-        new InitBuildRootStep(cached, BuildRootOptions.of("bookworm", BuildRootOptions.DEFAULT_MIRROR),
-                Console.NULL).call();
+        ItSupport.cachedRoot();
         Path upstream = SampleProject.create(dir, Map.of());
         Path mount = ItSupport.cachedBuildDir().resolveSibling("djdd-full");
         HOST.run(Command.of("umount", "--lazy", mount.toString()));

@@ -1,6 +1,10 @@
 package io.github.djdd.it;
 
 import io.github.djdd.core.Console;
+import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.buildroot.BuildRoot;
+import io.github.djdd.core.buildroot.BuildRootOptions;
+import io.github.djdd.core.buildroot.InitBuildRootStep;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,6 +16,12 @@ final class ItSupport {
     /** The build dir kept between runs (djdd-it/target/djdd-build), so a second run reuses the root. */
     static Path cachedBuildDir() {
         return Path.of(System.getProperty("djdd.it.buildDir", "target/djdd-build")).toAbsolutePath();
+    }
+
+    /** The build root of the cached build dir, made or completed by djdd:init's step if needed. */
+    static synchronized BuildRoot cachedRoot() throws Exception {
+        return new InitBuildRootStep(BuildDir.prepare(cachedBuildDir()), BuildRootOptions.of("bookworm",
+                BuildRootOptions.DEFAULT_MIRROR), Console.NULL).call();
     }
 
     /** Prints what the core logs, so the test log reads like a build, and keeps it for assertions. */

@@ -6,8 +6,6 @@ import io.github.djdd.core.Console;
 import io.github.djdd.core.build.BuildDir;
 import io.github.djdd.core.build.PackageChecksum;
 import io.github.djdd.core.buildroot.BuildRoot;
-import io.github.djdd.core.buildroot.BuildRootOptions;
-import io.github.djdd.core.buildroot.InitBuildRootStep;
 import io.github.djdd.core.buildroot.RootCommand;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
@@ -53,8 +51,7 @@ class KilledBuildIT {
     @BeforeAll
     static void buildRootAndUpstream() throws Exception {
         buildDir = BuildDir.prepare(ItSupport.cachedBuildDir());
-        root = new InitBuildRootStep(buildDir, BuildRootOptions.of("bookworm", BuildRootOptions.DEFAULT_MIRROR),
-                Console.NULL).call();
+        root = ItSupport.cachedRoot();
         // A static file of 4 MB that xz cannot shrink much keeps src and site assembly busy for seconds.
         StringBuilder noise = new StringBuilder();
         Random random = new Random(6);

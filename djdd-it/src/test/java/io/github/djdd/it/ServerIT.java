@@ -2,11 +2,8 @@ package io.github.djdd.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.djdd.core.Console;
 import io.github.djdd.core.build.BuildDir;
 import io.github.djdd.core.build.BuiltPackage;
-import io.github.djdd.core.buildroot.BuildRootOptions;
-import io.github.djdd.core.buildroot.InitBuildRootStep;
 import io.github.djdd.core.deb.Compression;
 import io.github.djdd.core.deb.DebControl;
 import io.github.djdd.core.deb.PackageSettings;
@@ -82,8 +79,7 @@ class ServerIT {
     @BeforeAll
     static void buildTheReleases() throws Exception {
         buildDir = BuildDir.prepare(ItSupport.cachedBuildDir());
-        new InitBuildRootStep(buildDir, BuildRootOptions.of("bookworm", BuildRootOptions.DEFAULT_MIRROR),
-                Console.NULL).call();
+        ItSupport.cachedRoot();
         upstream = SampleProject.create(dir, Map.of());
         String requirements = Files.readString(upstream.resolve("requirements.txt"));
         SampleProject.branch(upstream, "main", "v2", Map.of("mysite/version.py", "CODE_VERSION = \"2\"\n"),

@@ -11,8 +11,6 @@ import io.github.djdd.core.build.BuiltPackage;
 import io.github.djdd.core.build.PackageChecksum;
 import io.github.djdd.core.buildroot.BindMount;
 import io.github.djdd.core.buildroot.BuildRoot;
-import io.github.djdd.core.buildroot.BuildRootOptions;
-import io.github.djdd.core.buildroot.InitBuildRootStep;
 import io.github.djdd.core.buildroot.RootCommand;
 import io.github.djdd.core.deb.Compression;
 import io.github.djdd.core.deb.DebControl;
@@ -73,8 +71,7 @@ class SitePackagesIT {
     @BeforeAll
     static void buildBothVariants() throws Exception {
         buildDir = BuildDir.prepare(ItSupport.cachedBuildDir());
-        new InitBuildRootStep(buildDir, BuildRootOptions.of("bookworm", BuildRootOptions.DEFAULT_MIRROR),
-                Console.NULL).call();
+        ItSupport.cachedRoot();
         upstream = SampleProject.create(dir, Map.of(
                 "broken-settings", Map.of("mysite/settings.py", "import os\nSECRET_KEY = (\n"),
                 "missing-static-file", Map.of("mysite/local.py", "from mysite.settings import *\n"

@@ -10,8 +10,6 @@ import io.github.djdd.core.DjddException;
 import io.github.djdd.core.build.BuildDir;
 import io.github.djdd.core.build.BuiltPackage;
 import io.github.djdd.core.build.PackageChecksum;
-import io.github.djdd.core.buildroot.BuildRootOptions;
-import io.github.djdd.core.buildroot.InitBuildRootStep;
 import io.github.djdd.core.deb.Compression;
 import io.github.djdd.core.deb.DebControl;
 import io.github.djdd.core.deb.PackageSettings;
@@ -57,8 +55,7 @@ class UnreachableIT {
     @BeforeAll
     static void buildRootAndUpstream() throws Exception {
         buildDir = BuildDir.prepare(ItSupport.cachedBuildDir());
-        new InitBuildRootStep(buildDir, BuildRootOptions.of("bookworm", BuildRootOptions.DEFAULT_MIRROR),
-                Console.NULL).call();
+        ItSupport.cachedRoot();
         upstream = SampleProject.create(dir, Map.of());
     }
 
