@@ -38,14 +38,7 @@ class ConcurrentMavenBuildsIT {
 
     @BeforeEach
     void noPackagesYet() throws Exception {
-        Path packages = ItSupport.cachedBuildDir().resolve("packages");
-        if (Files.isDirectory(packages)) {
-            try (Stream<Path> files = Files.list(packages)) {
-                for (Path file : files.filter(f -> f.getFileName().toString().startsWith(SOFTWARE + "-")).toList()) {
-                    Files.delete(file);
-                }
-            }
-        }
+        ItSupport.deletePackages(SOFTWARE, name -> true);
     }
 
     /** Starts both builds at once and returns their logs, after checking that both succeeded. */

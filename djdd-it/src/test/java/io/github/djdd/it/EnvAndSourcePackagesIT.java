@@ -70,17 +70,7 @@ class EnvAndSourcePackagesIT {
                         "requirements.txt", "Django>=5.2,<5.3\ngunicorn\ncelery\npsycopg[binary]\ndj-database-url\nsqlparse\n",
                         "venv-debian-requirements.txt", "# psycopg from source would need these\nlibpq-dev libpq5\n",
                         "src-debian-requirements.txt", "gettext-base\n")));
-        deleteOurPackages();
-    }
-
-    private static void deleteOurPackages() throws Exception {
-        if (Files.isDirectory(buildDir.packages())) {
-            try (Stream<Path> files = Files.list(buildDir.packages())) {
-                for (Path file : files.filter(f -> f.getFileName().toString().startsWith(SOFTWARE + "-")).toList()) {
-                    Files.delete(file);
-                }
-            }
-        }
+        ItSupport.deletePackages(SOFTWARE.value(), name -> true);
     }
 
     private static List<BuiltPackage> build(String ref, ItSupport.RecordingConsole console) throws DjddException {

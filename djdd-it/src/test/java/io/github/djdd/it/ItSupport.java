@@ -5,9 +5,12 @@ import io.github.djdd.core.build.BuildDir;
 import io.github.djdd.core.buildroot.BuildRoot;
 import io.github.djdd.core.buildroot.BuildRootOptions;
 import io.github.djdd.core.buildroot.InitBuildRootStep;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /** Shared pieces of the integration tests: the cached build dir and a console that remembers. */
 final class ItSupport {
@@ -22,6 +25,20 @@ final class ItSupport {
     static synchronized BuildRoot cachedRoot() throws Exception {
         return new InitBuildRootStep(BuildDir.prepare(cachedBuildDir()), BuildRootOptions.of("bookworm",
                 BuildRootOptions.DEFAULT_MIRROR), Console.NULL).call();
+    }
+
+    /** Deletes the files of {@code software}'s packages in the cached build dir for which {@code which} holds. */
+    static void deletePackages(String software, Predicate<String> which) throws Exception {
+        Path packages = cachedBuildDir().resolve("packages");
+        if (!Files.isDirectory(packages)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(packages)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(software + "-")
+                    && which.test(f.getFileName().toString())).toList()) {
+                Files.delete(file);
+            }
+        }
     }
 
     /** Prints what the core logs, so the test log reads like a build, and keeps it for assertions. */

@@ -65,12 +65,7 @@ class KilledBuildIT {
     }
 
     private static void deletePackages(Predicate<String> which) throws Exception {
-        try (Stream<Path> files = Files.list(buildDir.packages())) {
-            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(SOFTWARE + "-")
-                    && which.test(f.getFileName().toString())).toList()) {
-                Files.delete(file);
-            }
-        }
+        ItSupport.deletePackages(SOFTWARE, which);
     }
 
     /** A build in its own JVM, its output collected line by line. */

@@ -123,9 +123,7 @@ class UnreachableIT {
     void packageIndexGoneWhilePipDownloadsStopsTheBuildAndTheNextOneSucceeds() throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(MIRROR), "needs this machine's PyPI mirror to serve over HTTP");
         SoftwareName software = new SoftwareName("djddindex");
-        for (String file : files(software)) {
-            Files.delete(buildDir.packages().resolve(file));
-        }
+        ItSupport.deletePackages(software.value(), name -> true);
         // pip would take the wheels from its HTTP cache instead of the index.
         new ProcessRunner(Console.NULL).check(Command.of("rm", "-rf", buildDir.cache().resolve("pip/http").toString(),
                 buildDir.cache().resolve("pip/http-v2").toString()));

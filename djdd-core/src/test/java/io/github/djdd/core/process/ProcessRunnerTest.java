@@ -3,31 +3,15 @@ package io.github.djdd.core.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.djdd.core.Console;
+import io.github.djdd.core.RecordingConsole;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class ProcessRunnerTest {
-    private final List<String> logged = new CopyOnWriteArrayList<>();
-    private final Console console = new Console() {
-        @Override
-        public void debug(String message) {
-            logged.add("debug: " + message);
-        }
-
-        @Override
-        public void info(String message) {
-            logged.add("info: " + message);
-        }
-
-        @Override
-        public void warn(String message) {
-            logged.add("warn: " + message);
-        }
-    };
+    private final RecordingConsole console = new RecordingConsole();
+    private final List<String> logged = console.logged;
     private final ProcessRunner runner = new ProcessRunner(console);
 
     @Test

@@ -108,8 +108,10 @@ class SiteEnvironmentTest {
         Files.writeString(file, SiteEnvironment.render(env, "header"));
         Path dump = dir.resolve("dump");
         // env -0 separates variables with NUL, so newlines inside values survive the round trip.
+        // In the test's folder, so that a value that ran "touch pwned" would leave the file the test looks for.
         new ProcessRunner(Console.NULL).check(Command.of("env", "-i", "/bin/" + shell, "-c",
-                "set -a; . \"$1\"; set +a; env -0 > \"$2\"", shell, file.toString(), dump.toString()).quietly());
+                "cd \"$3\" && set -a && . \"$1\" && set +a && env -0 > \"$2\"", shell, file.toString(),
+                dump.toString(), dir.toString()).quietly());
         Map<String, String> seen = new LinkedHashMap<>();
         for (String entry : new String(Files.readAllBytes(dump), java.nio.charset.StandardCharsets.UTF_8).split("\0")) {
             int eq = entry.indexOf('=');
