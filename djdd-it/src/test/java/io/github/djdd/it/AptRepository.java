@@ -1,7 +1,7 @@
 package io.github.djdd.it;
 
 import io.github.djdd.core.Console;
-import io.github.djdd.core.build.BuiltPackage;
+import io.github.djdd.core.store.BuiltPackage;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
 import java.nio.file.Files;

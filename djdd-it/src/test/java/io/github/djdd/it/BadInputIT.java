@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -232,7 +233,7 @@ class BadInputIT {
         Path deb;
         try (Stream<Path> files = Files.list(ItSupport.cachedBuildDir().resolve("packages"))) {
             deb = files.filter(f -> f.getFileName().toString().startsWith(SOFTWARE + "-site-good_")
-                    && f.toString().endsWith(".deb")).max(java.util.Comparator.comparing(f -> f.toFile().lastModified()))
+                    && f.toString().endsWith(".deb")).max(Comparator.comparing(f -> f.toFile().lastModified()))
                     .orElseThrow();
         }
         Path unpacked = Files.createDirectories(dir.resolve("site-good"));

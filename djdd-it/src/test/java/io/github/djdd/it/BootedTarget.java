@@ -3,6 +3,7 @@ package io.github.djdd.it;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.process.ProcessRunner;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,7 +105,7 @@ final class BootedTarget implements AutoCloseable {
     private static boolean isSystemd(long pid) {
         try {
             return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip().equals("systemd");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }

@@ -2,7 +2,7 @@ package io.github.djdd.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.djdd.core.build.PackageChecksum;
+import io.github.djdd.core.store.PackageChecksum;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

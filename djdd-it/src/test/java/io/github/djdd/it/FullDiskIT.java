@@ -3,8 +3,8 @@ package io.github.djdd.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.djdd.core.Console;
-import io.github.djdd.core.build.BuildDir;
-import io.github.djdd.core.build.PackageChecksum;
+import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.store.PackageChecksum;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
 import java.nio.file.Files;

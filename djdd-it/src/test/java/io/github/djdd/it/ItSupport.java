@@ -1,7 +1,7 @@
 package io.github.djdd.it;
 
 import io.github.djdd.core.Console;
-import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.workspace.BuildDir;
 import io.github.djdd.core.buildroot.BuildRoot;
 import io.github.djdd.core.buildroot.BuildRootOptions;
 import io.github.djdd.core.buildroot.InitBuildRootStep;

@@ -3,20 +3,23 @@ package io.github.djdd.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.djdd.core.Console;
-import io.github.djdd.core.build.BuildDir;
-import io.github.djdd.core.build.PackageChecksum;
 import io.github.djdd.core.buildroot.BuildRoot;
 import io.github.djdd.core.buildroot.RootCommand;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
+import io.github.djdd.core.store.PackageChecksum;
+import io.github.djdd.core.workspace.BuildDir;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -73,7 +76,7 @@ class KilledBuildIT {
         final Process process;
         final List<String> lines = new CopyOnWriteArrayList<>();
         /** When each line was read, in System.nanoTime. */
-        final Map<String, Long> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, Long> seen = new ConcurrentHashMap<>();
         private final Thread reader;
 
         Build() throws Exception {
@@ -87,7 +90,7 @@ class KilledBuildIT {
                         lines.add(line);
                         seen.putIfAbsent(line, System.nanoTime());
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     lines.add("(output lost: " + e + ")");
                 }
             });
@@ -224,7 +227,7 @@ class KilledBuildIT {
         Path src = find(SOFTWARE + "-src-");
         Path site = find(SOFTWARE + "-site-blue_");
         byte[] truncated = Files.readAllBytes(site);
-        Files.write(site, java.util.Arrays.copyOf(truncated, truncated.length / 2));
+        Files.write(site, Arrays.copyOf(truncated, truncated.length / 2));
         byte[] flipped = Files.readAllBytes(src);
         flipped[flipped.length - 100] ^= 0x01;
         Files.write(src, flipped);

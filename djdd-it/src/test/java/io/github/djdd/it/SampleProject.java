@@ -4,6 +4,9 @@ import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.env.PipOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,7 +23,7 @@ import org.eclipse.jgit.lib.PersonIdent;
 final class SampleProject {
     static final Path SITE = Path.of(System.getProperty("djdd.it.exampleSite", "../example/site")).toAbsolutePath();
     private static final PersonIdent AUTHOR = new PersonIdent("djdd it", "it@example.org",
-            java.time.Instant.parse("2026-11-01T12:00:00Z"), java.time.ZoneOffset.UTC);
+            Instant.parse("2026-11-01T12:00:00Z"), ZoneOffset.UTC);
 
     /** A file content that means: delete the file on this branch. */
     static final String DELETED = "\0deleted";
@@ -59,9 +62,9 @@ final class SampleProject {
      * Commits {@code files} on a new branch {@code branch} made from {@code from}, at {@code time}
      * (later code for the upgrade tests: the site version follows the commit time).
      */
-    static void branch(Path work, String from, String branch, Map<String, String> files, java.time.Instant time)
+    static void branch(Path work, String from, String branch, Map<String, String> files, Instant time)
             throws Exception {
-        PersonIdent author = new PersonIdent("djdd it", "it@example.org", time, java.time.ZoneOffset.UTC);
+        PersonIdent author = new PersonIdent("djdd it", "it@example.org", time, ZoneOffset.UTC);
         try (Git git = Git.open(work.toFile())) {
             git.checkout().setName(from).call();
             git.checkout().setCreateBranch(true).setName(branch).call();
@@ -83,7 +86,7 @@ final class SampleProject {
                 if (Files.isDirectory(file)) {
                     Files.createDirectories(target);
                 } else {
-                    Files.copy(file, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
         }

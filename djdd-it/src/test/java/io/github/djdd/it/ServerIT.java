@@ -2,8 +2,6 @@ package io.github.djdd.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.djdd.core.build.BuildDir;
-import io.github.djdd.core.build.BuiltPackage;
 import io.github.djdd.core.deb.Compression;
 import io.github.djdd.core.deb.DebControl;
 import io.github.djdd.core.deb.PackageSettings;
@@ -14,6 +12,9 @@ import io.github.djdd.core.project.BuildRequest;
 import io.github.djdd.core.project.ProjectBuild;
 import io.github.djdd.core.site.SiteOptions;
 import io.github.djdd.core.site.SiteVariant;
+import io.github.djdd.core.store.BuiltPackage;
+import io.github.djdd.core.workspace.BuildDir;
+import java.io.IOException;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -175,7 +178,7 @@ class ServerIT {
                 if (site.get(path).statusCode() == 200) {
                     return;
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // nginx is still (re)starting
             }
             Thread.sleep(500);
@@ -252,7 +255,7 @@ class ServerIT {
             assertThat(server.check("djddit-blue", "manage", "shell", "-c",
                     "import os; print(os.environ['DJDD_IT_TRICKY'].encode().hex())").output())
                     .as("the control utility's shell reads the environment file as systemd does")
-                    .contains(java.util.HexFormat.of().formatHex(TRICKY.getBytes(StandardCharsets.UTF_8)));
+                    .contains(HexFormat.of().formatHex(TRICKY.getBytes(StandardCharsets.UTF_8)));
         }
     }
 
@@ -260,7 +263,7 @@ class ServerIT {
     private static List<String> environmentOf(BootedTarget server, String unit) throws Exception {
         String pid = server.check("systemctl", "show", "--property=MainPID", "--value", unit).output().get(0).strip();
         String encoded = server.check("base64", "--wrap=0", "/proc/" + pid + "/environ").output().get(0).strip();
-        return List.of(new String(java.util.Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8).split("\0"));
+        return List.of(new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8).split("\0"));
     }
 
     @Test

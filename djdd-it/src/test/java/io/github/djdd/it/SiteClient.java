@@ -1,6 +1,7 @@
 package io.github.djdd.it;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,7 +46,7 @@ final class SiteClient {
 
     HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
         String body = form.entrySet().stream().map(e -> e.getKey() + "="
-                + java.net.URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
         return http.send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -111,7 +113,7 @@ final class SiteClient {
             long p99 = sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(sorted.size() * 0.99) - 1));
             long max = sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1);
             long p50 = sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
-            return String.format(java.util.Locale.ROOT, "requests %d, served %d, failed %d, p50 %.1f ms, p99 %.1f ms,"
+            return String.format(Locale.ROOT, "requests %d, served %d, failed %d, p50 %.1f ms, p99 %.1f ms,"
                     + " max %.1f ms", sorted.size(), ok.get(), failures.size(), p50 / 1000.0, p99 / 1000.0, max / 1000.0);
         }
 

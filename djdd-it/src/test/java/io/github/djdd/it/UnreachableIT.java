@@ -7,9 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.djdd.core.BuildFailedException;
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.build.BuildDir;
-import io.github.djdd.core.build.BuiltPackage;
-import io.github.djdd.core.build.PackageChecksum;
 import io.github.djdd.core.deb.Compression;
 import io.github.djdd.core.deb.DebControl;
 import io.github.djdd.core.deb.PackageSettings;
@@ -22,10 +19,17 @@ import io.github.djdd.core.project.BuildRequest;
 import io.github.djdd.core.project.ProjectBuild;
 import io.github.djdd.core.site.SiteOptions;
 import io.github.djdd.core.site.SiteVariant;
+import io.github.djdd.core.store.BuiltPackage;
+import io.github.djdd.core.store.PackageChecksum;
+import io.github.djdd.core.workspace.BuildDir;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -163,7 +167,7 @@ class UnreachableIT {
         new ProcessRunner(Console.NULL).check(Command.of("rm", "-rf", buildDir.sources().resolve(software.value())
                 .toString()));
         int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+        try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
         String remote = "git://127.0.0.1:" + port + "/upstream";
@@ -173,7 +177,7 @@ class UnreachableIT {
             awaitPort(port);
             build(software, remote, "main", SampleProject.pip(), new ItSupport.RecordingConsole());
             SampleProject.branch(served.resolve("upstream"), "main", "after-the-clone",
-                    Map.of("mysite/version.py", "CODE_VERSION = \"9\"\n"), java.time.Instant.parse("2026-11-02T12:00:00Z"));
+                    Map.of("mysite/version.py", "CODE_VERSION = \"9\"\n"), Instant.parse("2026-11-02T12:00:00Z"));
         } finally {
             daemon.destroy();
             daemon.waitFor();
@@ -196,9 +200,9 @@ class UnreachableIT {
 
     private static void awaitPort(int port) throws Exception {
         for (int i = 0; i < 100; i++) {
-            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
                 return;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 Thread.sleep(100);
             }
         }

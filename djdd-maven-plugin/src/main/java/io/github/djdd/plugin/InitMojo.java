@@ -2,7 +2,7 @@ package io.github.djdd.plugin;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.build.StepsRunner;
+import io.github.djdd.core.step.StepsRunner;
 import io.github.djdd.core.buildroot.BuildRootOptions;
 import io.github.djdd.core.buildroot.InitBuildRootStep;
 import org.apache.maven.plugins.annotations.Mojo;

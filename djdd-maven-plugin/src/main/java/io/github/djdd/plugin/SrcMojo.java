@@ -2,8 +2,8 @@ package io.github.djdd.plugin;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.build.BuildDir;
-import io.github.djdd.core.build.StepsRunner;
+import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.step.StepsRunner;
 import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.source.ResolvedCommit;
 import io.github.djdd.core.source.SourceRepository;

@@ -2,13 +2,14 @@ package io.github.djdd.core.buildroot;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.build.BuildDir;
-import io.github.djdd.core.build.BuildLock;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.CommandFailedException;
 import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.process.ProcessRunner;
+import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.workspace.BuildLock;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -110,7 +112,7 @@ public final class BuildRoot {
         Set<String> installed = new HashSet<>();
         try {
             String name = null;
-            for (String line : Files.readAllLines(status, java.nio.charset.StandardCharsets.UTF_8)) {
+            for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
                 if (line.startsWith("Package: ")) {
                     name = line.substring("Package: ".length()).strip();
                 } else if (line.startsWith("Status: ") && line.endsWith(" installed") && name != null) {
@@ -244,19 +246,19 @@ public final class BuildRoot {
         }
     }
 
-    private static java.util.Optional<DjddException> unknownPackage(CommandFailedException e, String source) {
+    private static Optional<DjddException> unknownPackage(CommandFailedException e, String source) {
         if (e.result() == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         for (String line : e.result().output()) {
             Matcher matcher = UNKNOWN_PACKAGE.matcher(line);
             if (matcher.find()) {
                 String name = matcher.group(1) != null ? matcher.group(1) : matcher.group(2);
-                return java.util.Optional.of(new DjddException("Debian package '" + name
+                return Optional.of(new DjddException("Debian package '" + name
                         + "' listed in " + source + " does not exist in the build root's suite:"
                         + " fix the name in " + source + " (apt-cache search helps)."));
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Asks the mirror for the suite's {@code Release} file before a bootstrap starts, so that a typo
@@ -64,13 +65,13 @@ final class MirrorCheck {
     }
 
     /** Honours the http_proxy/https_proxy variables that debootstrap and apt honour too. */
-    private static java.util.Optional<ProxySelector> proxy(String scheme) {
+    private static Optional<ProxySelector> proxy(String scheme) {
         String value = System.getenv(scheme + "_proxy");
         if (value == null || value.isBlank()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         URI uri = URI.create(value.contains("://") ? value : "http://" + value);
-        return java.util.Optional.of(ProxySelector.of(new InetSocketAddress(uri.getHost(),
+        return Optional.of(ProxySelector.of(new InetSocketAddress(uri.getHost(),
                 uri.getPort() == -1 ? 80 : uri.getPort())));
     }
 }

@@ -1,7 +1,7 @@
 package io.github.djdd.core.buildroot;
 
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.workspace.BuildDir;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;

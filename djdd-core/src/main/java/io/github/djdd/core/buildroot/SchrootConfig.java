@@ -1,6 +1,6 @@
 package io.github.djdd.core.buildroot;
 
-import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.workspace.BuildDir;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,5 +1,6 @@
 package io.github.djdd.core.deb;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /** What goes into a package's data archive. */
@@ -14,7 +15,7 @@ public sealed interface DebContent {
     /** One generated file. */
     record Data(String target, byte[] content, int mode) implements DebContent {
         public static Data text(String target, String content) {
-            return new Data(target, content.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0644);
+            return new Data(target, content.getBytes(StandardCharsets.UTF_8), 0644);
         }
     }
 }

@@ -2,7 +2,7 @@ package io.github.djdd.core.deb;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.build.PackageChecksum;
+import io.github.djdd.core.store.PackageChecksum;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,13 +13,16 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.vafer.jdeb.DataConsumer;
 import org.vafer.jdeb.DataProducer;
 import org.vafer.jdeb.DebMaker;
@@ -40,7 +43,7 @@ public final class DebWriter {
     private static final int REGULAR = 0644;
     private static final Set<String> SCRIPTS = Set.of("preinst", "postinst", "prerm", "postrm");
     /** Shared libraries are mapped, not executed: Debian ships them 0644. */
-    private static final java.util.regex.Pattern SHARED_LIBRARY = java.util.regex.Pattern.compile(".*\\.so(\\.[0-9]+)*");
+    private static final Pattern SHARED_LIBRARY = Pattern.compile(".*\\.so(\\.[0-9]+)*");
 
     private final Console console;
 
@@ -93,7 +96,7 @@ public final class DebWriter {
             maker.makeDeb();
             PackageChecksum.write(partial, target);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            console.info(String.format(java.util.Locale.ROOT, "Assembled %s (%d bytes, %s) in %.2f s",
+            console.info(String.format(Locale.ROOT, "Assembled %s (%d bytes, %s) in %.2f s",
                     target.getFileName(), Files.size(target), compression.jdebName(), (System.nanoTime() - start) / 1e9));
             return target;
         } catch (IOException | PackagingException e) {
@@ -148,8 +151,8 @@ public final class DebWriter {
     }
 
     private static Set<PosixFilePermission> permissions(int mode) {
-        return mode == EXECUTABLE ? java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")
-                : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+        return mode == EXECUTABLE ? PosixFilePermissions.fromString("rwxr-xr-x")
+                : PosixFilePermissions.fromString("rw-r--r--");
     }
 
     /** Every entry of the data archive by its path, so that the archive is in sorted order. */

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -131,14 +132,14 @@ public final class PipOptions {
                 + ": use an http, https or file URL" + (pathAllowed ? " or a folder" : "") + ".");
     }
 
-    private static java.util.Optional<Path> hostFolder(String value) {
+    private static Optional<Path> hostFolder(String value) {
         try {
             if (value.startsWith("file:")) {
-                return java.util.Optional.of(Path.of(new URI(value)));
+                return Optional.of(Path.of(new URI(value)));
             }
-            return value.startsWith("/") ? java.util.Optional.of(Path.of(value)) : java.util.Optional.empty();
+            return value.startsWith("/") ? Optional.of(Path.of(value)) : Optional.empty();
         } catch (URISyntaxException | IllegalArgumentException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
@@ -69,7 +71,7 @@ public final class RequirementsHash {
             throws BuildFailedException {
         if (including.contains(file)) {
             List<Path> loop = new ArrayList<>(including);
-            java.util.Collections.reverse(loop);
+            Collections.reverse(loop);
             loop = loop.subList(loop.indexOf(file), loop.size());
             throw new BuildFailedException("The requirements include themselves: "
                     + loop.stream().map(p -> boundary.relativize(p).toString()).collect(Collectors.joining(" -> "))
@@ -155,7 +157,7 @@ public final class RequirementsHash {
     }
 
     private static String reason(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
             return fs.getReason();
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

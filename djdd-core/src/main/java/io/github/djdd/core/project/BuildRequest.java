@@ -1,7 +1,7 @@
 package io.github.djdd.core.project;
 
 import io.github.djdd.core.InvalidConfigurationException;
-import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.workspace.BuildDir;
 import io.github.djdd.core.deb.PackageSettings;
 import io.github.djdd.core.env.PipOptions;
 import io.github.djdd.core.naming.Names;

@@ -2,11 +2,11 @@ package io.github.djdd.core.site;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.build.BuildDir;
-import io.github.djdd.core.build.BuildLock;
-import io.github.djdd.core.build.BuiltPackage;
-import io.github.djdd.core.build.PackageStore;
-import io.github.djdd.core.build.Step;
+import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.workspace.BuildLock;
+import io.github.djdd.core.store.BuiltPackage;
+import io.github.djdd.core.store.PackageStore;
+import io.github.djdd.core.step.Step;
 import io.github.djdd.core.deb.DebContent;
 import io.github.djdd.core.deb.DebControl;
 import io.github.djdd.core.deb.DebWriter;

@@ -3,23 +3,24 @@ package io.github.djdd.core.site;
 import io.github.djdd.core.BuildFailedException;
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.build.BuildDir;
-import io.github.djdd.core.build.BuildLock;
-import io.github.djdd.core.build.BuiltPackage;
-import io.github.djdd.core.build.Checkout;
-import io.github.djdd.core.build.PackageChecksum;
-import io.github.djdd.core.build.Step;
 import io.github.djdd.core.buildroot.BindMount;
 import io.github.djdd.core.buildroot.BuildRoot;
 import io.github.djdd.core.buildroot.RootCommand;
+import io.github.djdd.core.checkout.Checkout;
+import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.process.ProcessRunner;
-import io.github.djdd.core.process.Command;
+import io.github.djdd.core.step.Step;
+import io.github.djdd.core.store.BuiltPackage;
+import io.github.djdd.core.store.PackageChecksum;
+import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.workspace.BuildLock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +137,7 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
         variables.put("PYTHONPATH", src);
         variables.put("PYTHONDONTWRITEBYTECODE", "1");
         variables.put("HOME", "/nonexistent");
-        List<String> command = new java.util.ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY,
+        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY,
                 "--regid=" + NOBODY, "--clear-groups", "--"));
         command.addAll(argv);
         return RootCommand.of(command).withEnvironment(variables).withBinds(List.of(

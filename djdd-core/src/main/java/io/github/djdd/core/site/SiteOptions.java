@@ -3,7 +3,7 @@ package io.github.djdd.core.site;
 import io.github.djdd.core.BuildFailedException;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.InvalidConfigurationException;
-import io.github.djdd.core.build.Checkout;
+import io.github.djdd.core.checkout.Checkout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,20 +2,23 @@ package io.github.djdd.core.source;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.build.BuildDir;
-import io.github.djdd.core.build.BuiltPackage;
-import io.github.djdd.core.build.Checkout;
-import io.github.djdd.core.build.PackageStore;
-import io.github.djdd.core.build.Step;
+import io.github.djdd.core.checkout.Checkout;
+import io.github.djdd.core.checkout.DebianRequirements;
 import io.github.djdd.core.deb.ByteCompile;
-import io.github.djdd.core.deb.PackageDocs;
 import io.github.djdd.core.deb.DebContent;
 import io.github.djdd.core.deb.DebControl;
 import io.github.djdd.core.deb.DebWriter;
+import io.github.djdd.core.deb.PackageDocs;
 import io.github.djdd.core.deb.PackageSettings;
-import io.github.djdd.core.env.DebianRequirements;
 import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.step.Step;
+import io.github.djdd.core.store.BuiltPackage;
+import io.github.djdd.core.store.PackageStore;
+import io.github.djdd.core.workspace.BuildDir;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds {@code {software}-src-{srchash}}: the tree of one commit at
@@ -51,17 +54,17 @@ public final class BuildSourcePackageStep implements Step<BuiltPackage> {
         return new PackageStore(buildDir, console).getOrBuild(name, () -> {
             DebianRequirements debs = DebianRequirements.of(checkout, "src-debian-requirements.txt");
             String dir = "/usr/lib/" + software + "-src/" + commit.shortId();
-            List<String> depends = new java.util.ArrayList<>(List.of("python3"));
+            List<String> depends = new ArrayList<>(List.of("python3"));
             depends.addAll(debs.all());
             DebControl control = new DebControl(name, "1", "all", settings.maintainer(), depends, "web",
                     software + " source at commit " + commit.shortId(),
                     List.of("The files of " + software + " at commit " + commit.id() + " (" + commit.ref() + "),"
                             + " installed in " + dir + ".", "Built by djdd; the site packages of " + software
                             + " depend on it."));
-            java.time.Instant time = settings.timestampFor(commit.time());
-            List<DebContent> contents = new java.util.ArrayList<>(List.of(new DebContent.Tree(checkout.root(), dir)));
+            Instant time = settings.timestampFor(commit.time());
+            List<DebContent> contents = new ArrayList<>(List.of(new DebContent.Tree(checkout.root(), dir)));
             contents.addAll(PackageDocs.of(control, software.value(), "Commit " + commit.id() + " packaged by djdd.",
-                    time, java.util.Map.of()));
+                    time, Map.of()));
             return new DebWriter(console).write(control, ByteCompile.scripts("python3", dir), contents, time,
                     settings.compression(), buildDir.packages());
         });

@@ -4,13 +4,14 @@ import io.github.djdd.core.BuildFailedException;
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.InvalidConfigurationException;
-import io.github.djdd.core.build.BuildDir;
-import io.github.djdd.core.build.BuildLock;
 import io.github.djdd.core.naming.Names;
 import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.workspace.BuildLock;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,6 +19,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -46,10 +50,10 @@ public final class SourceRepository {
     private static final String REMOTE = "origin";
     private static final RefSpec MIRROR = new RefSpec("+refs/heads/*:refs/heads/*");
     private static final RefSpec TAGS = new RefSpec("+refs/tags/*:refs/tags/*");
-    private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
-    private static final java.util.regex.Pattern SCP = java.util.regex.Pattern.compile(
+    private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
+    private static final Pattern SCP = Pattern.compile(
             "([A-Za-z0-9._-]+@)?[A-Za-z0-9][A-Za-z0-9.-]*:[^:]+");
-    private static final java.util.Set<String> REMOTE_SCHEMES = java.util.Set.of("http", "https", "ssh", "git",
+    private static final Set<String> REMOTE_SCHEMES = Set.of("http", "https", "ssh", "git",
             "git+ssh", "ssh+git");
 
     private final Path directory;
@@ -142,7 +146,7 @@ public final class SourceRepository {
             } catch (URISyntaxException e) {
                 throw invalidUrl(url);
             }
-            String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
             if (REMOTE_SCHEMES.contains(scheme)) {
                 if (uri.getHost() == null || uri.getHost().isEmpty()) {
                     throw invalidUrl(url);
@@ -382,7 +386,7 @@ public final class SourceRepository {
                 Files.createDirectories(file.getParent());
                 byte[] content = repository.open(tree.getObjectId(0)).getBytes();
                 if (mode == FileMode.SYMLINK) {
-                    Files.createSymbolicLink(file, Path.of(new String(content, java.nio.charset.StandardCharsets.UTF_8)));
+                    Files.createSymbolicLink(file, Path.of(new String(content, StandardCharsets.UTF_8)));
                 } else {
                     Files.write(file, content);
                     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(

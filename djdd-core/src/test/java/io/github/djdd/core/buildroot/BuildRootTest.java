@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.build.BuildDir;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
+import io.github.djdd.core.workspace.BuildDir;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +40,8 @@ class BuildRootTest {
                     .append(name.equals("git") ? "deinstall ok config-files" : "install ok installed")
                     .append("\nVersion: 1\n\n");
         }
-        Path dpkg = java.nio.file.Files.createDirectories(buildDir.root().resolve("var/lib/dpkg"));
-        java.nio.file.Files.writeString(dpkg.resolve("status"), status);
+        Path dpkg = Files.createDirectories(buildDir.root().resolve("var/lib/dpkg"));
+        Files.writeString(dpkg.resolve("status"), status);
 
         BuildRoot root = BuildRoot.open(buildDir, new ProcessRunner(Console.NULL), Console.NULL);
 
@@ -49,7 +50,7 @@ class BuildRootTest {
                 .hasMessage("The build root " + buildDir.root() + " lacks git, which djdd:init installed: run 'mvn"
                         + " djdd:init' (as root) with the same -Ddjdd.buildDir to put it back.");
 
-        java.nio.file.Files.writeString(dpkg.resolve("status"), status.toString().replace("deinstall ok config-files",
+        Files.writeString(dpkg.resolve("status"), status.toString().replace("deinstall ok config-files",
                 "install ok installed"));
         root.requireBuildPackages();
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.InvalidConfigurationException;
-import io.github.djdd.core.build.PackageChecksum;
+import io.github.djdd.core.store.PackageChecksum;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
 import java.nio.file.Files;

@@ -3,6 +3,8 @@ package io.github.djdd.core.deb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +29,8 @@ class TemplateTest {
     @Test
     void docsCarryACompressedChangelogThatDependsOnTheTextOnly() {
         DebControl control = new DebControl("sw-src-abc", "1", "all", DebControl.DEFAULT_MAINTAINER,
-                java.util.List.of(), "web", "s", java.util.List.of("d"));
-        java.time.Instant time = java.time.Instant.parse("2026-01-01T00:00:00Z");
+                List.of(), "web", "s", List.of("d"));
+        Instant time = Instant.parse("2026-01-01T00:00:00Z");
 
         var first = PackageDocs.of(control, "sw", "Change.", time, Map.of("tag", "Why."));
         var second = PackageDocs.of(control, "sw", "Change.", time, Map.of("tag", "Why."));

@@ -7,10 +7,13 @@ import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.buildroot.BindMount;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PipOptionsTest {
     @TempDir
@@ -67,8 +70,8 @@ class PipOptionsTest {
                 Map.of())).hasMessageContaining("Invalid <pip><trustedHosts> entry 'bad host'");
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"file://otherhost/simple", "file:simple", "ht tp://x/",
+    @ParameterizedTest
+    @ValueSource(strings = {"file://otherhost/simple", "file:simple", "ht tp://x/",
             "https:///simple", "pypi.example.com", "://"})
     void malformedIndexUrlsNameTheValueAndTheFix(String url) {
         assertThatThrownBy(() -> PipOptions.of(url, List.of(), List.of(), List.of(), List.of(), dir, Map.of()))
@@ -78,7 +81,7 @@ class PipOptionsTest {
 
     @Test
     void anEmptyFindLinkIsRefused() {
-        List<String> links = new java.util.ArrayList<>();
+        List<String> links = new ArrayList<>();
         links.add(null);
         assertThatThrownBy(() -> PipOptions.of(null, List.of(), links, List.of(), List.of(), dir, Map.of()))
                 .isInstanceOf(InvalidConfigurationException.class)

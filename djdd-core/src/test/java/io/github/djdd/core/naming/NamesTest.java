@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.djdd.core.InvalidConfigurationException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,12 +42,12 @@ class NamesTest {
                 .hasMessageContaining("1 to 15 lowercase letters and digits");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void controlCharactersAreShownInTheMessage() {
         assertThatThrownBy(() -> VariantName.of("x\ty")).hasMessageContaining("'x\\x09y'");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void missingNameIsNamedAsMissing() {
         assertThatThrownBy(() -> SoftwareName.of(null)).hasMessageContaining("Invalid software name (none)");
     }

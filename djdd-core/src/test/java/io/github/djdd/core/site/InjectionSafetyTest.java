@@ -11,6 +11,7 @@ import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.naming.VariantName;
 import io.github.djdd.core.project.BuildRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class InjectionSafetyTest {
     }
 
     static Stream<Arguments> inputs() {
-        Map<String, Check> inputs = new java.util.LinkedHashMap<>();
+        Map<String, Check> inputs = new LinkedHashMap<>();
         inputs.put("software (every file, paths, user)", SoftwareName::of);
         inputs.put("variant (every file, paths, user)", VariantName::of);
         inputs.put("serverName (nginx server_name, control.1, control file Description, ALLOWED_HOSTS)",

@@ -7,12 +7,15 @@ import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.naming.VariantName;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SiteEnvironmentTest {
     private static final SiteLayout BLUE = new SiteLayout(new SoftwareName("mysoftware"), new VariantName("blue"),
@@ -100,8 +103,8 @@ class SiteEnvironmentTest {
         return env;
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"sh", "dash", "bash"})
+    @ParameterizedTest
+    @ValueSource(strings = {"sh", "dash", "bash"})
     void everyHostileValueReachesTheShellByteForByte(String shell) throws Exception {
         Map<String, String> env = hostileValues();
         Path file = dir.resolve("env");
@@ -113,7 +116,7 @@ class SiteEnvironmentTest {
                 "cd \"$3\" && set -a && . \"$1\" && set +a && env -0 > \"$2\"", shell, file.toString(),
                 dump.toString(), dir.toString()).quietly());
         Map<String, String> seen = new LinkedHashMap<>();
-        for (String entry : new String(Files.readAllBytes(dump), java.nio.charset.StandardCharsets.UTF_8).split("\0")) {
+        for (String entry : new String(Files.readAllBytes(dump), StandardCharsets.UTF_8).split("\0")) {
             int eq = entry.indexOf('=');
             if (eq > 0) {
                 seen.put(entry.substring(0, eq), entry.substring(eq + 1));

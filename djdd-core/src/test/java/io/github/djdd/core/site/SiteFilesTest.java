@@ -12,15 +12,18 @@ import io.github.djdd.core.naming.VariantName;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.process.ProcessRunner;
+import io.github.djdd.core.workspace.BuildDir;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,7 +81,7 @@ class SiteFilesTest {
     private static void assertGolden(String name, Map<String, String> files) throws Exception {
         Path golden = GOLDEN.resolve(name);
         if (Boolean.getBoolean("djdd.updateGolden")) {
-            io.github.djdd.core.build.BuildDir.deleteTree(golden);
+            BuildDir.deleteTree(golden);
             for (Map.Entry<String, String> file : files.entrySet()) {
                 Files.createDirectories(golden.resolve(file.getKey()).getParent());
                 Files.writeString(golden.resolve(file.getKey()), file.getValue());
@@ -175,7 +178,7 @@ class SiteFilesTest {
     }
 
     private CommandResult runControl(String... args) throws Exception {
-        List<String> argv = new java.util.ArrayList<>(List.of("sh", control().toString()));
+        List<String> argv = new ArrayList<>(List.of("sh", control().toString()));
         argv.addAll(List.of(args));
         return RUNNER.run(Command.of(argv).quietly());
     }
@@ -233,7 +236,7 @@ class SiteFilesTest {
 
     @Test
     void controlRefusesServiceCommandsWithoutSystemd() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isDirectory(Path.of("/run/systemd/system")),
+        Assumptions.assumeFalse(Files.isDirectory(Path.of("/run/systemd/system")),
                 "systemd runs here");
         CommandResult result = runControl("status");
         assertThat(result.exitCode()).isEqualTo(1);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.djdd.core.BuildFailedException;
-import io.github.djdd.core.build.Checkout;
+import io.github.djdd.core.checkout.Checkout;
 import io.github.djdd.core.naming.VariantName;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,19 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.djdd.core.BuildFailedException;
 import io.github.djdd.core.Console;
-import io.github.djdd.core.RecordingConsole;
 import io.github.djdd.core.InvalidConfigurationException;
-import io.github.djdd.core.build.BuildDir;
+import io.github.djdd.core.RecordingConsole;
+import io.github.djdd.core.naming.Names;
 import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SourceRepositoryTest {
     private static final SoftwareName SOFTWARE = new SoftwareName("mysoftware");
@@ -46,7 +50,7 @@ class SourceRepositoryTest {
         Files.writeString(git.getRepository().getWorkTree().toPath().resolve(file), content);
         git.add().addFilepattern(file).call();
         PersonIdent who = new PersonIdent("Dev", "dev@example.com", Instant.ofEpochSecond(epochSecond),
-                java.time.ZoneOffset.UTC);
+                ZoneOffset.UTC);
         return git.commit().setMessage("change " + file).setAuthor(who).setCommitter(who).call();
     }
 
@@ -182,19 +186,19 @@ class SourceRepositoryTest {
         }
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"ht!tp://example.com/x.git", "https://", "https:///x.git",
+    @ParameterizedTest
+    @ValueSource(strings = {"ht!tp://example.com/x.git", "https://", "https:///x.git",
             "not a url", "-uhack", "file://otherhost/x.git", "git@host:", "a\nb"})
     void malformedUrlsNameTheValueAndTheFix(String url) {
         String value = url.replace("\\n", "\n");
         assertThatThrownBy(() -> SourceRepository.checkUrl(value))
                 .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessage("Invalid <repository> " + io.github.djdd.core.naming.Names.quote(value) + ": use a git URL"
+                .hasMessage("Invalid <repository> " + Names.quote(value) + ": use a git URL"
                         + " (https://, ssh://, git:// or file://), user@host:path, or a folder on the build machine.");
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"https://git.example.com/a.git", "ssh://git@host/a.git",
+    @ParameterizedTest
+    @ValueSource(strings = {"https://git.example.com/a.git", "ssh://git@host/a.git",
             "git@github.com:me/a.git", "git://host/a"})
     void gitUrlsPass(String url) throws Exception {
         assertThat(SourceRepository.checkUrl(" " + url + " ")).isEqualTo(url);

@@ -1,4 +1,4 @@
-package io.github.djdd.core.build;
+package io.github.djdd.core.workspace;
 
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.process.CommandFailedException;

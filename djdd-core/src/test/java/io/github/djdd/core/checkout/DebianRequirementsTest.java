@@ -1,4 +1,4 @@
-package io.github.djdd.core.env;
+package io.github.djdd.core.checkout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.github.djdd.core.build;
+package io.github.djdd.core.checkout;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package io.github.djdd.core.build;
+package io.github.djdd.core.step;
 
 import io.github.djdd.core.DjddException;
 import java.util.concurrent.Callable;

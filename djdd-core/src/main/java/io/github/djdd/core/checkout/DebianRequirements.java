@@ -1,7 +1,7 @@
-package io.github.djdd.core.env;
+package io.github.djdd.core.checkout;
 
 import io.github.djdd.core.BuildFailedException;
-import io.github.djdd.core.build.Checkout;
+import io.github.djdd.core.checkout.Checkout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

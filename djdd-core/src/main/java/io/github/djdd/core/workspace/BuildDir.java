@@ -1,9 +1,11 @@
-package io.github.djdd.core.build;
+package io.github.djdd.core.workspace;
 
 import io.github.djdd.core.InvalidConfigurationException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Comparator;
 
 /**
  * The folder every build step works in ({@code /var/lib/djdd/build} by default): the build root,
@@ -100,11 +102,11 @@ public record BuildDir(Path path) {
 
     /** Deletes a folder without following symlinks; scratch folders never hold mount points. */
     public static void deleteTree(Path folder) throws IOException {
-        if (!Files.exists(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (var paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
         }

@@ -1,10 +1,11 @@
-package io.github.djdd.core.build;
+package io.github.djdd.core.workspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.process.CommandFailedException;
 import io.github.djdd.core.process.CommandResult;
+import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +32,7 @@ class DiskFullTest {
 
     @Test
     void javasFullDiskInACauseIsFound() {
-        DjddException write = new DjddException("Cannot write x.deb", new java.io.IOException("wrapped",
+        DjddException write = new DjddException("Cannot write x.deb", new IOException("wrapped",
                 new FileSystemException("/b/packages/.x.deb.partial: No space left on device")));
 
         assertThat(DiskFull.caused(write)).isTrue();

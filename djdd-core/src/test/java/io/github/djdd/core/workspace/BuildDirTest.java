@@ -1,4 +1,4 @@
-package io.github.djdd.core.build;
+package io.github.djdd.core.workspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

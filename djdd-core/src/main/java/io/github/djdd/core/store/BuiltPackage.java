@@ -1,4 +1,4 @@
-package io.github.djdd.core.build;
+package io.github.djdd.core.store;
 
 import java.nio.file.Path;
 

@@ -1,12 +1,16 @@
-package io.github.djdd.core.build;
+package io.github.djdd.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.RecordingConsole;
+import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.workspace.BuildLock;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,7 +63,7 @@ class PackageStoreTest {
             Path deb = Files.writeString(buildDir.packages().resolve(file), "rebuilt");
             PackageChecksum.write(deb, deb);
             return deb;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -96,7 +100,7 @@ class PackageStoreTest {
         }
     }
 
-    private static void inAnotherThread(java.util.concurrent.Callable<Void> task) throws Exception {
+    private static void inAnotherThread(Callable<Void> task) throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             pool.submit(task).get();

@@ -1,10 +1,14 @@
-package io.github.djdd.core.build;
+package io.github.djdd.core.store;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
+import io.github.djdd.core.step.Step;
+import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.workspace.BuildLock;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +90,7 @@ public final class PackageStore {
 
     private void removeLeftover(String name, Path leftover) throws DjddException {
         try {
-            if (Files.exists(leftover, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(leftover, LinkOption.NOFOLLOW_LINKS)) {
                 console.warn("Removing " + leftover.getFileName() + ": a build of " + name + " was killed while"
                         + " writing it.");
                 BuildDir.deleteTree(leftover);
