@@ -1,9 +1,9 @@
 package io.github.djdd.it;
 
 import io.github.djdd.core.Console;
-import io.github.djdd.core.store.BuiltPackage;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
+import io.github.djdd.core.store.BuiltPackage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

@@ -1,7 +1,5 @@
 package io.github.djdd.it;
 
-import io.github.djdd.core.workspace.BuildDir;
-import io.github.djdd.core.store.BuiltPackage;
 import io.github.djdd.core.buildroot.BuildRootOptions;
 import io.github.djdd.core.buildroot.InitBuildRootStep;
 import io.github.djdd.core.deb.Compression;
@@ -13,6 +11,9 @@ import io.github.djdd.core.project.BuildRequest;
 import io.github.djdd.core.project.ProjectBuild;
 import io.github.djdd.core.site.SiteOptions;
 import io.github.djdd.core.site.SiteVariant;
+import io.github.djdd.core.site.SiteVariants;
+import io.github.djdd.core.store.BuiltPackage;
+import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,7 +51,7 @@ public final class BuildProcess {
             variants.add(SiteVariant.defaults(VariantName.of(variant)));
         }
         List<BuiltPackage> packages = new ProjectBuild(new BuildRequest(buildDir, new SoftwareName(args[2]), args[3],
-                variants, true, args[4].equals("-") ? null : args[4], "", SampleProject.pip(),
+                new SiteVariants(variants, true), args[4].equals("-") ? null : args[4], "", SampleProject.pip(),
                 new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.XZ, Optional.empty()),
                 SiteOptions.DEFAULTS), console).run();
         for (BuiltPackage built : packages) {

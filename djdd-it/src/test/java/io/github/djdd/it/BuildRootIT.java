@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.workspace.BuildDir;
 import io.github.djdd.core.buildroot.BindMount;
 import io.github.djdd.core.buildroot.BuildRoot;
 import io.github.djdd.core.buildroot.BuildRootOptions;
@@ -15,6 +14,7 @@ import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.CommandFailedException;
 import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.process.ProcessRunner;
+import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

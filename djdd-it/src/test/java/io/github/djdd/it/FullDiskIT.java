@@ -3,10 +3,10 @@ package io.github.djdd.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.djdd.core.Console;
-import io.github.djdd.core.workspace.BuildDir;
-import io.github.djdd.core.store.PackageChecksum;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
+import io.github.djdd.core.store.PackageChecksum;
+import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.workspace.BuildDir;
 import io.github.djdd.core.buildroot.BuildRoot;
 import io.github.djdd.core.buildroot.BuildRootOptions;
 import io.github.djdd.core.buildroot.InitBuildRootStep;
 import io.github.djdd.core.buildroot.RootCommand;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
+import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

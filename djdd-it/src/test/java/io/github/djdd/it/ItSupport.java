@@ -1,10 +1,10 @@
 package io.github.djdd.it;
 
 import io.github.djdd.core.Console;
-import io.github.djdd.core.workspace.BuildDir;
 import io.github.djdd.core.buildroot.BuildRoot;
 import io.github.djdd.core.buildroot.BuildRootOptions;
 import io.github.djdd.core.buildroot.InitBuildRootStep;
+import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

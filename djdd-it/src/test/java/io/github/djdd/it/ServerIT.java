@@ -12,6 +12,7 @@ import io.github.djdd.core.project.BuildRequest;
 import io.github.djdd.core.project.ProjectBuild;
 import io.github.djdd.core.site.SiteOptions;
 import io.github.djdd.core.site.SiteVariant;
+import io.github.djdd.core.site.SiteVariants;
 import io.github.djdd.core.store.BuiltPackage;
 import io.github.djdd.core.workspace.BuildDir;
 import java.io.IOException;
@@ -132,7 +133,8 @@ class ServerIT {
     }
 
     private static List<BuiltPackage> build(SiteVariant variant, String ref) throws Exception {
-        return new ProjectBuild(new BuildRequest(buildDir, SOFTWARE, upstream.toString(), List.of(variant), true, ref,
+        return new ProjectBuild(new BuildRequest(buildDir, SOFTWARE, upstream.toString(),
+                new SiteVariants(List.of(variant), true), ref,
                 "", SampleProject.pip(), new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.GZIP,
                         Optional.empty()), SiteOptions.DEFAULTS), new ItSupport.RecordingConsole()).run();
     }

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.djdd.core.BuildFailedException;
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.workspace.BuildDir;
-import io.github.djdd.core.store.BuiltPackage;
-import io.github.djdd.core.store.PackageChecksum;
 import io.github.djdd.core.buildroot.BindMount;
 import io.github.djdd.core.buildroot.BuildRoot;
 import io.github.djdd.core.buildroot.RootCommand;
@@ -24,6 +21,10 @@ import io.github.djdd.core.project.BuildRequest;
 import io.github.djdd.core.project.ProjectBuild;
 import io.github.djdd.core.site.SiteOptions;
 import io.github.djdd.core.site.SiteVariant;
+import io.github.djdd.core.site.SiteVariants;
+import io.github.djdd.core.store.BuiltPackage;
+import io.github.djdd.core.store.PackageChecksum;
+import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,7 +95,8 @@ class SitePackagesIT {
 
     private static List<BuiltPackage> build(List<SiteVariant> variants, boolean named, String ref, SiteOptions site)
             throws DjddException {
-        return new ProjectBuild(new BuildRequest(buildDir, SOFTWARE, upstream.toString(), variants, named, ref, "",
+        return new ProjectBuild(new BuildRequest(buildDir, SOFTWARE, upstream.toString(),
+                new SiteVariants(variants, named), ref, "",
                 SampleProject.pip(), new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.GZIP,
                         Optional.empty()), site), new ItSupport.RecordingConsole()).run();
     }

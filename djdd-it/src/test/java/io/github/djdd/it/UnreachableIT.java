@@ -19,6 +19,7 @@ import io.github.djdd.core.project.BuildRequest;
 import io.github.djdd.core.project.ProjectBuild;
 import io.github.djdd.core.site.SiteOptions;
 import io.github.djdd.core.site.SiteVariant;
+import io.github.djdd.core.site.SiteVariants;
 import io.github.djdd.core.store.BuiltPackage;
 import io.github.djdd.core.store.PackageChecksum;
 import io.github.djdd.core.workspace.BuildDir;
@@ -66,7 +67,7 @@ class UnreachableIT {
     private static List<BuiltPackage> build(SoftwareName software, String repository, String ref, PipOptions pip,
             ItSupport.RecordingConsole console) throws DjddException {
         return new ProjectBuild(new BuildRequest(buildDir, software, repository,
-                List.of(SiteVariant.defaults(VariantName.of("blue"))), true, ref, "", pip,
+                new SiteVariants(List.of(SiteVariant.defaults(VariantName.of("blue"))), true), ref, "", pip,
                 new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.GZIP, Optional.empty()),
                 SiteOptions.DEFAULTS), console).run();
     }

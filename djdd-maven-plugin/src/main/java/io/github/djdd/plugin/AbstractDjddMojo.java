@@ -4,14 +4,13 @@ import io.github.djdd.core.BuildFailedException;
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.InvalidConfigurationException;
-import io.github.djdd.core.workspace.BuildDir;
 import io.github.djdd.core.naming.SoftwareName;
-import io.github.djdd.core.naming.VariantName;
+import io.github.djdd.core.site.SiteVariant;
+import io.github.djdd.core.site.SiteVariants;
+import io.github.djdd.core.workspace.BuildDir;
 import java.io.File;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -67,8 +66,6 @@ abstract class AbstractDjddMojo extends AbstractMojo {
             run(new MavenConsole(getLog()));
         } catch (BuildFailedException e) {
             throw new MojoFailureException(e.getMessage(), e);
-        } catch (InvalidConfigurationException e) {
-            throw new MojoExecutionException(e.getMessage(), e);
         } catch (DjddException e) {
             throw new MojoExecutionException(e.getMessage(), e);
         }
@@ -85,19 +82,16 @@ abstract class AbstractDjddMojo extends AbstractMojo {
         return SoftwareName.of(software);
     }
 
-    /** Every configured variant name, checked against the rule and for duplicates, in POM order. */
-    List<VariantName> variantNames() throws InvalidConfigurationException {
-        List<VariantName> names = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+    /**
+     * The configured variants, each checked, and those of them {@code selector} (-Dvariant) names;
+     * null or blank: all.
+     */
+    SiteVariants variants(String selector) throws InvalidConfigurationException {
+        List<SiteVariant> configured = new ArrayList<>();
         for (Variant variant : variants) {
-            VariantName name = VariantName.of(variant.getName());
-            if (!seen.add(name.value())) {
-                throw new InvalidConfigurationException("variants", "Variant '" + name + "' is configured twice in"
-                        + " <variants>: give each <variant> its own <name>.");
-            }
-            names.add(name);
+            configured.add(variant.toSiteVariant());
         }
-        return names;
+        return SiteVariants.select(configured, selector);
     }
 
     /** The build dir, created and proven writable. */

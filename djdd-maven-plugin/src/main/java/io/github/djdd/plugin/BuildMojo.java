@@ -2,25 +2,17 @@ package io.github.djdd.plugin;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.deb.Compression;
 import io.github.djdd.core.deb.DebControl;
 import io.github.djdd.core.deb.PackageSettings;
 import io.github.djdd.core.env.PipOptions;
-import io.github.djdd.core.naming.VariantName;
+import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.project.BuildRequest;
 import io.github.djdd.core.project.ProjectBuild;
 import io.github.djdd.core.site.SiteOptions;
-import io.github.djdd.core.site.SiteVariant;
+import io.github.djdd.core.site.SiteVariants;
 import io.github.djdd.core.source.SourceRepository;
 import java.io.File;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.stream.Collectors;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -126,61 +118,17 @@ public class BuildMojo extends AbstractRepositoryMojo {
 
     @Override
     void run(Console console) throws DjddException {
-        List<SiteVariant> selected = selectedVariants();
+        SoftwareName name = softwareName();
+        SiteVariants selected = variants(variant);
         String url = repository == null || repository.isBlank() ? null : SourceRepository.checkUrl(repository);
         String checkedRef = SourceRepository.checkRef(ref, "-Dref");
         PipOptions pipOptions = PipOptions.of(pip.getIndexUrl(), pip.getExtraIndexUrls(), pip.getFindLinks(),
                 pip.getTrustedHosts(), pip.getExtraArgs(), basedir.toPath(), System.getenv());
-        PackageSettings packages = new PackageSettings(PackageSettings.maintainer(maintainer), Compression.of(compression), timestamp());
+        PackageSettings packages = new PackageSettings(PackageSettings.maintainer(maintainer),
+                Compression.of(compression), PackageSettings.timestamp(outputTimestamp, System.getenv()));
         SiteOptions site = SiteOptions.of(settings, wsgiApplication, celeryApp, siteVersion);
-        BuildRequest request = new BuildRequest(preparedBuildDir(), softwareName(), url, selected,
-                !variants.isEmpty(), checkedRef, BuildRequest.projectDir(projectDir), pipOptions, packages, site);
+        BuildRequest request = new BuildRequest(preparedBuildDir(), name, url, selected, checkedRef,
+                BuildRequest.projectDir(projectDir), pipOptions, packages, site);
         new ProjectBuild(request, console).run();
-    }
-
-    private List<SiteVariant> selectedVariants() throws InvalidConfigurationException {
-        softwareName();
-        List<VariantName> names = variantNames();
-        List<SiteVariant> all = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            Variant v = variants.get(i);
-            all.add(SiteVariant.builder(names.get(i)).ref(v.getRef()).serverName(v.getServerName())
-                    .listen(v.getListen()).settings(v.getSettings()).migrate(v.getMigrate()).celery(v.getCelery())
-                    .celeryWorkers(v.getCeleryWorkers()).celeryBeat(v.getCeleryBeat()).workers(v.getWorkers())
-                    .database(v.getDatabase()).queue(v.getQueue()).cache(v.getCache())
-                    .environment(v.getEnvironment()).build());
-        }
-        if (all.isEmpty()) {
-            if (variant != null && !variant.isBlank()) {
-                throw new InvalidConfigurationException("variant", "No <variants> are configured, so -Dvariant="
-                        + variant + " names nothing: drop -Dvariant or add the variant to <variants>.");
-            }
-            return List.of(SiteVariant.defaults(VariantName.DEFAULT));
-        }
-        if (variant == null || variant.isBlank()) {
-            return all;
-        }
-        return List.of(all.stream().filter(v -> v.name().value().equals(variant.strip())).findFirst()
-                .orElseThrow(() -> new InvalidConfigurationException("variant", "Unknown variant '" + variant
-                        + "': use one of " + all.stream().map(v -> v.name().value()).collect(Collectors.joining(", "))
-                        + " (<variants>), or leave -Dvariant out to build them all.")));
-    }
-
-    private Optional<Instant> timestamp() throws InvalidConfigurationException {
-        if (outputTimestamp != null && !outputTimestamp.isBlank() && !outputTimestamp.strip().equals("1")) {
-            String value = outputTimestamp.strip();
-            try {
-                return Optional.of(value.matches("[0-9]+") ? Instant.ofEpochSecond(Long.parseLong(value))
-                        : OffsetDateTime.parse(value).toInstant());
-            } catch (DateTimeParseException | NumberFormatException e) {
-                throw new InvalidConfigurationException("outputTimestamp", "Invalid project.build.outputTimestamp '"
-                        + value + "': use seconds since 1970 or an ISO-8601 time such as 2026-01-01T00:00:00Z.");
-            }
-        }
-        String epoch = System.getenv("SOURCE_DATE_EPOCH");
-        if (epoch != null && epoch.strip().matches("[0-9]+")) {
-            return Optional.of(Instant.ofEpochSecond(Long.parseLong(epoch.strip())));
-        }
-        return Optional.empty();
     }
 }

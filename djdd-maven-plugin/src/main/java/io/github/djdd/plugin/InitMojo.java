@@ -2,9 +2,10 @@ package io.github.djdd.plugin;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.step.StepsRunner;
 import io.github.djdd.core.buildroot.BuildRootOptions;
 import io.github.djdd.core.buildroot.InitBuildRootStep;
+import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.step.StepsRunner;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -35,10 +36,11 @@ public class InitMojo extends AbstractDjddMojo {
 
     @Override
     void run(Console console) throws DjddException {
+        // init needs neither, but a POM with a bad name should fail now, not at the first build.
         if (software != null) {
-            softwareName();
+            SoftwareName.of(software);
         }
-        variantNames();
+        variants(null);
         BuildRootOptions options = BuildRootOptions.of(suite, mirror);
         InitBuildRootStep init = new InitBuildRootStep(preparedBuildDir(), options, console);
         new StepsRunner(console).run("Build root " + options.suite(), init);

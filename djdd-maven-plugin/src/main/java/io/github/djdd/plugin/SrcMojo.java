@@ -2,10 +2,9 @@ package io.github.djdd.plugin;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.workspace.BuildDir;
-import io.github.djdd.core.step.StepsRunner;
 import io.github.djdd.core.naming.SoftwareName;
-import io.github.djdd.core.source.ResolvedCommit;
+import io.github.djdd.core.project.ProjectSource;
+import io.github.djdd.core.site.SiteVariants;
 import io.github.djdd.core.source.SourceRepository;
 import org.apache.maven.plugins.annotations.Mojo;
 
@@ -20,24 +19,9 @@ public class SrcMojo extends AbstractRepositoryMojo {
     @Override
     void run(Console console) throws DjddException {
         SoftwareName name = softwareName();
-        variantNames();
+        SiteVariants selected = variants(null);
         String checkedRef = SourceRepository.checkRef(ref, "-Dref");
-        if (repository != null && !repository.isBlank()) {
-            SourceRepository.checkUrl(repository);
-        }
-        BuildDir dir = preparedBuildDir();
-        StepsRunner steps = new StepsRunner(console);
-        SourceRepository clone = steps.run("Fetch " + name,
-                () -> SourceRepository.cloneOrFetch(dir, name, repository, console));
-        if (variants.isEmpty()) {
-            report(console, "default", clone.resolve(checkedRef));
-        }
-        for (Variant variant : variants) {
-            report(console, variant.getName(), clone.resolve(checkedRef != null ? checkedRef : variant.getRef()));
-        }
-    }
-
-    private static void report(Console console, String variant, ResolvedCommit commit) {
-        console.info("Variant " + variant + ": " + commit.ref() + " is commit " + commit.id());
+        String url = repository == null || repository.isBlank() ? null : SourceRepository.checkUrl(repository);
+        ProjectSource.cloneOrFetch(preparedBuildDir(), name, url, selected, checkedRef, console);
     }
 }

@@ -1,5 +1,8 @@
 package io.github.djdd.plugin;
 
+import io.github.djdd.core.InvalidConfigurationException;
+import io.github.djdd.core.naming.VariantName;
+import io.github.djdd.core.site.SiteVariant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -163,5 +166,12 @@ public class Variant {
 
     public void setEnvironment(Map<String, String> environment) {
         this.environment = environment;
+    }
+
+    /** This variant as the core checks it: every value validated, unset ones at the core's defaults. */
+    SiteVariant toSiteVariant() throws InvalidConfigurationException {
+        return SiteVariant.builder(VariantName.of(name)).ref(ref).serverName(serverName).listen(listen)
+                .settings(settings).migrate(migrate).celery(celery).celeryWorkers(celeryWorkers).celeryBeat(celeryBeat)
+                .workers(workers).database(database).queue(queue).cache(cache).environment(environment).build();
     }
 }

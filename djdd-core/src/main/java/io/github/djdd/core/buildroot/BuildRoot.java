@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * host. Any other user enters through
  * the schroot that {@code djdd:init} configured for members of the {@code djdd} group.
  */
-public final class BuildRoot {
+public final class BuildRoot implements RootShell {
     static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /**
@@ -126,11 +126,12 @@ public final class BuildRoot {
         return names.stream().filter(name -> !installed.contains(name)).toList();
     }
 
-    /** The root's Debian codename. */
+    @Override
     public String suite() {
         return suite;
     }
 
+    @Override
     public Path path() {
         return buildDir.root();
     }
@@ -140,12 +141,12 @@ public final class BuildRoot {
         return schrootName;
     }
 
-    /** Runs the command inside the root and returns what it did, whatever its exit status. */
+    @Override
     public CommandResult run(RootCommand command) throws DjddException {
         return runner.run(hostCommand(command));
     }
 
-    /** Runs the command inside the root and fails with its output unless it exits with 0. */
+    @Override
     public CommandResult check(RootCommand command) throws DjddException {
         return runner.check(hostCommand(command));
     }
@@ -179,21 +180,6 @@ public final class BuildRoot {
         return command.quiet() ? host.quietly() : host;
     }
 
-    /** The root's {@code python3} version as {@code X.Y}. */
-    public String pythonVersion() throws DjddException {
-        return single(check(RootCommand.of("python3", "-c",
-                "import sys; print('%d.%d' % sys.version_info[:2])").quietly()));
-    }
-
-    /** The root's Debian architecture, for example {@code amd64}. */
-    public String architecture() throws DjddException {
-        return single(check(RootCommand.of("dpkg", "--print-architecture").quietly()));
-    }
-
-    private static String single(CommandResult result) {
-        return result.output().isEmpty() ? "" : result.output().get(result.output().size() - 1).strip();
-    }
-
     /** The packages of {@code names} that are not installed in the root. */
     public List<String> missingPackages(Collection<String> names) throws DjddException {
         if (names.isEmpty()) {
@@ -212,14 +198,8 @@ public final class BuildRoot {
         return names.stream().filter(name -> !installed.contains(name.replaceFirst(":.*", ""))).toList();
     }
 
-    /**
-     * Installs the packages that are missing, holding the root's lock so that two builds never
-     * run apt in the same root together.
-     *
-     * @param names Debian package names
-     * @param source where the names come from, for the error message (a file name)
-     * @return the packages that were installed
-     */
+    /** Holds the root's lock so that two builds never run apt in the same root together. */
+    @Override
     public List<String> installPackages(Collection<String> names, String source) throws DjddException {
         if (missingPackages(names).isEmpty()) {
             return List.of();

@@ -3,6 +3,9 @@ package io.github.djdd.core.deb;
 import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.naming.Names;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -25,6 +28,29 @@ public record PackageSettings(String maintainer, Compression compression, Option
                     + ": use one line of the form Name <address@example.org>.");
         }
         return value.strip();
+    }
+
+    /**
+     * The time every packaged file carries, as Maven's reproducible-build convention has it: Maven's
+     * {@code project.build.outputTimestamp} (seconds since 1970 or ISO-8601; unset, blank or
+     * {@code 1} mean none), else the {@code SOURCE_DATE_EPOCH} variable, else none (the commit's time).
+     *
+     * @param environment the process environment, where {@code SOURCE_DATE_EPOCH} is read
+     */
+    public static Optional<Instant> timestamp(String outputTimestamp, Map<String, String> environment)
+            throws InvalidConfigurationException {
+        String value = outputTimestamp == null ? "" : outputTimestamp.strip();
+        if (!value.isEmpty() && !value.equals("1")) {
+            try {
+                return Optional.of(value.matches("[0-9]+") ? Instant.ofEpochSecond(Long.parseLong(value))
+                        : OffsetDateTime.parse(value).toInstant());
+            } catch (DateTimeParseException | NumberFormatException e) {
+                throw new InvalidConfigurationException("outputTimestamp", "Invalid project.build.outputTimestamp '"
+                        + value + "': use seconds since 1970 or an ISO-8601 time such as 2026-01-01T00:00:00Z.");
+            }
+        }
+        String epoch = environment.getOrDefault("SOURCE_DATE_EPOCH", "").strip();
+        return epoch.matches("[0-9]+") ? Optional.of(Instant.ofEpochSecond(Long.parseLong(epoch))) : Optional.empty();
     }
 
     public Instant timestampFor(Instant commitTime) {

@@ -1,11 +1,10 @@
 package io.github.djdd.core.env;
 
 import io.github.djdd.core.BuildFailedException;
-import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.buildroot.BindMount;
-import io.github.djdd.core.buildroot.BuildRoot;
 import io.github.djdd.core.buildroot.RootCommand;
+import io.github.djdd.core.buildroot.RootShell;
 import io.github.djdd.core.checkout.Checkout;
 import io.github.djdd.core.checkout.DebianRequirements;
 import io.github.djdd.core.deb.ByteCompile;
@@ -16,10 +15,9 @@ import io.github.djdd.core.deb.PackageDocs;
 import io.github.djdd.core.deb.PackageSettings;
 import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.process.CommandResult;
+import io.github.djdd.core.step.BuildContext;
 import io.github.djdd.core.step.Step;
-import io.github.djdd.core.store.BuiltPackage;
 import io.github.djdd.core.store.PackageStore;
-import io.github.djdd.core.workspace.BuildDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +38,7 @@ import java.util.regex.Pattern;
  * The packages of {@code venv-debian-requirements.txt} must be in the root already
  * (the build installs them in its "Build root packages" step, before this one).
  */
-public final class BuildEnvPackageStep implements Step<BuiltPackage> {
+public final class BuildEnvPackageStep implements Step<EnvPackage> {
     /** How pip (urllib3, requests) words a connection that failed or broke off. */
     private static final Pattern NETWORK_FAILURES = Pattern.compile("Failed to establish a new connection"
             + "|Connection refused|Connection reset by peer|Connection aborted|RemoteDisconnected|IncompleteRead"
@@ -57,39 +55,37 @@ public final class BuildEnvPackageStep implements Step<BuiltPackage> {
             "unusual-interpreter", "The virtualenv's python, or a wheel's script that names plain python.",
             "absolute-symlink-in-top-level-folder", "The virtualenv's python links to the system's python3.");
 
-    private final BuildRoot root;
-    private final BuildDir buildDir;
+    private final BuildContext context;
+    private final RootShell root;
     private final SoftwareName software;
     private final Checkout checkout;
     private final PipOptions pip;
-    private final PackageSettings settings;
     private final Instant commitTime;
-    private final Console console;
 
     /** @param checkout the exported commit on the build host */
-    public BuildEnvPackageStep(BuildRoot root, BuildDir buildDir, SoftwareName software, Checkout checkout,
-            PipOptions pip, PackageSettings settings, Instant commitTime, Console console) {
-        this.root = root;
-        this.buildDir = buildDir;
+    public BuildEnvPackageStep(BuildContext context, SoftwareName software, Checkout checkout, PipOptions pip,
+            Instant commitTime) {
+        this.context = context;
+        this.root = context.root();
         this.software = software;
         this.checkout = checkout;
         this.pip = pip;
-        this.settings = settings;
         this.commitTime = commitTime;
-        this.console = console;
     }
 
     @Override
-    public BuiltPackage call() throws DjddException {
+    public EnvPackage call() throws DjddException {
         String python = root.pythonVersion();
-        String hash = RequirementsHash.of(checkout.file("requirements.txt"), checkout.root(), python, root.suite());
-        String name = software + "-env-" + hash;
-        return new PackageStore(buildDir, console).getOrBuild(name, () -> build(name, hash, python));
+        EnvLayout layout = new EnvLayout(software, RequirementsHash.of(checkout.file("requirements.txt"),
+                checkout.root(), python, root.suite()));
+        return new EnvPackage(layout, new PackageStore(context.buildDir(), context.console())
+                .getOrBuild(layout.packageName(), () -> build(layout, python)));
     }
 
-    private Path build(String name, String hash, String python) throws DjddException {
+    private Path build(EnvLayout layout, String python) throws DjddException {
         DebianRequirements debs = DebianRequirements.of(checkout, "venv-debian-requirements.txt");
-        String venv = "/usr/lib/" + software + "-env/" + hash;
+        String venv = layout.installDir();
+        PackageSettings settings = context.packages();
         root.check(RootCommand.of("rm", "-rf", venv).quietly());
         try {
             root.check(RootCommand.of("python3", "-m", "venv", venv));
@@ -102,20 +98,19 @@ public final class BuildEnvPackageStep implements Step<BuiltPackage> {
             List<String> depends = new ArrayList<>(List.of("python3 (>= " + python + ")",
                     "python3 (<< " + nextMinor(python) + ")", "libc6 (>= " + libcVersion() + ")"));
             depends.addAll(debs.runtime());
-            DebControl control = new DebControl(name, "1", root.architecture(), settings.maintainer(), depends,
-                    "python", "Python virtualenv " + hash + " of " + software,
+            DebControl control = new DebControl(layout.packageName(), "1", root.architecture(),
+                    settings.maintainer(), depends, "python", "Python virtualenv " + layout.hash() + " of " + software,
                     List.of("The Python packages of " + software + "'s requirements.txt, installed with pip into"
                             + " the virtualenv " + venv + " for python " + python + " on Debian " + root.suite()
                             + ".", "Built by djdd; the site packages of " + software + " depend on it."));
             Instant time = settings.timestampFor(commitTime);
             List<DebContent> contents = new ArrayList<>(List.of(
                     new DebContent.Tree(root.path().resolve(venv.substring(1)), venv),
-                    DebContent.Data.text("/usr/share/" + software + "-env/" + hash + "/requirements.txt",
-                            readRequirements())));
-            contents.addAll(PackageDocs.of(control, software.value(), "Virtualenv " + hash + " built by djdd.", time,
-                    LINTIAN_OVERRIDES));
-            return new DebWriter(console).write(control, ByteCompile.scripts(venv + "/bin/python", venv), contents,
-                    time, settings.compression(), buildDir.packages());
+                    DebContent.Data.text(layout.shareDir() + "/requirements.txt", readRequirements())));
+            contents.addAll(PackageDocs.of(control, software.value(), "Virtualenv " + layout.hash() + " built by djdd.",
+                    time, LINTIAN_OVERRIDES));
+            return new DebWriter(context.console()).write(control, ByteCompile.scripts(layout.python(), venv),
+                    contents, time, settings.compression(), context.buildDir().packages());
         } finally {
             root.run(RootCommand.of("rm", "-rf", venv).quietly());
         }
@@ -129,7 +124,7 @@ public final class BuildEnvPackageStep implements Step<BuiltPackage> {
     }
 
     private void install(String venv) throws DjddException {
-        Path cache = buildDir.cache().resolve("pip");
+        Path cache = context.buildDir().cache().resolve("pip");
         try {
             Files.createDirectories(cache);
         } catch (IOException e) {

@@ -1,7 +1,13 @@
 package io.github.djdd.core.naming;
 
+/** How configured values are read and shown. */
 public final class Names {
     private Names() {}
+
+    /** A configured value without surrounding blanks; null when it is missing or blank, so that its default applies. */
+    public static String strippedOrNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
 
     /** Quotes a user value for a message, showing control characters so an odd name is visible. */
     public static String quote(String value) {

@@ -1,15 +1,14 @@
 package io.github.djdd.core.project;
 
 import io.github.djdd.core.InvalidConfigurationException;
-import io.github.djdd.core.workspace.BuildDir;
 import io.github.djdd.core.deb.PackageSettings;
 import io.github.djdd.core.env.PipOptions;
 import io.github.djdd.core.naming.Names;
 import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.site.SiteOptions;
-import io.github.djdd.core.site.SiteVariant;
+import io.github.djdd.core.site.SiteVariants;
+import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -17,19 +16,13 @@ import java.util.regex.Pattern;
  *
  * @param repository the URL to fetch from; null builds from the existing clone
  * @param variants the variants to build, in order
- * @param named whether the variants come from {@code <variants>}; if not, the one site package is
- *     named after the software alone
  * @param ref a ref that overrides every variant's, or null
  * @param projectDir the folder of the repository that holds the Django project, "" for the top
  */
-public record BuildRequest(BuildDir buildDir, SoftwareName software, String repository, List<SiteVariant> variants,
-        boolean named, String ref, String projectDir, PipOptions pip, PackageSettings settings, SiteOptions site) {
+public record BuildRequest(BuildDir buildDir, SoftwareName software, String repository, SiteVariants variants,
+        String ref, String projectDir, PipOptions pip, PackageSettings settings, SiteOptions site) {
 
     private static final Pattern SAFE_FOLDER = Pattern.compile("([A-Za-z0-9_][A-Za-z0-9._-]*)(/[A-Za-z0-9_][A-Za-z0-9._-]*)*");
-
-    public BuildRequest {
-        variants = List.copyOf(variants);
-    }
 
     /** Checks {@code <projectDir>}: a plain relative folder inside the repository. */
     public static String projectDir(String value) throws InvalidConfigurationException {

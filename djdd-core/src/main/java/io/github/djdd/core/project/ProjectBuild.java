@@ -3,15 +3,12 @@ package io.github.djdd.core.project;
 import io.github.djdd.core.BuildFailedException;
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.workspace.BuildDir;
-import io.github.djdd.core.workspace.DiskFull;
-import io.github.djdd.core.store.PackageStore;
-import io.github.djdd.core.store.BuiltPackage;
-import io.github.djdd.core.checkout.Checkout;
-import io.github.djdd.core.step.StepsRunner;
 import io.github.djdd.core.buildroot.BuildRoot;
-import io.github.djdd.core.env.BuildEnvPackageStep;
+import io.github.djdd.core.buildroot.RootShell;
+import io.github.djdd.core.checkout.Checkout;
 import io.github.djdd.core.checkout.DebianRequirements;
+import io.github.djdd.core.env.BuildEnvPackageStep;
+import io.github.djdd.core.env.EnvPackage;
 import io.github.djdd.core.process.ProcessRunner;
 import io.github.djdd.core.site.BuildSitePackageStep;
 import io.github.djdd.core.site.CollectStaticStep;
@@ -22,7 +19,15 @@ import io.github.djdd.core.site.SiteLayout;
 import io.github.djdd.core.site.SiteVariant;
 import io.github.djdd.core.source.BuildSourcePackageStep;
 import io.github.djdd.core.source.ResolvedCommit;
+import io.github.djdd.core.source.SourceLayout;
+import io.github.djdd.core.source.SourcePackage;
 import io.github.djdd.core.source.SourceRepository;
+import io.github.djdd.core.step.BuildContext;
+import io.github.djdd.core.step.StepsRunner;
+import io.github.djdd.core.store.BuiltPackage;
+import io.github.djdd.core.store.PackageStore;
+import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.workspace.DiskFull;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,13 +45,11 @@ import java.util.Map;
 public final class ProjectBuild {
     private final BuildRequest request;
     private final Console console;
-    private final ProcessRunner runner;
     private final StepsRunner steps;
 
     public ProjectBuild(BuildRequest request, Console console) {
         this.request = request;
         this.console = console;
-        this.runner = new ProcessRunner(console);
         this.steps = new StepsRunner(console);
     }
 
@@ -57,15 +60,16 @@ public final class ProjectBuild {
      */
     public List<BuiltPackage> run() throws DjddException {
         try {
-            return build();
+            BuildRoot root = BuildRoot.open(request.buildDir(), new ProcessRunner(console), console);
+            root.requireBuildPackages();
+            return run(root);
         } catch (DjddException e) {
             throw DiskFull.explain(request.buildDir().path(), e);
         }
     }
 
-    private List<BuiltPackage> build() throws DjddException {
-        BuildRoot root = BuildRoot.open(request.buildDir(), runner, console);
-        root.requireBuildPackages();
+    /** The build in {@code root}, a build root that init completed. */
+    List<BuiltPackage> run(RootShell root) throws DjddException {
         try {
             request.buildDir().removeAbandonedWork();
         } catch (IOException e) {
@@ -77,17 +81,17 @@ public final class ProjectBuild {
                 ? SourceRepository.existing(request.buildDir(), request.software(), console)
                 : SourceRepository.fetchOrUseClone(request.buildDir(), request.software(), request.repository(),
                         console));
+        // Variants on one commit (by whatever ref) share its checkout, env and src.
         Map<String, ResolvedCommit> commits = new LinkedHashMap<>();
         Map<String, List<SiteVariant>> variantsByCommit = new LinkedHashMap<>();
-        for (SiteVariant variant : request.variants()) {
-            ResolvedCommit commit = clone.resolve(request.ref() != null ? request.ref() : variant.ref());
-            console.info("Variant " + variant.name() + ": " + commit.ref() + " is commit " + commit.id());
+        ProjectSource.resolve(clone, request.variants(), request.ref(), console).forEach((variant, commit) -> {
             commits.putIfAbsent(commit.id(), commit);
             variantsByCommit.computeIfAbsent(commit.id(), id -> new ArrayList<>()).add(variant);
-        }
+        });
+        BuildContext context = new BuildContext(request.buildDir(), root, request.settings(), console);
         List<BuiltPackage> all = new ArrayList<>();
         for (Map.Entry<String, List<SiteVariant>> group : variantsByCommit.entrySet()) {
-            all.addAll(buildCommit(root, clone, commits.get(group.getKey()), group.getValue()));
+            all.addAll(buildCommit(context, clone, commits.get(group.getKey()), group.getValue()));
         }
         all = all.stream().distinct().toList();
         console.info("Packages in " + request.buildDir().packages() + ":");
@@ -98,10 +102,11 @@ public final class ProjectBuild {
     }
 
     /** The env and src packages of one commit, then the site package of every variant on it. */
-    private List<BuiltPackage> buildCommit(BuildRoot root, SourceRepository clone, ResolvedCommit commit,
+    private List<BuiltPackage> buildCommit(BuildContext context, SourceRepository clone, ResolvedCommit commit,
             List<SiteVariant> variants) throws DjddException {
         Checkout checkout = new Checkout(request.buildDir().workFolder(request.software() + "-" + commit.shortId()),
                 request.projectDir());
+        SourceLayout srcLayout = SourceLayout.of(request.software(), commit, checkout.projectDir());
         try {
             steps.run("Checkout " + commit.shortId(), () -> {
                 deleteTree(checkout.root());
@@ -113,22 +118,26 @@ public final class ProjectBuild {
                 List<String> packages = new ArrayList<>();
                 packages.addAll(DebianRequirements.of(checkout, "venv-debian-requirements.txt").all());
                 packages.addAll(DebianRequirements.of(checkout, "src-debian-requirements.txt").all());
-                return root.installPackages(packages, checkout.shown("venv-debian-requirements.txt") + " or "
-                        + checkout.shown("src-debian-requirements.txt"));
+                return context.root().installPackages(packages, checkout.shown("venv-debian-requirements.txt")
+                        + " or " + checkout.shown("src-debian-requirements.txt"));
             });
-            BuiltPackage env = steps.run("Env package", new BuildEnvPackageStep(root, request.buildDir(),
-                    request.software(), checkout, request.pip(), request.settings(), commit.time(), console));
+            EnvPackage env = steps.run("Env package", new BuildEnvPackageStep(context, request.software(), checkout,
+                    request.pip(), commit.time()));
             // collectstatic runs on the checkout and proves each variant's settings load, so a broken
             // settings module fails the build before a src package of that commit is written.
             Map<SiteVariant, CollectStaticStep.Result> collected = new LinkedHashMap<>();
             for (SiteVariant variant : variants) {
-                collected.put(variant, collectStatic(root, checkout, commit, variant, env));
+                SiteLayout layout = layout(variant);
+                collected.put(variant, steps.run("Collectstatic " + layout.packageName(), new CollectStaticStep(
+                        context, layout, SiteEnvironment.of(layout, variant, settings(variant, checkout),
+                                layout.serverName(variant)), checkout, srcLayout, env, staticFolder(variant))));
             }
-            BuiltPackage src = steps.run("Src package", new BuildSourcePackageStep(request.buildDir(),
-                    request.software(), commit, checkout, request.settings(), console));
-            List<BuiltPackage> built = new ArrayList<>(List.of(env, src));
+            SourcePackage src = steps.run("Src package", new BuildSourcePackageStep(context, srcLayout, commit,
+                    checkout));
+            List<BuiltPackage> built = new ArrayList<>(List.of(env.deb(), src.deb()));
+            SiteFiles.Release release = new SiteFiles.Release(srcLayout, env.layout(), commit.id());
             for (SiteVariant variant : variants) {
-                built.add(buildSite(checkout, commit, variant, env, src, collected.get(variant)));
+                built.add(buildSite(context, checkout, commit, variant, release, collected.get(variant)));
             }
             return built;
         } finally {
@@ -144,39 +153,22 @@ public final class ProjectBuild {
     }
 
     private SiteLayout layout(SiteVariant variant) {
-        return new SiteLayout(request.software(), variant.name(), request.named());
+        return request.variants().layout(request.software(), variant);
     }
 
-    private CollectStaticStep.Result collectStatic(BuildRoot root, Checkout checkout, ResolvedCommit commit,
-            SiteVariant variant, BuiltPackage env) throws DjddException {
-        SiteLayout layout = layout(variant);
-        String settings = request.site().settingsFor(variant, checkout);
-        String envHash = envHash(env);
-        String srcRoot = "/usr/lib/" + request.software() + "-src/" + commit.shortId();
-        return steps.run("Collectstatic " + layout.packageName(), new CollectStaticStep(root, request.buildDir(),
-                layout, SiteEnvironment.of(layout, variant, settings, layout.serverName(variant)), checkout, srcRoot,
-                env, "/usr/lib/" + request.software() + "-env/" + envHash, staticFolder(variant), commit.shortId(),
-                console));
+    private String settings(SiteVariant variant, Checkout checkout) throws DjddException {
+        return request.site().settingsFor(variant, checkout);
     }
 
-    private BuiltPackage buildSite(Checkout checkout, ResolvedCommit commit, SiteVariant variant, BuiltPackage env,
-            BuiltPackage src, CollectStaticStep.Result collected) throws DjddException {
+    private BuiltPackage buildSite(BuildContext context, Checkout checkout, ResolvedCommit commit,
+            SiteVariant variant, SiteFiles.Release release, CollectStaticStep.Result collected) throws DjddException {
         SiteLayout layout = layout(variant);
-        String settings = request.site().settingsFor(variant, checkout);
-        String srcRoot = "/usr/lib/" + request.software() + "-src/" + commit.shortId();
-        SiteFiles.Release release = new SiteFiles.Release(src.name(), commit.shortId(),
-                srcRoot + (checkout.projectDir().isEmpty() ? "" : "/" + checkout.projectDir()), env.name(),
-                envHash(env), commit.id());
-        DjangoSite django = DjangoSite.of(settings, request.site().wsgiApplication(), request.site().celeryApp(),
-                collected.staticUrl(), collected.mediaUrl());
+        DjangoSite django = DjangoSite.of(settings(variant, checkout), request.site().wsgiApplication(),
+                request.site().celeryApp(), collected.staticUrl(), collected.mediaUrl());
         SiteFiles files = new SiteFiles(layout, variant, django, release, checkout.file("djdd/templates"));
-        return steps.run("Site package " + layout.packageName(), new BuildSitePackageStep(request.buildDir(),
-                layout, files, staticFolder(variant), checkout.file("djdd/variants/" + variant.name() + "/templates"),
-                request.settings(), commit.time(), request.site().siteVersion(), console));
-    }
-
-    private static String envHash(BuiltPackage env) {
-        return env.name().substring(env.name().lastIndexOf('-') + 1);
+        return steps.run("Site package " + layout.packageName(), new BuildSitePackageStep(context, layout, files,
+                staticFolder(variant), checkout.file("djdd/variants/" + variant.name() + "/templates"), commit.time(),
+                request.site().siteVersion()));
     }
 
     private static void requireProjectFiles(Checkout checkout, ResolvedCommit commit) throws BuildFailedException {

@@ -2,16 +2,17 @@ package io.github.djdd.core.site;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.workspace.BuildDir;
-import io.github.djdd.core.workspace.BuildLock;
-import io.github.djdd.core.store.BuiltPackage;
-import io.github.djdd.core.store.PackageStore;
-import io.github.djdd.core.step.Step;
 import io.github.djdd.core.deb.DebContent;
 import io.github.djdd.core.deb.DebControl;
 import io.github.djdd.core.deb.DebWriter;
 import io.github.djdd.core.deb.PackageDocs;
 import io.github.djdd.core.deb.PackageSettings;
+import io.github.djdd.core.step.BuildContext;
+import io.github.djdd.core.step.Step;
+import io.github.djdd.core.store.BuiltPackage;
+import io.github.djdd.core.store.PackageStore;
+import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.workspace.BuildLock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,37 +33,37 @@ import java.util.stream.Stream;
  * version is {@link SiteVersion}'s.
  */
 public final class BuildSitePackageStep implements Step<BuiltPackage> {
+    private final BuildContext context;
     private final BuildDir buildDir;
     private final SiteLayout layout;
     private final SiteFiles files;
     private final Path staticFiles;
     private final Path templates;
-    private final PackageSettings settings;
     private final Instant commitTime;
     private final String versionOverride;
-    private final Console console;
 
     /**
      * @param staticFiles collectstatic's output
      * @param templates the variant's Django templates, installed in {@code templates/}; may be missing
      * @param versionOverride the configured version, or null to derive it
      */
-    public BuildSitePackageStep(BuildDir buildDir, SiteLayout layout, SiteFiles files, Path staticFiles,
-            Path templates, PackageSettings settings, Instant commitTime, String versionOverride, Console console) {
-        this.buildDir = buildDir;
+    public BuildSitePackageStep(BuildContext context, SiteLayout layout, SiteFiles files, Path staticFiles,
+            Path templates, Instant commitTime, String versionOverride) {
+        this.context = context;
+        this.buildDir = context.buildDir();
         this.layout = layout;
         this.files = files;
         this.staticFiles = staticFiles;
         this.templates = templates;
-        this.settings = settings;
         this.commitTime = commitTime;
         this.versionOverride = versionOverride;
-        this.console = console;
     }
 
     @Override
     public BuiltPackage call() throws DjddException {
         String name = layout.packageName();
+        Console console = context.console();
+        PackageSettings settings = context.packages();
         try {
             Files.createDirectories(buildDir.locks());
             for (String unknown : files.unknownOverrides()) {
@@ -76,7 +77,7 @@ public final class BuildSitePackageStep implements Step<BuiltPackage> {
         try (BuildLock lock = BuildLock.acquire(buildDir.locks().resolve(name + ".lock"), name, console)) {
             Instant time = settings.timestampFor(commitTime);
             String version = versionOverride != null ? versionOverride
-                    : SiteVersion.of(time.isAfter(commitTime) ? time : commitTime, files.release().srcHash(),
+                    : SiteVersion.of(time.isAfter(commitTime) ? time : commitTime, files.release().src().commitId(),
                             contentHash());
             DebControl control = control(version);
             new PackageStore(buildDir, console).warnIfDamaged(buildDir.packages().resolve(control.fileName()));
@@ -92,10 +93,11 @@ public final class BuildSitePackageStep implements Step<BuiltPackage> {
 
     private DebControl control(String version) {
         String serverName = files.serverName();
-        List<String> depends = new ArrayList<>(List.of(files.release().envPackage(), files.release().srcPackage(),
+        List<String> depends = new ArrayList<>(List.of(files.release().env().packageName(),
+                files.release().src().packageName(),
                 "adduser", "init-system-helpers (>= 1.54~)", "procps"));
         depends.addAll(files.services());
-        return new DebControl(layout.packageName(), version, "all", settings.maintainer(), depends, "web",
+        return new DebControl(layout.packageName(), version, "all", context.packages().maintainer(), depends, "web",
                 "Django site " + layout.packageName() + " (" + serverName + ")",
                 List.of("The configuration, static files, services and control utility of " + layout.software()
                         + " for " + serverName + ": gunicorn behind nginx, run by systemd as the user "

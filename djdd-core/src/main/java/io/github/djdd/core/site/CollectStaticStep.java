@@ -1,15 +1,15 @@
 package io.github.djdd.core.site;
 
 import io.github.djdd.core.BuildFailedException;
-import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.buildroot.BindMount;
-import io.github.djdd.core.buildroot.BuildRoot;
 import io.github.djdd.core.buildroot.RootCommand;
+import io.github.djdd.core.buildroot.RootShell;
 import io.github.djdd.core.checkout.Checkout;
-import io.github.djdd.core.process.Command;
+import io.github.djdd.core.env.EnvPackage;
 import io.github.djdd.core.process.CommandResult;
-import io.github.djdd.core.process.ProcessRunner;
+import io.github.djdd.core.source.SourceLayout;
+import io.github.djdd.core.step.BuildContext;
 import io.github.djdd.core.step.Step;
 import io.github.djdd.core.store.BuiltPackage;
 import io.github.djdd.core.store.PackageChecksum;
@@ -42,42 +42,34 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
             "print('djdd-static-url=' + str(settings.STATIC_URL or ''))",
             "print('djdd-media-url=' + str(settings.MEDIA_URL or ''))");
 
-    private final BuildRoot root;
-    private final BuildDir buildDir;
+    private final BuildContext context;
+    private final RootShell root;
     private final SiteLayout layout;
     private final Map<String, String> environment;
     private final Checkout checkout;
-    private final String srcRoot;
-    private final BuiltPackage env;
-    private final String envDir;
+    private final SourceLayout src;
+    private final EnvPackage env;
     private final Path output;
-    private final String commit;
-    private final Console console;
 
     /** The collected files and the URLs the settings serve them at. */
     public record Result(Path folder, String staticUrl, String mediaUrl) {}
 
     /**
      * @param environment the site's environment (its settings module among it)
-     * @param srcRoot where the src package installs the checkout
-     * @param env the env package, unpacked into the root at {@code envDir} if it is not there
+     * @param checkout the commit exported on the build host, bound where {@code src} installs it
+     * @param env the env package, unpacked into the root where it installs unless it is there
      * @param output the host folder that receives the static files
-     * @param commit how messages name the commit
      */
-    public CollectStaticStep(BuildRoot root, BuildDir buildDir, SiteLayout layout, Map<String, String> environment,
-            Checkout checkout, String srcRoot, BuiltPackage env, String envDir, Path output, String commit,
-            Console console) {
-        this.root = root;
-        this.buildDir = buildDir;
+    public CollectStaticStep(BuildContext context, SiteLayout layout, Map<String, String> environment,
+            Checkout checkout, SourceLayout src, EnvPackage env, Path output) {
+        this.context = context;
+        this.root = context.root();
         this.layout = layout;
         this.environment = environment;
         this.checkout = checkout;
-        this.srcRoot = srcRoot;
+        this.src = src;
         this.env = env;
-        this.envDir = envDir;
         this.output = output;
-        this.commit = commit;
-        this.console = console;
     }
 
     @Override
@@ -86,20 +78,22 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
         try {
             BuildDir.deleteTree(output);
             Files.createDirectories(output);
+            // collectstatic runs as nobody and writes here.
+            Files.setAttribute(output, "unix:uid", Integer.parseInt(NOBODY));
+            Files.setAttribute(output, "unix:gid", Integer.parseInt(NOBODY));
         } catch (IOException e) {
             throw new DjddException("Cannot create " + output + " (" + e.getMessage() + "): check the build dir.", e);
         }
-        new ProcessRunner(console).check(Command.of("chown", NOBODY + ":" + NOBODY, output.toString()).quietly());
         String settings = environment.get("DJANGO_SETTINGS_MODULE");
-        String src = srcRoot + (checkout.projectDir().isEmpty() ? "" : "/" + checkout.projectDir());
-        CommandResult urls = root.run(asSite(List.of(envDir + "/bin/python", "-c", READ_URLS), src).quietly());
+        CommandResult urls = root.run(asSite(List.of(env.layout().python(), "-c", READ_URLS)).quietly());
         if (!urls.succeeded()) {
-            throw new BuildFailedException("The settings module " + settings + " does not load in commit " + commit
+            throw new BuildFailedException("The settings module " + settings + " does not load in commit "
+                    + src.commitId()
                     + (checkout.projectDir().isEmpty() ? "" : " (in " + checkout.projectDir() + ")") + ": "
                     + hint(urls, settings) + "\n" + urls.tail(20));
         }
-        CommandResult collected = root.run(asSite(List.of(envDir + "/bin/python", src + "/manage.py",
-                "collectstatic", "--noinput"), src).withTimeout(Duration.ofMinutes(30)));
+        CommandResult collected = root.run(asSite(List.of(env.layout().python(), src.projectPath() + "/manage.py",
+                "collectstatic", "--noinput")).withTimeout(Duration.ofMinutes(30)));
         if (!collected.succeeded()) {
             throw new BuildFailedException("collectstatic failed for " + layout.packageName() + " (exit code "
                     + collected.exitCode() + ") with the settings " + settings + ": fix the error Django shows"
@@ -132,16 +126,16 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
     }
 
     /** A command as nobody, with the site's environment and placeholder secrets. */
-    private RootCommand asSite(List<String> argv, String src) {
+    private RootCommand asSite(List<String> argv) {
         Map<String, String> variables = new LinkedHashMap<>(SiteEnvironment.forCollectStatic(environment));
-        variables.put("PYTHONPATH", src);
+        variables.put("PYTHONPATH", src.projectPath());
         variables.put("PYTHONDONTWRITEBYTECODE", "1");
         variables.put("HOME", "/nonexistent");
         List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY,
                 "--regid=" + NOBODY, "--clear-groups", "--"));
         command.addAll(argv);
         return RootCommand.of(command).withEnvironment(variables).withBinds(List.of(
-                new BindMount(checkout.root(), srcRoot, true),
+                new BindMount(checkout.root(), src.installDir(), true),
                 new BindMount(output, variables.get("STATIC_ROOT"), false)));
     }
 
@@ -150,26 +144,30 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
      * already; under the package's lock, as its build uses that path too.
      */
     private void unpackEnv() throws DjddException {
+        BuildDir buildDir = context.buildDir();
+        String envDir = env.layout().installDir();
+        BuiltPackage deb = env.deb();
         Path marker = root.path().resolve(envDir.substring(1)).resolve(MARKER);
         try {
             Files.createDirectories(buildDir.locks());
         } catch (IOException e) {
             throw new DjddException("Cannot create " + buildDir.locks() + " (" + e.getMessage() + ")", e);
         }
-        try (BuildLock lock = BuildLock.acquire(buildDir.locks().resolve(env.name() + ".lock"), env.name(), console)) {
-            String checksum = PackageChecksum.recorded(env.file());
+        try (BuildLock lock = BuildLock.acquire(buildDir.locks().resolve(deb.name() + ".lock"), deb.name(),
+                context.console())) {
+            String checksum = PackageChecksum.recorded(deb.file());
             if (Files.isRegularFile(marker) && Files.readString(marker, StandardCharsets.UTF_8).strip().equals(checksum)) {
                 return;
             }
-            String unpacked = "/var/tmp/djdd-" + env.name();
+            String unpacked = "/var/tmp/djdd-" + deb.name();
             root.check(RootCommand.of("sh", "-c", String.join("\n",
                     "set -e",
                     "rm -rf \"$2\" \"$3\" && mkdir -p \"$3\" \"$(dirname \"$2\")\"",
                     "dpkg-deb --extract \"$1\" \"$3\"",
                     "mv \"$3$2\" \"$2\"",
                     "printf '%s\\n' \"$4\" > \"$2/" + MARKER + "\"",
-                    "rm -rf \"$3\""), "unpack-env", "/run/djdd/packages/" + env.file().getFileName(), envDir,
-                    unpacked, checksum).withBinds(List.of(new BindMount(env.file().getParent(), "/run/djdd/packages",
+                    "rm -rf \"$3\""), "unpack-env", "/run/djdd/packages/" + deb.file().getFileName(), envDir,
+                    unpacked, checksum).withBinds(List.of(new BindMount(deb.file().getParent(), "/run/djdd/packages",
                             true))).quietly());
         } catch (IOException e) {
             throw new DjddException("Cannot read " + marker + " (" + e.getMessage() + ")", e);

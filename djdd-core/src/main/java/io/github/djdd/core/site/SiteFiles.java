@@ -4,7 +4,9 @@ import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.deb.DebContent;
 import io.github.djdd.core.deb.PackageDocs;
 import io.github.djdd.core.deb.Template;
+import io.github.djdd.core.env.EnvLayout;
 import io.github.djdd.core.naming.Names;
+import io.github.djdd.core.source.SourceLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -36,13 +38,9 @@ public final class SiteFiles {
     /**
      * The code a site runs.
      *
-     * @param srcHash the src package's hash
-     * @param srcDir the project folder inside the installed src
-     * @param envHash the env package's hash
      * @param commit the full commit id
      */
-    public record Release(String srcPackage, String srcHash, String srcDir, String envPackage, String envHash,
-            String commit) {}
+    public record Release(SourceLayout src, EnvLayout env, String commit) {}
 
     /**
      * @param overrides the project's {@code djdd/templates} folder; missing or null: djdd's own
@@ -107,12 +105,12 @@ public final class SiteFiles {
         values.put("logDir", layout.logDir());
         values.put("srvDir", layout.srvDir());
         values.put("socket", layout.runDir() + "/gunicorn.sock");
-        values.put("srcPackage", release.srcPackage());
-        values.put("srcHash", release.srcHash());
-        values.put("srcDir", release.srcDir());
-        values.put("envPackage", release.envPackage());
-        values.put("envHash", release.envHash());
-        values.put("envDir", "/usr/lib/" + layout.software() + "-env/" + release.envHash());
+        values.put("srcPackage", release.src().packageName());
+        values.put("srcHash", release.src().commitId());
+        values.put("srcDir", release.src().projectPath());
+        values.put("envPackage", release.env().packageName());
+        values.put("envHash", release.env().hash());
+        values.put("envDir", release.env().installDir());
         values.put("serverName", serverName());
         values.put("listen", Integer.toString(variant.listen()));
         values.put("workers", Integer.toString(variant.workers()));

@@ -4,6 +4,7 @@ import io.github.djdd.core.BuildFailedException;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.checkout.Checkout;
+import io.github.djdd.core.naming.Names;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,12 +29,8 @@ public record SiteOptions(String settings, String wsgiApplication, String celery
     public static SiteOptions of(String settings, String wsgiApplication, String celeryApp, String siteVersion)
             throws InvalidConfigurationException {
         return new SiteOptions(settings == null || settings.isBlank() ? null
-                : SiteVariant.module(settings, "settings", "<settings>"), blankToNull(wsgiApplication),
-                blankToNull(celeryApp), SiteVersion.override(siteVersion));
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
+                : SiteVariant.module(settings, "settings", "<settings>"), Names.strippedOrNull(wsgiApplication),
+                Names.strippedOrNull(celeryApp), SiteVersion.override(siteVersion));
     }
 
     /** The variant's settings module, else the software's, else the one manage.py names. */

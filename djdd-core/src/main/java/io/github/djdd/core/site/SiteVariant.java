@@ -88,12 +88,12 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
         }
 
         public Builder listen(String value) {
-            listen = blankToNull(value);
+            listen = Names.strippedOrNull(value);
             return this;
         }
 
         public Builder settings(String value) {
-            settings = blankToNull(value);
+            settings = Names.strippedOrNull(value);
             return this;
         }
 
@@ -108,7 +108,7 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
         }
 
         public Builder celeryWorkers(String value) {
-            celeryWorkers = blankToNull(value);
+            celeryWorkers = Names.strippedOrNull(value);
             return this;
         }
 
@@ -118,7 +118,7 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
         }
 
         public Builder workers(String value) {
-            workers = blankToNull(value);
+            workers = Names.strippedOrNull(value);
             return this;
         }
 
@@ -223,10 +223,6 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
 
         private static boolean orDefault(Boolean value, boolean fallback) {
             return value == null ? fallback : value;
-        }
-
-        private static String blankToNull(String value) {
-            return value == null || value.isBlank() ? null : value.strip();
         }
     }
 }

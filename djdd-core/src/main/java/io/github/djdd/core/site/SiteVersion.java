@@ -26,11 +26,11 @@ public final class SiteVersion {
 
     /**
      * @param time when the code was made: the commit time, or a later configured timestamp
-     * @param srcHash the src package's hash
+     * @param commitId the commit's short id (the src package's hash)
      * @param contentHash a hash of everything in the site package
      */
-    public static String of(Instant time, String srcHash, String contentHash) {
-        return TIME.format(time) + "+g" + srcHash + "." + contentHash.substring(0, 8);
+    public static String of(Instant time, String commitId, String contentHash) {
+        return TIME.format(time) + "+g" + commitId + "." + contentHash.substring(0, 8);
     }
 
     /** Checks {@code -Ddjdd.siteVersion}; null or blank means "derive it". */

@@ -10,7 +10,7 @@ import java.time.Instant;
  * @param time the committer time, the timestamp of everything built from the commit
  */
 public record ResolvedCommit(String ref, String id, Instant time) {
-    /** The src package's hash: the first 12 digits of the commit id. */
+    /** The first 12 digits of the id: the src package's {@code srchash}. */
     public String shortId() {
         return id.substring(0, 12);
     }

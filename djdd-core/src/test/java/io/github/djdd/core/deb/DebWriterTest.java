@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.InvalidConfigurationException;
-import io.github.djdd.core.store.PackageChecksum;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
+import io.github.djdd.core.store.PackageChecksum;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

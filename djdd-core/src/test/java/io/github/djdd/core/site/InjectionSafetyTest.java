@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.deb.DebContent;
 import io.github.djdd.core.deb.PackageSettings;
+import io.github.djdd.core.env.EnvLayout;
 import io.github.djdd.core.naming.Names;
 import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.naming.VariantName;
 import io.github.djdd.core.project.BuildRequest;
+import io.github.djdd.core.source.SourceLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -95,8 +97,9 @@ class InjectionSafetyTest {
                 .environment(Map.of("HOSTILE", marker)).build();
         SiteFiles files = new SiteFiles(new SiteLayout(new SoftwareName("mysoftware"), variant.name(), true), variant,
                 DjangoSite.of("mysite.settings", null, null, "/static/", "/media/"), new SiteFiles.Release(
-                        "mysoftware-src-0123456789ab", "0123456789ab", "/usr/lib/mysoftware-src/0123456789ab",
-                        "mysoftware-env-ba9876543210", "ba9876543210", "0123456789abcdef0123456789abcdef01234567"),
+                        new SourceLayout(new SoftwareName("mysoftware"), "0123456789ab", ""),
+                        new EnvLayout(new SoftwareName("mysoftware"), "ba9876543210"),
+                        "0123456789abcdef0123456789abcdef01234567"),
                 null);
         for (DebContent content : files.contents("1")) {
             DebContent.Data data = (DebContent.Data) content;

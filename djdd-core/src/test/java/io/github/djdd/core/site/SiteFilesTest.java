@@ -7,11 +7,13 @@ import io.github.djdd.core.Console;
 import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.deb.DebContent;
 import io.github.djdd.core.deb.Template;
+import io.github.djdd.core.env.EnvLayout;
 import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.naming.VariantName;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.process.ProcessRunner;
+import io.github.djdd.core.source.SourceLayout;
 import io.github.djdd.core.workspace.BuildDir;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +40,8 @@ class SiteFilesTest {
     private static final ProcessRunner RUNNER = new ProcessRunner(Console.NULL);
     private static final Path GOLDEN = Path.of("src/test/resources/io/github/djdd/core/site/golden");
     private static final SoftwareName SOFTWARE = new SoftwareName("mysoftware");
-    private static final SiteFiles.Release RELEASE = new SiteFiles.Release("mysoftware-src-0123456789ab",
-            "0123456789ab", "/usr/lib/mysoftware-src/0123456789ab/app", "mysoftware-env-ba9876543210", "ba9876543210",
+    private static final SiteFiles.Release RELEASE = new SiteFiles.Release(
+            new SourceLayout(SOFTWARE, "0123456789ab", "app"), new EnvLayout(SOFTWARE, "ba9876543210"),
             "0123456789abcdef0123456789abcdef01234567");
     private static final String VERSION = "20261127.120000+g0123456789ab.cafe0123";
 
