@@ -88,6 +88,8 @@ public final class BuildSitePackageStep implements Step<BuiltPackage> {
                     settings.compression(), buildDir.packages());
             console.info("Built " + file.getFileName());
             return new BuiltPackage(name, file, false);
+        } finally {
+            deleteEmptyFolder();
         }
     }
 
@@ -117,13 +119,25 @@ public final class BuildSitePackageStep implements Step<BuiltPackage> {
     }
 
     private Path emptyFolder() throws DjddException {
-        Path empty = buildDir.workFolder(layout.packageName() + "-empty");
+        Path empty = emptyFolderPath();
         try {
             Files.createDirectories(empty);
         } catch (IOException e) {
             throw new DjddException("Cannot create " + empty + " (" + e.getMessage() + ")", e);
         }
         return empty;
+    }
+
+    private Path emptyFolderPath() {
+        return buildDir.workFolder(layout.packageName() + "-empty");
+    }
+
+    private void deleteEmptyFolder() throws DjddException {
+        try {
+            Files.deleteIfExists(emptyFolderPath());
+        } catch (IOException e) {
+            throw new DjddException("Cannot delete " + emptyFolderPath() + " (" + e.getMessage() + ")", e);
+        }
     }
 
     /** SHA-256 of everything the package holds except its version: the same inputs, the same hash. */

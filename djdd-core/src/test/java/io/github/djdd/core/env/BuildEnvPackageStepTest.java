@@ -1,11 +1,125 @@
 package io.github.djdd.core.env;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.djdd.core.BuildFailedException;
+import io.github.djdd.core.DjddException;
+import io.github.djdd.core.RecordingConsole;
+import io.github.djdd.core.buildroot.BindMount;
+import io.github.djdd.core.buildroot.RecordingRoot;
+import io.github.djdd.core.buildroot.RootCommand;
+import io.github.djdd.core.checkout.Checkout;
+import io.github.djdd.core.deb.Compression;
+import io.github.djdd.core.deb.DebControl;
+import io.github.djdd.core.deb.DpkgDeb;
+import io.github.djdd.core.deb.PackageSettings;
+import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.step.BuildContext;
+import io.github.djdd.core.workspace.BuildDir;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class BuildEnvPackageStepTest {
+    private static final Instant COMMIT_TIME = Instant.parse("2026-11-01T12:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private RecordingRoot root;
+    private BuildContext context;
+    private Checkout checkout;
+
+    @BeforeEach
+    void projectWithRequirements() throws Exception {
+        root = new RecordingRoot(dir.resolve("root"));
+        context = new BuildContext(BuildDir.prepare(dir.resolve("build")), root, new PackageSettings(
+                DebControl.DEFAULT_MAINTAINER, Compression.GZIP, Optional.empty()), new RecordingConsole());
+        checkout = new Checkout(dir.resolve("checkout"), "");
+        Files.createDirectories(checkout.root());
+        Files.writeString(checkout.file("requirements.txt"), "Django==5.2\ngunicorn\n");
+        Files.writeString(checkout.file("venv-debian-requirements.txt"), "libpq-dev libpq5\n");
+    }
+
+    private EnvPackage build() throws DjddException {
+        PipOptions pip = PipOptions.of("https://pypi.example.com/simple", List.of(), List.of(), List.of(), List.of(),
+                dir, Map.of());
+        return new BuildEnvPackageStep(context, new SoftwareName("mysoftware"), checkout, pip, COMMIT_TIME).call();
+    }
+
+    @Test
+    void buildsTheVirtualenvAtItsFinalPathWithPipFromTheConfiguredIndex() throws Exception {
+        EnvPackage env = build();
+
+        String hash = RequirementsHash.of(checkout.file("requirements.txt"), checkout.root(), "3.11", "bookworm");
+        String venv = "/usr/lib/mysoftware-env/" + hash;
+        assertThat(env.layout()).isEqualTo(new EnvLayout(new SoftwareName("mysoftware"), hash));
+        assertThat(root.lines()).filteredOn(line -> line.startsWith(venv + "/bin/python -m pip")).singleElement()
+                .isEqualTo(venv + "/bin/python -m pip install --no-compile --disable-pip-version-check --no-input"
+                        + " --progress-bar off --index-url https://pypi.example.com/simple"
+                        + " --requirement /run/djdd/checkout/requirements.txt");
+        RootCommand pip = root.commands().stream().filter(c -> c.argv().contains("pip")).findFirst().orElseThrow();
+        assertThat(pip.binds()).containsExactly(new BindMount(checkout.root(), "/run/djdd/checkout", true),
+                new BindMount(context.buildDir().cache().resolve("pip"), "/run/djdd/pip-cache", false));
+        assertThat(pip.environment()).containsEntry("PIP_CACHE_DIR", "/run/djdd/pip-cache");
+        assertThat(root.lines()).startsWith("python3 -c 'import sys; print('\\''%d.%d'\\'' % sys.version_info[:2])'",
+                "rm -rf " + venv, "python3 -m venv " + venv);
+        assertThat(root.lines()).contains("find " + venv + " -type f -name '*.so*' -exec strip --strip-unneeded '{}' +")
+                .endsWith("rm -rf " + venv);
+    }
+
+    @Test
+    void packageDependsOnTheRootsPythonMinorLibcAndRuntimeLibraries() throws Exception {
+        Path deb = build().deb().file();
+
+        assertThat(DpkgDeb.field(deb, "Depends"))
+                .isEqualTo("python3 (>= 3.11), python3 (<< 3.12), libc6 (>= 2.36), libpq5");
+        assertThat(DpkgDeb.field(deb, "Architecture")).isEqualTo("amd64");
+        assertThat(DpkgDeb.paths(deb)).contains("./usr/share/mysoftware-env/" + build().layout().hash()
+                + "/requirements.txt");
+    }
+
+    @Test
+    void anExistingPackageIsReusedWithoutEnteringTheRootForPip() throws Exception {
+        build();
+        int before = root.commands().size();
+
+        EnvPackage again = build();
+
+        assertThat(again.deb().reused()).isTrue();
+        assertThat(root.lines().subList(before, root.lines().size())).noneMatch(line -> line.contains("pip"));
+    }
+
+    @Test
+    void aRequirementPipCannotInstallFailsTheBuildNamingTheFile() {
+        root.answer("/usr/lib/mysoftware-env/", command -> RecordingRoot.failure(1,
+                "ERROR: No matching distribution found for Django==5.2"));
+
+        assertThatThrownBy(this::build).isInstanceOf(BuildFailedException.class)
+                .hasMessageStartingWith("pip could not install requirements.txt (exit code 1): fix the requirement pip"
+                        + " names below or the <pip> index settings.\nERROR: No matching distribution found");
+        assertThat(context.buildDir().packages()).satisfiesAnyOf(packages -> assertThat(packages).doesNotExist(),
+                packages -> assertThat(packages).isEmptyDirectory());
+    }
+
+    @Test
+    void aLostIndexIsToldAsAConnectionProblem() {
+        root.answer("/usr/lib/mysoftware-env/", command -> RecordingRoot.failure(1,
+                "  Failed to establish a new connection: [Errno 111] Connection refused"));
+
+        assertThatThrownBy(this::build).isInstanceOf(DjddException.class).isNotInstanceOf(BuildFailedException.class)
+                .hasMessageStartingWith("pip lost the connection to the package index (Failed to establish a new"
+                        + " connection: [Errno 111] Connection refused): check the <pip> index settings");
+    }
     @ParameterizedTest
     @ValueSource(strings = {
         "WARNING: Retrying (Retry(total=0, connect=None, read=None, redirect=None, status=None)) after connection"

@@ -1,0 +1,114 @@
+package io.github.djdd.core.buildroot;
+
+import io.github.djdd.core.DjddException;
+import io.github.djdd.core.process.Command;
+import io.github.djdd.core.process.CommandFailedException;
+import io.github.djdd.core.process.CommandResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * A build root that runs nothing: it records every command a step issues and answers it as told
+ * (by the start of its command line), else with success and no output. Like a Debian root with
+ * python 3.11 and libc 2.36, it answers the version queries; {@code python3 -m venv DIR} makes DIR
+ * under {@link #path()}, as the steps that package a virtualenv need.
+ */
+public final class RecordingRoot implements RootShell {
+    private final Path path;
+    private final List<RootCommand> commands = new CopyOnWriteArrayList<>();
+    private final List<String> installed = new CopyOnWriteArrayList<>();
+    private final Map<String, Function<RootCommand, CommandResult>> answers = new LinkedHashMap<>();
+
+    public RecordingRoot(Path path) {
+        this.path = path;
+        answer("python3 -c import sys", command -> output("3.11"));
+        answer("dpkg --print-architecture", command -> output("amd64"));
+        answer("dpkg-query --show --showformat ${Version}\\n libc6", command -> output("2.36-9+deb12u13"));
+        answer("python3 -m venv ", command -> {
+            try {
+                Files.createDirectories(path.resolve(command.argv().get(3).substring(1)).resolve("bin"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return output();
+        });
+    }
+
+    /** Answers every command whose line starts with {@code prefix}; later answers win. */
+    public RecordingRoot answer(String prefix, Function<RootCommand, CommandResult> answer) {
+        answers.remove(prefix);
+        answers.put(prefix, answer);
+        return this;
+    }
+
+    public static CommandResult output(String... lines) {
+        return new CommandResult(0, List.of(lines));
+    }
+
+    public static CommandResult failure(int exitCode, String... lines) {
+        return new CommandResult(exitCode, List.of(lines));
+    }
+
+    /** Every command run so far, in order. */
+    public List<RootCommand> commands() {
+        return List.copyOf(commands);
+    }
+
+    /** Every command line run so far, joined as a shell would show it. */
+    public List<String> lines() {
+        return commands.stream().map(command -> Command.join(command.argv())).toList();
+    }
+
+    /** The packages {@link #installPackages} was asked for, in order. */
+    public List<String> installed() {
+        return List.copyOf(installed);
+    }
+
+    @Override
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public String suite() {
+        return "bookworm";
+    }
+
+    @Override
+    public CommandResult run(RootCommand command) {
+        commands.add(command);
+        String line = String.join(" ", command.argv());
+        List<String> prefixes = new ArrayList<>(answers.keySet());
+        for (int i = prefixes.size() - 1; i >= 0; i--) {
+            if (line.startsWith(prefixes.get(i))) {
+                return answers.get(prefixes.get(i)).apply(command);
+            }
+        }
+        return output();
+    }
+
+    @Override
+    public CommandResult check(RootCommand command) throws DjddException {
+        CommandResult result = run(command);
+        if (!result.succeeded()) {
+            throw new CommandFailedException("'" + Command.join(command.argv()) + "' in the build root failed with"
+                    + " exit code " + result.exitCode() + ":\n" + result.tail(40), result);
+        }
+        return result;
+    }
+
+    @Override
+    public List<String> installPackages(Collection<String> names, String source) {
+        installed.addAll(names);
+        return List.copyOf(names);
+    }
+}

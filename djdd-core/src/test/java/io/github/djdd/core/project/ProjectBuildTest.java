@@ -1,0 +1,124 @@
+package io.github.djdd.core.project;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.djdd.core.BuildFailedException;
+import io.github.djdd.core.RecordingConsole;
+import io.github.djdd.core.buildroot.RecordingRoot;
+import io.github.djdd.core.deb.Compression;
+import io.github.djdd.core.deb.DebControl;
+import io.github.djdd.core.deb.PackageSettings;
+import io.github.djdd.core.env.PipOptions;
+import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.naming.VariantName;
+import io.github.djdd.core.site.SiteOptions;
+import io.github.djdd.core.site.SiteVariant;
+import io.github.djdd.core.site.SiteVariants;
+import io.github.djdd.core.store.BuiltPackage;
+import io.github.djdd.core.workspace.BuildDir;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TimeZone;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The order and reuse of a whole build's steps, with a build root that only records commands. */
+class ProjectBuildTest {
+    private static final String AS_NOBODY = "setpriv --reuid=65534 --regid=65534 --clear-groups -- ";
+
+    @TempDir
+    Path dir;
+
+    private final RecordingConsole console = new RecordingConsole();
+    private RecordingRoot root;
+    private BuildDir buildDir;
+    private Path upstream;
+    private RevCommit commit;
+
+    @BeforeEach
+    void upstreamProject() throws Exception {
+        upstream = dir.resolve("upstream");
+        Files.createDirectories(upstream);
+        Files.writeString(upstream.resolve("manage.py"),
+                "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n");
+        Files.writeString(upstream.resolve("requirements.txt"), "Django==5.2\n");
+        Files.writeString(upstream.resolve("venv-debian-requirements.txt"), "libpq-dev libpq5\n");
+        Files.writeString(upstream.resolve("src-debian-requirements.txt"), "gettext\n");
+        try (Git git = Git.init().setDirectory(upstream.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            PersonIdent who = new PersonIdent("djdd test", "test@example.org",
+                    Instant.parse("2026-11-01T12:00:00Z"), TimeZone.getTimeZone("UTC").toZoneId());
+            commit = git.commit().setMessage("project").setAuthor(who).setCommitter(who).call();
+        }
+        root = new RecordingRoot(dir.resolve("root")).answer(AS_NOBODY + "/usr/lib/mysoftware-env/",
+                command -> RecordingRoot.output("djdd-static-url=/static/", "djdd-media-url=/media/"));
+        buildDir = BuildDir.prepare(dir.resolve("build"));
+    }
+
+    private List<BuiltPackage> build(String... variants) throws Exception {
+        List<SiteVariant> configured = Arrays.stream(variants)
+                .map(name -> SiteVariant.defaults(new VariantName(name))).toList();
+        BuildRequest request = new BuildRequest(buildDir, new SoftwareName("mysoftware"), upstream.toString(),
+                SiteVariants.select(configured, null), null, "", PipOptions.of("https://pypi.example.com/simple",
+                        List.of(), List.of(), List.of(), List.of(), dir, Map.of()),
+                new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.GZIP, Optional.empty()),
+                SiteOptions.DEFAULTS);
+        return new ProjectBuild(request, console).run(root);
+    }
+
+    private List<String> stepHeaders() {
+        return console.infos().stream().filter(line -> line.startsWith("--- ")).toList();
+    }
+
+    @Test
+    void variantsOnOneCommitShareEnvAndSrcAndCollectstaticRunsBeforeTheSrcPackage() throws Exception {
+        List<BuiltPackage> packages = build("berlin", "blue");
+
+        String id = commit.getName();
+        assertThat(packages).extracting(BuiltPackage::name).hasSize(4).contains("mysoftware-src-" + id.substring(0, 12),
+                "mysoftware-site-berlin", "mysoftware-site-blue").first().asString().startsWith("mysoftware-env-");
+        assertThat(stepHeaders()).containsExactly("--- Fetch mysoftware ---", "--- Checkout " + id.substring(0, 12)
+                + " ---", "--- Build root packages ---", "--- Env package ---",
+                "--- Collectstatic mysoftware-site-berlin ---", "--- Collectstatic mysoftware-site-blue ---",
+                "--- Src package ---", "--- Site package mysoftware-site-berlin ---",
+                "--- Site package mysoftware-site-blue ---");
+        assertThat(console.infos()).contains("Variant berlin: main is commit " + id, "Variant blue: main is commit " + id);
+        assertThat(root.installed()).containsExactly("libpq5", "libpq-dev", "gettext");
+        assertThat(root.lines()).filteredOn(line -> line.contains("-m pip install")).hasSize(1);
+        assertThat(root.lines()).filteredOn(line -> line.contains("collectstatic")).hasSize(2);
+        assertThat(buildDir.work()).isEmptyDirectory();
+    }
+
+    @Test
+    void aSecondBuildReusesEnvAndSrcAndRunsNoPip() throws Exception {
+        build("berlin");
+        int before = root.lines().size();
+
+        List<BuiltPackage> again = build("berlin");
+
+        assertThat(again).extracting(BuiltPackage::reused).containsExactly(true, true, false);
+        assertThat(root.lines().subList(before, root.lines().size())).noneMatch(line -> line.contains("pip"));
+    }
+
+    @Test
+    void settingsThatDoNotLoadStopTheBuildBeforeTheSrcPackage() {
+        root.answer(AS_NOBODY + "/usr/lib/mysoftware-env/", command -> RecordingRoot.failure(1,
+                "ModuleNotFoundError: No module named 'mysite'"));
+
+        assertThatThrownBy(() -> build("berlin")).isInstanceOf(BuildFailedException.class)
+                .hasMessageStartingWith("The settings module mysite.settings does not load in commit "
+                        + commit.getName().substring(0, 12));
+        assertThat(buildDir.packages().toFile().list()).noneMatch(name -> name.startsWith("mysoftware-src-")
+                || name.startsWith("mysoftware-site"));
+    }
+}

@@ -1,0 +1,88 @@
+package io.github.djdd.core.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.djdd.core.RecordingConsole;
+import io.github.djdd.core.buildroot.RecordingRoot;
+import io.github.djdd.core.deb.Compression;
+import io.github.djdd.core.deb.DebControl;
+import io.github.djdd.core.deb.DpkgDeb;
+import io.github.djdd.core.deb.PackageSettings;
+import io.github.djdd.core.env.EnvLayout;
+import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.naming.VariantName;
+import io.github.djdd.core.source.SourceLayout;
+import io.github.djdd.core.step.BuildContext;
+import io.github.djdd.core.store.BuiltPackage;
+import io.github.djdd.core.workspace.BuildDir;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BuildSitePackageStepTest {
+    private static final SoftwareName SOFTWARE = new SoftwareName("mysoftware");
+    private static final Instant COMMIT_TIME = Instant.parse("2026-11-01T12:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private final RecordingRoot root = new RecordingRoot(Path.of("/nonexistent"));
+    private BuildContext context;
+    private Path staticFiles;
+    private Path templates;
+    private final SiteLayout layout = new SiteLayout(SOFTWARE, new VariantName("berlin"), true);
+
+    @BeforeEach
+    void collectedStaticFilesAndTemplates() throws Exception {
+        context = new BuildContext(BuildDir.prepare(dir.resolve("build")), root, new PackageSettings(
+                DebControl.DEFAULT_MAINTAINER, Compression.GZIP, Optional.empty()), new RecordingConsole());
+        staticFiles = Files.createDirectories(dir.resolve("static/notes"));
+        Files.writeString(staticFiles.resolve("style.css"), "body {}\n");
+        staticFiles = staticFiles.getParent();
+        templates = Files.createDirectories(dir.resolve("templates"));
+        Files.writeString(templates.resolve("base.html"), "<html></html>\n");
+    }
+
+    private BuiltPackage build(String versionOverride) throws Exception {
+        SiteVariant variant = SiteVariant.defaults(layout.variant());
+        SiteFiles files = new SiteFiles(layout, variant, DjangoSite.of("mysite.settings", null, null, "/static/",
+                "/media/"), new SiteFiles.Release(new SourceLayout(SOFTWARE, "0123456789ab", "app"),
+                        new EnvLayout(SOFTWARE, "ba9876543210"), "0123456789abcdef0123456789abcdef01234567"), null);
+        return new BuildSitePackageStep(context, layout, files, staticFiles, templates, COMMIT_TIME, versionOverride)
+                .call();
+    }
+
+    @Test
+    void dependsOnItsEnvAndSrcAndHoldsStaticFilesAndTemplates() throws Exception {
+        Path deb = build(null).file();
+
+        assertThat(DpkgDeb.field(deb, "Depends")).startsWith(
+                "mysoftware-env-ba9876543210, mysoftware-src-0123456789ab, adduser,");
+        assertThat(DpkgDeb.paths(deb)).contains("./usr/lib/mysoftware-site/berlin/static/notes/style.css",
+                "./usr/lib/mysoftware-site/berlin/templates/base.html", "./usr/bin/mysoftware-berlin");
+        assertThat(root.commands()).isEmpty();
+    }
+
+    @Test
+    void versionComesFromTheCommitTimeIdAndContentsSoTheSameInputsGiveTheSameVersion() throws Exception {
+        String first = DpkgDeb.field(build(null).file(), "Version");
+        String again = DpkgDeb.field(build(null).file(), "Version");
+        Files.writeString(templates.resolve("base.html"), "<html>changed</html>\n");
+        String changed = DpkgDeb.field(build(null).file(), "Version");
+
+        assertThat(first).matches("20261101\\.120000\\+g0123456789ab\\.[0-9a-f]{8}").isEqualTo(again);
+        assertThat(changed).startsWith("20261101.120000+g0123456789ab.").isNotEqualTo(first);
+    }
+
+    @Test
+    void aConfiguredVersionWins() throws Exception {
+        BuiltPackage site = build("42");
+
+        assertThat(site.file().getFileName()).hasToString("mysoftware-site-berlin_42_all.deb");
+        assertThat(site.reused()).isFalse();
+    }
+}

@@ -1,0 +1,137 @@
+package io.github.djdd.core.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.djdd.core.BuildFailedException;
+import io.github.djdd.core.RecordingConsole;
+import io.github.djdd.core.buildroot.BindMount;
+import io.github.djdd.core.buildroot.RecordingRoot;
+import io.github.djdd.core.buildroot.RootCommand;
+import io.github.djdd.core.checkout.Checkout;
+import io.github.djdd.core.deb.Compression;
+import io.github.djdd.core.deb.DebControl;
+import io.github.djdd.core.deb.PackageSettings;
+import io.github.djdd.core.env.EnvLayout;
+import io.github.djdd.core.env.EnvPackage;
+import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.naming.VariantName;
+import io.github.djdd.core.source.SourceLayout;
+import io.github.djdd.core.step.BuildContext;
+import io.github.djdd.core.store.BuiltPackage;
+import io.github.djdd.core.store.PackageChecksum;
+import io.github.djdd.core.workspace.BuildDir;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands collectstatic issues in the build root, checked without one. */
+class CollectStaticStepTest {
+    private static final SoftwareName SOFTWARE = new SoftwareName("mysoftware");
+    private static final String PYTHON = "/usr/lib/mysoftware-env/ba9876543210/bin/python";
+    private static final String AS_NOBODY = "setpriv --reuid=65534 --regid=65534 --clear-groups -- " + PYTHON;
+
+    @TempDir
+    Path dir;
+
+    private RecordingRoot root;
+    private BuildContext context;
+    private Checkout checkout;
+    private EnvPackage env;
+    private Path output;
+    private final SiteLayout layout = new SiteLayout(SOFTWARE, new VariantName("berlin"), true);
+
+    @BeforeEach
+    void envPackageAndCheckout() throws Exception {
+        root = new RecordingRoot(dir.resolve("root")).answer(AS_NOBODY + " -c", command -> RecordingRoot.output(
+                "djdd-static-url=/assets/", "djdd-media-url=/uploads/"));
+        BuildDir buildDir = BuildDir.prepare(dir.resolve("build"));
+        context = new BuildContext(buildDir, root, new PackageSettings(DebControl.DEFAULT_MAINTAINER,
+                Compression.GZIP, Optional.empty()), new RecordingConsole());
+        Path deb = Files.createDirectories(buildDir.packages()).resolve("mysoftware-env-ba9876543210_1_amd64.deb");
+        Files.writeString(deb, "a package");
+        PackageChecksum.write(deb, deb);
+        env = new EnvPackage(new EnvLayout(SOFTWARE, "ba9876543210"),
+                new BuiltPackage("mysoftware-env-ba9876543210", deb, false));
+        checkout = new Checkout(Files.createDirectories(dir.resolve("checkout/app")).getParent(), "app");
+        output = dir.resolve("static");
+    }
+
+    private CollectStaticStep.Result collect() throws Exception {
+        SiteVariant variant = SiteVariant.builder(layout.variant()).environment(Map.of("DEBUG", "0")).build();
+        Map<String, String> environment = SiteEnvironment.of(layout, variant, "mysite.settings",
+                layout.serverName(variant));
+        return new CollectStaticStep(context, layout, environment, checkout,
+                new SourceLayout(SOFTWARE, "0123456789ab", "app"), env, output).call();
+    }
+
+    private RootCommand commandOf(String program) {
+        return root.commands().stream().filter(c -> c.argv().contains(program)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void runsAsNobodyWithTheSrcAndStaticFolderBoundWhereTheSiteHasThem() throws Exception {
+        CollectStaticStep.Result result = collect();
+
+        assertThat(result).isEqualTo(new CollectStaticStep.Result(output, "/assets/", "/uploads/"));
+        RootCommand collect = commandOf("collectstatic");
+        assertThat(collect.argv()).containsExactly("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                PYTHON, "/usr/lib/mysoftware-src/0123456789ab/app/manage.py", "collectstatic", "--noinput");
+        assertThat(collect.binds()).containsExactly(
+                new BindMount(checkout.root(), "/usr/lib/mysoftware-src/0123456789ab", true),
+                new BindMount(output, "/usr/lib/mysoftware-site/berlin/static", false));
+        assertThat(collect.environment()).containsEntry("PYTHONPATH", "/usr/lib/mysoftware-src/0123456789ab/app")
+                .containsEntry("DJANGO_SETTINGS_MODULE", "mysite.settings").containsEntry("DEBUG", "0")
+                .containsEntry("STATIC_ROOT", "/usr/lib/mysoftware-site/berlin/static")
+                .containsEntry("HOME", "/nonexistent").containsKey("SECRET_KEY");
+        assertThat(Files.getAttribute(output, "unix:uid")).isEqualTo(65534);
+    }
+
+    @Test
+    void theEnvIsUnpackedOnceForAllVariantsOfItsPackage() throws Exception {
+        root.answer("sh -c", command -> {
+            try {
+                Path venv = Files.createDirectories(root.path().resolve(command.argv().get(5).substring(1)));
+                Files.writeString(venv.resolve(".djdd-package"), command.argv().get(7) + "\n");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return RecordingRoot.output();
+        });
+
+        collect();
+        collect();
+
+        assertThat(root.lines()).filteredOn(line -> line.startsWith("sh -c")).singleElement().asString()
+                .endsWith(" unpack-env /run/djdd/packages/mysoftware-env-ba9876543210_1_amd64.deb"
+                        + " /usr/lib/mysoftware-env/ba9876543210 /var/tmp/djdd-mysoftware-env-ba9876543210 "
+                        + PackageChecksum.recorded(env.deb().file()));
+        assertThat(root.lines()).filteredOn(line -> line.contains("collectstatic")).hasSize(2);
+    }
+
+    @Test
+    void settingsThatDoNotLoadFailTheBuildWithAHint() {
+        root.answer(AS_NOBODY + " -c", command -> RecordingRoot.failure(1,
+                "ModuleNotFoundError: No module named 'mysite'"));
+
+        assertThatThrownBy(this::collect).isInstanceOf(BuildFailedException.class).hasMessageStartingWith(
+                "The settings module mysite.settings does not load in commit 0123456789ab (in app): there is no such"
+                        + " module; set <settings> (or -Ddjdd.settings) to the module of the project's settings");
+        assertThat(root.lines()).noneMatch(line -> line.contains("collectstatic"));
+    }
+
+    @Test
+    void aFailingCollectstaticNamesThePackageAndSettings() {
+        root.answer(AS_NOBODY + " /usr", command ->
+                RecordingRoot.failure(1, "django.core.exceptions.ImproperlyConfigured: no STATIC_ROOT"));
+
+        assertThatThrownBy(this::collect).isInstanceOf(BuildFailedException.class).hasMessage(
+                "collectstatic failed for mysoftware-site-berlin (exit code 1) with the settings mysite.settings: fix"
+                        + " the error Django shows below.\ndjango.core.exceptions.ImproperlyConfigured: no STATIC_ROOT");
+    }
+
+}
