@@ -1,5 +1,7 @@
 package io.github.djdd.plugin;
 
+import io.github.djdd.core.InvalidConfigurationException;
+import io.github.djdd.core.source.SourceRepository;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /** The goals that read the software's repository: {@code src} and {@code build}. */
@@ -20,4 +22,14 @@ abstract class AbstractRepositoryMojo extends AbstractDjddMojo {
      */
     @Parameter(property = "ref")
     String ref;
+
+    /** {@code <repository>}, checked; null when none is configured. */
+    String checkedRepository() throws InvalidConfigurationException {
+        return repository == null || repository.isBlank() ? null : SourceRepository.checkUrl(repository);
+    }
+
+    /** {@code -Dref}, checked; null when none is given. */
+    String checkedRef() throws InvalidConfigurationException {
+        return SourceRepository.checkRef(ref, "-Dref");
+    }
 }

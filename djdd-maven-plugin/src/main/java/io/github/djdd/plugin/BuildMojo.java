@@ -11,7 +11,6 @@ import io.github.djdd.core.project.BuildRequest;
 import io.github.djdd.core.project.ProjectBuild;
 import io.github.djdd.core.site.SiteOptions;
 import io.github.djdd.core.site.SiteVariants;
-import io.github.djdd.core.source.SourceRepository;
 import java.io.File;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -120,8 +119,8 @@ public class BuildMojo extends AbstractRepositoryMojo {
     void run(Console console) throws DjddException {
         SoftwareName name = softwareName();
         SiteVariants selected = variants(variant);
-        String url = repository == null || repository.isBlank() ? null : SourceRepository.checkUrl(repository);
-        String checkedRef = SourceRepository.checkRef(ref, "-Dref");
+        String url = checkedRepository();
+        String checkedRef = checkedRef();
         PipOptions pipOptions = PipOptions.of(pip.getIndexUrl(), pip.getExtraIndexUrls(), pip.getFindLinks(),
                 pip.getTrustedHosts(), pip.getExtraArgs(), basedir.toPath(), System.getenv());
         PackageSettings packages = new PackageSettings(PackageSettings.maintainer(maintainer),

@@ -5,7 +5,6 @@ import io.github.djdd.core.DjddException;
 import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.project.ProjectSource;
 import io.github.djdd.core.site.SiteVariants;
-import io.github.djdd.core.source.SourceRepository;
 import org.apache.maven.plugins.annotations.Mojo;
 
 /**
@@ -20,8 +19,8 @@ public class SrcMojo extends AbstractRepositoryMojo {
     void run(Console console) throws DjddException {
         SoftwareName name = softwareName();
         SiteVariants selected = variants(null);
-        String checkedRef = SourceRepository.checkRef(ref, "-Dref");
-        String url = repository == null || repository.isBlank() ? null : SourceRepository.checkUrl(repository);
+        String url = checkedRepository();
+        String checkedRef = checkedRef();
         ProjectSource.cloneOrFetch(preparedBuildDir(), name, url, selected, checkedRef, console);
     }
 }
