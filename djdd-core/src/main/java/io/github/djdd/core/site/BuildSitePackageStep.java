@@ -2,12 +2,12 @@ package io.github.djdd.core.site;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
+import io.github.djdd.core.context.BuildContext;
 import io.github.djdd.core.deb.DebContent;
 import io.github.djdd.core.deb.DebControl;
 import io.github.djdd.core.deb.DebWriter;
 import io.github.djdd.core.deb.PackageDocs;
 import io.github.djdd.core.deb.PackageSettings;
-import io.github.djdd.core.step.BuildContext;
 import io.github.djdd.core.step.Step;
 import io.github.djdd.core.store.BuiltPackage;
 import io.github.djdd.core.store.PackageStore;

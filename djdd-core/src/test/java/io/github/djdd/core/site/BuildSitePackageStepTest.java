@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.djdd.core.RecordingConsole;
 import io.github.djdd.core.buildroot.RecordingRoot;
+import io.github.djdd.core.context.BuildContext;
 import io.github.djdd.core.deb.Compression;
 import io.github.djdd.core.deb.DebControl;
 import io.github.djdd.core.deb.DpkgDeb;
@@ -12,7 +13,6 @@ import io.github.djdd.core.env.EnvLayout;
 import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.naming.VariantName;
 import io.github.djdd.core.source.SourceLayout;
-import io.github.djdd.core.step.BuildContext;
 import io.github.djdd.core.store.BuiltPackage;
 import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.github.djdd.core.step;
+package io.github.djdd.core.context;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.buildroot.RootShell;
