@@ -208,6 +208,7 @@ class KilledBuildIT {
     @Order(4)
     void killedDuringCollectstatic() throws Exception {
         deletePackages(name -> name.startsWith(SOFTWARE + "-site-"));
+        BuildDir.deleteTree(buildDir.cache().resolve("static"));
 
         killAndRecover(build -> build.runs("collectstatic"), "Collectstatic " + SOFTWARE + "-site-blue done");
     }

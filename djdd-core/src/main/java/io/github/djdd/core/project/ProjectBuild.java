@@ -167,7 +167,7 @@ public final class ProjectBuild {
                 request.site().celeryApp(), collected.staticUrl(), collected.mediaUrl());
         SiteFiles files = new SiteFiles(layout, variant, django, release, checkout.file("djdd/templates"));
         return steps.run("Site package " + layout.packageName(), new BuildSitePackageStep(context, layout, files,
-                staticFolder(variant), checkout.file("djdd/variants/" + variant.name() + "/templates"), commit.time(),
+                collected.folder(), checkout.file("djdd/variants/" + variant.name() + "/templates"), commit.time(),
                 request.site().siteVersion()));
     }
 

@@ -2,6 +2,7 @@ package io.github.djdd.core.site;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
+import io.github.djdd.core.DjddVersion;
 import io.github.djdd.core.context.BuildContext;
 import io.github.djdd.core.deb.DebContent;
 import io.github.djdd.core.deb.DebControl;
@@ -29,8 +30,9 @@ import java.util.stream.Stream;
 /**
  * Builds {@code {software}-site-{variant}} (or {@code {software}-site}): the generated
  * configuration, units, control utility and maintainer scripts of {@link SiteFiles}, the static
- * files collectstatic made, and the variant's Django templates. Built anew by every build; its
- * version is {@link SiteVersion}'s.
+ * files collectstatic made, and the variant's Django templates. Its version is
+ * {@link SiteVersion}'s, which holds a hash of all of that: when a package of that version is in
+ * {@code packages/} already, it is reused. A configured version is built every time.
  */
 public final class BuildSitePackageStep implements Step<BuiltPackage> {
     private final BuildContext context;
@@ -80,7 +82,13 @@ public final class BuildSitePackageStep implements Step<BuiltPackage> {
                     : SiteVersion.of(time.isAfter(commitTime) ? time : commitTime, files.release().src().commitId(),
                             contentHash());
             DebControl control = control(version);
-            new PackageStore(buildDir, console).warnIfDamaged(buildDir.packages().resolve(control.fileName()));
+            Path existing = buildDir.packages().resolve(control.fileName());
+            if (versionOverride == null && PackageStore.intact(existing)) {
+                // The version holds the hash of every input: the package there is the one this would write.
+                console.info("Reusing " + existing.getFileName() + ": nothing it holds has changed");
+                return new BuiltPackage(name, existing, true);
+            }
+            new PackageStore(buildDir, console).warnIfDamaged(existing);
             List<DebContent> contents = new ArrayList<>(payload(version));
             contents.addAll(PackageDocs.of(control, layout.software().value(), "Site " + layout.packageName() + " "
                     + version + " built by djdd.", time, Map.of()));
@@ -140,13 +148,15 @@ public final class BuildSitePackageStep implements Step<BuiltPackage> {
         }
     }
 
-    /** SHA-256 of everything the package holds except its version: the same inputs, the same hash. */
+    /**
+     * SHA-256 of everything the package holds except its version, and of how it is written: the
+     * same inputs, the same hash, so a package of that version in {@code packages/} is reused.
+     */
     private String contentHash() throws DjddException {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (String relation : control("").depends()) {
-                update(digest, "depends " + relation);
-            }
+            update(digest, "djdd " + DjddVersion.get() + " " + context.packages().compression());
+            update(digest, control("").toString());
             for (Map.Entry<String, String> script : files.scripts("").entrySet()) {
                 update(digest, "script " + script.getKey());
                 update(digest, script.getValue());

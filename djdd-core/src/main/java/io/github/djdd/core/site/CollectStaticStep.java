@@ -24,12 +24,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs {@code manage.py collectstatic} of one variant inside the build root, as an unprivileged
  * user, with the env's python, the src at its installed path and the variant's settings and
  * environment; the output lands in a host folder bound at the site's static folder. Also reads
- * the settings' {@code STATIC_URL} and {@code MEDIA_URL} for nginx.
+ * the settings' {@code STATIC_URL} and {@code MEDIA_URL} for nginx. The result is kept in the
+ * {@link StaticFilesCache}: a build with the same src, env and environment runs neither.
  */
 public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
     /** nobody:nogroup in every Debian root: owns nothing that matters. */
@@ -74,6 +76,15 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
 
     @Override
     public Result call() throws DjddException {
+        StaticFilesCache cache = new StaticFilesCache(context.buildDir(), layout.packageName());
+        Map<String, String> variables = SiteEnvironment.forCollectStatic(environment);
+        String key = StaticFilesCache.key(src, env, variables);
+        Optional<Result> cached = cache.find(key);
+        if (cached.isPresent()) {
+            context.console().info("Reusing the static files collected before for the same src, env and environment"
+                    + " (" + cached.get().folder() + ")");
+            return cached.get();
+        }
         unpackEnv();
         try {
             BuildDir.deleteTree(output);
@@ -99,7 +110,8 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
                     + collected.exitCode() + ") with the settings " + settings + ": fix the error Django shows"
                     + " below.\n" + collected.tail(20));
         }
-        return new Result(output, value(urls, "djdd-static-url="), value(urls, "djdd-media-url="));
+        return cache.store(key, new Result(output, value(urls, "djdd-static-url="), value(urls, "djdd-media-url=")),
+                context.buildDir().path());
     }
 
     private static String hint(CommandResult result, String settings) {

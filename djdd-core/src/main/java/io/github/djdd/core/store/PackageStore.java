@@ -53,7 +53,8 @@ public final class PackageStore {
         return matches;
     }
 
-    private static boolean intact(Path deb) throws DjddException {
+    /** Whether the package is there and still matches the checksum recorded beside it. */
+    public static boolean intact(Path deb) throws DjddException {
         try {
             return PackageChecksum.matches(deb);
         } catch (IOException e) {

@@ -19,6 +19,7 @@ import io.github.djdd.core.store.BuiltPackage;
 import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -100,14 +101,31 @@ class ProjectBuildTest {
     }
 
     @Test
-    void aSecondBuildReusesEnvAndSrcAndRunsNoPip() throws Exception {
-        build("berlin");
+    void aSecondBuildOfTheSameInputsReusesEveryPackageAndRunsNeitherPipNorCollectstatic() throws Exception {
+        List<BuiltPackage> first = build("berlin");
         int before = root.lines().size();
 
         List<BuiltPackage> again = build("berlin");
 
-        assertThat(again).extracting(BuiltPackage::reused).containsExactly(true, true, false);
-        assertThat(root.lines().subList(before, root.lines().size())).noneMatch(line -> line.contains("pip"));
+        assertThat(again).extracting(BuiltPackage::reused).containsExactly(true, true, true);
+        assertThat(again).extracting(BuiltPackage::file).isEqualTo(first.stream().map(BuiltPackage::file).toList());
+        assertThat(root.lines().subList(before, root.lines().size()))
+                .containsExactly("python3 -c 'import sys; print('\\''%d.%d'\\'' % sys.version_info[:2])'");
+    }
+
+    @Test
+    void aNewCommitBuildsNewSrcAndSitePackagesAndReusesTheEnv() throws Exception {
+        build("berlin");
+        try (Git git = Git.open(upstream.toFile())) {
+            Files.writeString(upstream.resolve("manage.py"), "# changed\n", StandardOpenOption.APPEND);
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("change").setAuthor(new PersonIdent("t", "t@example.org")).call();
+        }
+
+        List<BuiltPackage> again = build("berlin");
+
+        assertThat(again).extracting(BuiltPackage::reused).containsExactly(true, false, false);
+        assertThat(root.lines()).filteredOn(line -> line.contains("collectstatic")).hasSize(2);
     }
 
     @Test

@@ -23,6 +23,8 @@ import io.github.djdd.core.store.PackageChecksum;
 import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,10 +64,14 @@ class CollectStaticStepTest {
     }
 
     private CollectStaticStep.Result collect() throws Exception {
-        SiteVariant variant = SiteVariant.builder(layout.variant()).environment(Map.of("DEBUG", "0")).build();
-        Map<String, String> environment = SiteEnvironment.of(layout, variant, "mysite.settings",
-                layout.serverName(variant));
-        return new CollectStaticStep(context, layout, environment, checkout,
+        return collect(layout, Map.of("DEBUG", "0"));
+    }
+
+    private CollectStaticStep.Result collect(SiteLayout site, Map<String, String> variables) throws Exception {
+        SiteVariant variant = SiteVariant.builder(site.variant()).environment(variables).build();
+        Map<String, String> environment = SiteEnvironment.of(site, variant, "mysite.settings",
+                site.serverName(variant));
+        return new CollectStaticStep(context, site, environment, checkout,
                 new SourceLayout(SOFTWARE, "0123456789ab", "app"), env, output).call();
     }
 
@@ -73,11 +79,27 @@ class CollectStaticStepTest {
         return root.commands().stream().filter(c -> c.argv().contains(program)).findFirst().orElseThrow();
     }
 
+    /** collectstatic as Django runs it: one file into the bound folder, which nobody must own. */
+    private void collectstaticWritesAFile() {
+        root.answer(AS_NOBODY + " /usr", command -> {
+            try {
+                assertThat(Files.getAttribute(output, "unix:uid")).isEqualTo(65534);
+                Files.writeString(output.resolve("style.css"), "body {}\n");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return RecordingRoot.output("1 static file copied");
+        });
+    }
+
     @Test
     void runsAsNobodyWithTheSrcAndStaticFolderBoundWhereTheSiteHasThem() throws Exception {
+        collectstaticWritesAFile();
+
         CollectStaticStep.Result result = collect();
 
-        assertThat(result).isEqualTo(new CollectStaticStep.Result(output, "/assets/", "/uploads/"));
+        assertThat(result.staticUrl()).isEqualTo("/assets/");
+        assertThat(result.mediaUrl()).isEqualTo("/uploads/");
         RootCommand collect = commandOf("collectstatic");
         assertThat(collect.argv()).containsExactly("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
                 PYTHON, "/usr/lib/mysoftware-src/0123456789ab/app/manage.py", "collectstatic", "--noinput");
@@ -88,7 +110,37 @@ class CollectStaticStepTest {
                 .containsEntry("DJANGO_SETTINGS_MODULE", "mysite.settings").containsEntry("DEBUG", "0")
                 .containsEntry("STATIC_ROOT", "/usr/lib/mysoftware-site/berlin/static")
                 .containsEntry("HOME", "/nonexistent").containsKey("SECRET_KEY");
-        assertThat(Files.getAttribute(output, "unix:uid")).isEqualTo(65534);
+        assertThat(result.folder().getParent()).isEqualTo(context.buildDir().cache().resolve(
+                "static/mysoftware-site-berlin"));
+        assertThat(result.folder().resolve("style.css")).hasContent("body {}");
+        assertThat(Files.getAttribute(result.folder().resolve("style.css"), "unix:uid"))
+                .isEqualTo(Files.getAttribute(context.buildDir().path(), "unix:uid"));
+    }
+
+    @Test
+    void theSameSrcEnvAndEnvironmentReuseTheCollectedFilesWithoutEnteringTheRoot() throws Exception {
+        collectstaticWritesAFile();
+        CollectStaticStep.Result first = collect();
+        int before = root.commands().size();
+
+        CollectStaticStep.Result again = collect();
+
+        assertThat(again).isEqualTo(first);
+        assertThat(root.commands()).hasSize(before);
+    }
+
+    @Test
+    void anotherEnvironmentValueCollectsAgainAndOnlyTheLastThreeAreKept() throws Exception {
+        collectstaticWritesAFile();
+        List<CollectStaticStep.Result> results = new ArrayList<>();
+        for (String debug : List.of("0", "1", "2", "3")) {
+            results.add(collect(layout, Map.of("DEBUG", debug)));
+        }
+
+        assertThat(root.lines()).filteredOn(line -> line.contains("collectstatic")).hasSize(4);
+        assertThat(results).extracting(CollectStaticStep.Result::folder).doesNotHaveDuplicates();
+        assertThat(results.get(0).folder()).doesNotExist();
+        assertThat(results.subList(1, 4)).allSatisfy(result -> assertThat(result.folder()).isDirectory());
     }
 
     @Test
@@ -103,8 +155,8 @@ class CollectStaticStepTest {
             return RecordingRoot.output();
         });
 
-        collect();
-        collect();
+        collect(layout, Map.of());
+        collect(new SiteLayout(SOFTWARE, new VariantName("blue"), true), Map.of());
 
         assertThat(root.lines()).filteredOn(line -> line.startsWith("sh -c")).singleElement().asString()
                 .endsWith(" unpack-env /run/djdd/packages/mysoftware-env-ba9876543210_1_amd64.deb"
