@@ -4,6 +4,8 @@
 #   re-init      - djdd:init again on the complete root (wall time with JVM start, and djdd's own step time)
 #   debootstrap  - plain 'debootstrap --variant=minbase' of the same suite (no build packages)
 #   mmdebstrap   - plain 'mmdebstrap --variant=minbase' of the same suite (no build packages)
+#   mmdebstrap+  - plain 'mmdebstrap --variant=minbase --include=...' with djdd's build packages:
+#                  the same package set as djdd:init, so the ratio shows djdd's own cost
 # Usage: sudo bench/init.sh [suite]   (work folder: $DJDD_BENCH_DIR, default /var/tmp/djdd-bench)
 set -eu
 cd "$(dirname "$0")/.."
@@ -36,6 +38,13 @@ start=$(now)
 mmdebstrap --variant=minbase "$suite" "$work/mmdebstrap" "$mirror" >"$work/mmdebstrap.log" 2>&1
 plain_mmdebstrap=$(elapsed "$start" "$(now)")
 
+# The build packages as djdd-core lists them (InitBuildRootStep.BUILD_PACKAGES).
+packages=$(sed -n '/BUILD_PACKAGES = List.of(/,/);/p' djdd-core/src/main/java/io/github/djdd/core/buildroot/InitBuildRootStep.java \
+  | grep -o '"[a-z0-9.+-]*"' | tr -d '"' | paste -sd, -)
+start=$(now)
+mmdebstrap --variant=minbase --include="$packages" "$suite" "$work/mmdebstrap-full" "$mirror" >"$work/mmdebstrap-full.log" 2>&1
+full_mmdebstrap=$(elapsed "$start" "$(now)")
+
 rm -f "/etc/schroot/chroot.d/$(grep -l "directory=$work/build/root" /etc/schroot/chroot.d/* | xargs -r basename)"
 rm -rf --one-file-system "$work"
 
@@ -45,3 +54,5 @@ printf '%-44s %10.1f\n' "djdd:init again, wall time with JVM start" "$reinit"
 printf '%-44s %10.2f\n' "djdd:init again, djdd's own step time" "$reinit_step"
 printf '%-44s %10.1f\n' "plain debootstrap --variant=minbase" "$plain_debootstrap"
 printf '%-44s %10.1f\n' "plain mmdebstrap --variant=minbase" "$plain_mmdebstrap"
+printf '%-44s %10.1f\n' "plain mmdebstrap, same packages as djdd:init" "$full_mmdebstrap"
+printf '%-44s %10.2f\n' "ratio djdd:init cold / that mmdebstrap" "$(awk -v a="$cold" -v b="$full_mmdebstrap" 'BEGIN { print a / b }')"

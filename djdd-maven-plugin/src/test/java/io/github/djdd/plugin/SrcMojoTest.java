@@ -56,6 +56,17 @@ class SrcMojoTest {
 
     @Test
     @InjectMojo(goal = "src", pom = POM)
+    void aVariantBuildWouldRefuseIsRefusedBySrcToo(SrcMojo mojo) {
+        configure(mojo);
+        mojo.variants.get(1).setRef(" ");
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class).hasMessage("<ref> of variant blue"
+                + " is empty: name a branch, tag or commit, or leave <ref> out to build the remote's default branch.");
+        assertThat(dir.resolve("build")).doesNotExist();
+    }
+
+    @Test
+    @InjectMojo(goal = "src", pom = POM)
     void invalidSoftwareFailsBeforeAnyWork(SrcMojo mojo) {
         configure(mojo);
         mojo.software = "My Software";
