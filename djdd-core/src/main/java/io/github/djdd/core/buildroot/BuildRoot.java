@@ -60,6 +60,8 @@ public final class BuildRoot implements RootShell {
             exec chroot "$root" "$@"
             """;
 
+    private static final Pattern PYTHON_LINK = Pattern.compile("(?:/usr/bin/)?python(3\\.[0-9]+)");
+
     private static final Pattern UNKNOWN_PACKAGE = Pattern.compile(
             "^E: (?:Unable to locate package (\\S+)|Package '?([^ ']+?)'? has no installation candidate)");
 
@@ -180,22 +182,31 @@ public final class BuildRoot implements RootShell {
         return command.quiet() ? host.quietly() : host;
     }
 
-    /** The packages of {@code names} that are not installed in the root. */
+    /**
+     * The packages of {@code names} that are not installed in the root, read from dpkg's status
+     * file: a build that needs nothing new pays no process for it.
+     */
     public List<String> missingPackages(Collection<String> names) throws DjddException {
         if (names.isEmpty()) {
             return List.of();
         }
-        List<String> argv = new ArrayList<>(List.of("dpkg-query", "--show", "--showformat",
-                "${Package} ${db:Status-Status}\\n"));
-        argv.addAll(names);
-        Set<String> installed = new HashSet<>();
-        for (String line : run(RootCommand.of(argv).quietly()).output()) {
-            String[] fields = line.strip().split(" ");
-            if (fields.length == 2 && fields[1].equals("installed")) {
-                installed.add(fields[0]);
+        List<String> plain = names.stream().map(name -> name.replaceFirst(":.*", "")).toList();
+        Set<String> missing = new HashSet<>(notInstalled(path(), plain));
+        return names.stream().filter(name -> missing.contains(name.replaceFirst(":.*", ""))).toList();
+    }
+
+    /** Read from the root's {@code /usr/bin/python3} link (python3.X), without entering the root. */
+    @Override
+    public String pythonVersion() throws DjddException {
+        try {
+            Matcher matcher = PYTHON_LINK.matcher(Files.readSymbolicLink(path().resolve("usr/bin/python3")).toString());
+            if (matcher.matches()) {
+                return matcher.group(1);
             }
+        } catch (IOException | UnsupportedOperationException e) {
+            console.debug("Asking the root's python3 for its version: " + e.getMessage());
         }
-        return names.stream().filter(name -> !installed.contains(name.replaceFirst(":.*", ""))).toList();
+        return RootShell.super.pythonVersion();
     }
 
     /** Holds the root's lock so that two builds never run apt in the same root together. */

@@ -56,6 +56,24 @@ class BuildRootTest {
     }
 
     @Test
+    void missingPackagesAndThePythonVersionAreReadFromTheRootsFilesWithoutAProcess() throws Exception {
+        BuildDir buildDir = BuildDir.prepare(dir);
+        Path dpkg = Files.createDirectories(buildDir.root().resolve("var/lib/dpkg"));
+        Files.writeString(dpkg.resolve("status"), "Package: libpq5\nStatus: install ok installed\n\n"
+                + "Package: gettext\nStatus: install ok unpacked\n\n"
+                + "Package: libpq-dev\nStatus: deinstall ok config-files\n\n");
+        Files.createSymbolicLink(Files.createDirectories(buildDir.root().resolve("usr/bin")).resolve("python3"),
+                Path.of("python3.13"));
+        // No runner: a command would fail the test with a NullPointerException.
+        BuildRoot root = new BuildRoot(buildDir, "trixie", null, Console.NULL);
+
+        assertThat(root.missingPackages(List.of("libpq5", "gettext", "libpq-dev:amd64", "libicu-dev")))
+                .containsExactly("gettext", "libpq-dev:amd64", "libicu-dev");
+        assertThat(root.missingPackages(List.of("libpq5:amd64"))).isEmpty();
+        assertThat(root.pythonVersion()).isEqualTo("3.13");
+    }
+
+    @Test
     void commandsGetACleanEnvironmentAndTheirBindMounts() throws Exception {
         BuildRoot root = new BuildRoot(new BuildDir(dir), "bookworm", new ProcessRunner(Console.NULL), Console.NULL);
         RootCommand command = RootCommand.of("python3", "--version")
