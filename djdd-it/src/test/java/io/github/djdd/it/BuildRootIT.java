@@ -27,14 +27,14 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real build root, bootstrapped once and kept in target/ between runs. Needs root. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+/**
+ * A real build root, bootstrapped once and kept in target/ between runs. Needs root. The tests that
+ * break the root (a package removed, the marker deleted) repair it with djdd:init's step before
+ * they end, so every test finds it complete.
+ */
 class BuildRootIT {
     private static BuildDir buildDir;
     private static BuildRoot root;
@@ -52,7 +52,6 @@ class BuildRootIT {
     }
 
     @Test
-    @Order(1)
     void secondInitOnACompleteRootChangesNothing() throws Exception {
         long rootInode = (long) Files.getAttribute(buildDir.root(), "unix:ino");
         ItSupport.RecordingConsole console = new ItSupport.RecordingConsole();
@@ -65,7 +64,6 @@ class BuildRootIT {
     }
 
     @Test
-    @Order(2)
     void initPutsBackOnlyWhatWasRemoved() throws Exception {
         long rootInode = (long) Files.getAttribute(buildDir.root(), "unix:ino");
         root.check(RootCommand.of("dpkg", "--remove", "git").withTimeout(Duration.ofMinutes(5)));
@@ -86,7 +84,6 @@ class BuildRootIT {
     }
 
     @Test
-    @Order(3)
     void initCompletesARootWhoseMarkerWasDeleted() throws Exception {
         long rootInode = (long) Files.getAttribute(buildDir.root(), "unix:ino");
         Files.delete(buildDir.rootState());

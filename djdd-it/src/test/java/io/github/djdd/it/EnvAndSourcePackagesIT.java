@@ -36,18 +36,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Env and src packages of the example site, built in the real build root, inspected as archives,
  * checked with lintian and installed into a fresh Debian. Needs root and the build root of
- * {@link BuildRootIT} (made here if missing).
+ * {@link BuildRootIT} (made here if missing). The first build into an empty store is made once, by
+ * the first test that needs packages ({@link #firstBuild()}); a test that deletes a package to see it
+ * rebuilt gets the store back whole from {@link #blue()} in the next test.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EnvAndSourcePackagesIT {
     private static final SoftwareName SOFTWARE = new SoftwareName("djddit");
     private static final ProcessRunner HOST = new ProcessRunner(Console.NULL);
@@ -57,6 +55,7 @@ class EnvAndSourcePackagesIT {
 
     private static BuildDir buildDir;
     private static Path upstream;
+    private static List<BuiltPackage> first;
 
     @BeforeAll
     static void buildRootAndUpstream() throws Exception {
@@ -71,7 +70,24 @@ class EnvAndSourcePackagesIT {
                         "requirements.txt", "Django>=5.2,<5.3\ngunicorn\ncelery\npsycopg[binary]\ndj-database-url\nsqlparse\n",
                         "venv-debian-requirements.txt", "# psycopg from source would need these\nlibpq-dev libpq5\n",
                         "src-debian-requirements.txt", "gettext-base\n")));
-        ItSupport.deletePackages(SOFTWARE.value(), name -> true);
+    }
+
+    /** The first build of the default ref, into a store without this software's packages: [env, src, site]. */
+    private static synchronized List<BuiltPackage> firstBuild() throws Exception {
+        if (first == null) {
+            ItSupport.deletePackages(SOFTWARE.value(), name -> true);
+            first = build(null, new ItSupport.RecordingConsole());
+        }
+        return first;
+    }
+
+    /** The packages of the default ref, all in the store (built again if a test deleted one). */
+    private static List<BuiltPackage> blue() throws Exception {
+        List<BuiltPackage> built = firstBuild();
+        if (!built.stream().allMatch(p -> Files.isRegularFile(p.file()))) {
+            built = build(null, new ItSupport.RecordingConsole());
+        }
+        return built;
     }
 
     private static List<BuiltPackage> build(String ref, ItSupport.RecordingConsole console) throws DjddException {
@@ -104,9 +120,8 @@ class EnvAndSourcePackagesIT {
     }
 
     @Test
-    @Order(1)
     void firstBuildMakesAllThreePackages() throws Exception {
-        List<BuiltPackage> built = build(null, new ItSupport.RecordingConsole());
+        List<BuiltPackage> built = firstBuild();
 
         assertThat(built).extracting(BuiltPackage::reused).containsExactly(false, false, false);
         assertThat(built.get(0).file().getFileName().toString()).matches("djddit-env-[0-9a-f]{12}_1_amd64\\.deb");
@@ -120,9 +135,8 @@ class EnvAndSourcePackagesIT {
     }
 
     @Test
-    @Order(2)
     void envPackageHoldsTheVirtualenvAndDependsOnItsPython() throws Exception {
-        Path env = find("env");
+        Path env = blue().get(0).file();
         String hash = field(env, "Package").substring("djddit-env-".length());
         BuildRoot root = BuildRoot.open(buildDir, HOST, Console.NULL);
         String python = root.pythonVersion();
@@ -145,9 +159,8 @@ class EnvAndSourcePackagesIT {
     }
 
     @Test
-    @Order(2)
     void srcPackageHoldsTheCommitAndNothingElse() throws Exception {
-        Path src = find("src");
+        Path src = blue().get(1).file();
         String hash = field(src, "Package").substring("djddit-src-".length());
         List<String> contents = contents(src);
 
@@ -161,19 +174,18 @@ class EnvAndSourcePackagesIT {
     }
 
     @Test
-    @Order(2)
     void lintianFindsNoErrors() throws Exception {
-        CommandResult result = HOST.run(Command.of("lintian", "--no-tag-display-limit", find("env").toString(),
-                find("src").toString()).withTimeout(Duration.ofMinutes(10)));
+        List<BuiltPackage> blue = blue();
+        CommandResult result = HOST.run(Command.of("lintian", "--no-tag-display-limit", blue.get(0).file().toString(),
+                blue.get(1).file().toString()).withTimeout(Duration.ofMinutes(10)));
 
         assertThat(result.output()).as("lintian errors").noneMatch(line -> line.startsWith("E:"));
         assertThat(result.exitCode()).isZero();
     }
 
     @Test
-    @Order(3)
     void secondBuildReusesEveryPackage() throws Exception {
-        byte[] site = Files.readAllBytes(find("site"));
+        byte[] site = Files.readAllBytes(blue().get(2).file());
         long start = System.nanoTime();
         List<BuiltPackage> built = build(null, new ItSupport.RecordingConsole());
         System.out.printf("[measure] second build of the same inputs: %.2f s%n", (System.nanoTime() - start) / 1e9);
@@ -184,9 +196,8 @@ class EnvAndSourcePackagesIT {
     }
 
     @Test
-    @Order(4)
     void srcPackageIsByteIdenticalWhenBuiltAgain() throws Exception {
-        Path src = find("src");
+        Path src = blue().get(1).file();
         byte[] first = Files.readAllBytes(src);
         Files.delete(src);
 
@@ -196,9 +207,8 @@ class EnvAndSourcePackagesIT {
     }
 
     @Test
-    @Order(5)
     void twoBuildsAtOnceBuildTheEnvOnce() throws Exception {
-        Files.delete(find("env"));
+        Files.delete(blue().get(0).file());
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<List<BuiltPackage>>> results = pool.invokeAll(List.of(
@@ -214,10 +224,10 @@ class EnvAndSourcePackagesIT {
     }
 
     @Test
-    @Order(5)
     void twoProcessesAtOnceBuildEachPackageOnce() throws Exception {
-        Files.delete(find("env"));
-        Files.delete(find("src"));
+        List<BuiltPackage> blue = blue();
+        Files.delete(blue.get(0).file());
+        Files.delete(blue.get(1).file());
 
         String output = buildAtOnce("blue", "blue");
 
@@ -226,10 +236,10 @@ class EnvAndSourcePackagesIT {
     }
 
     @Test
-    @Order(5)
     void twoProcessesWithDifferentVariantsAtOnceShareEnvAndSrc() throws Exception {
-        Files.delete(find("env"));
-        Files.delete(find("src"));
+        List<BuiltPackage> blue = blue();
+        Files.delete(blue.get(0).file());
+        Files.delete(blue.get(1).file());
 
         try {
             String output = buildAtOnce("blue", "green");
@@ -270,7 +280,6 @@ class EnvAndSourcePackagesIT {
     }
 
     @Test
-    @Order(6)
     void packagesInstallOnAFreshDebianAndImportTheProject(@TempDir Path target) throws Exception {
         try {
             installAndImport(TargetRoot.unpack(target));
@@ -280,8 +289,9 @@ class EnvAndSourcePackagesIT {
     }
 
     private static void installAndImport(BuildRoot server) throws Exception {
-        Path env = find("env");
-        Path src = find("src");
+        List<BuiltPackage> blue = blue();
+        Path env = blue.get(0).file();
+        Path src = blue.get(1).file();
         String envDir = "/usr/lib/djddit-env/" + field(env, "Package").substring("djddit-env-".length());
         String srcDir = "/usr/lib/djddit-src/" + field(src, "Package").substring("djddit-src-".length());
         List<BindMount> packages = List.of(new BindMount(buildDir.packages(), "/run/packages", true));
@@ -307,7 +317,6 @@ class EnvAndSourcePackagesIT {
     }
 
     @Test
-    @Order(7)
     void projectDebianPackagesReachTheRootAndTheRuntimeOnesTheDepends() throws Exception {
         List<BuiltPackage> built = build("with-debian-packages", new ItSupport.RecordingConsole());
         BuildRoot root = BuildRoot.open(buildDir, HOST, Console.NULL);
@@ -322,7 +331,6 @@ class EnvAndSourcePackagesIT {
     }
 
     @Test
-    @Order(7)
     void missingRequirementsFileFailsAndLeavesNoPackage() throws Exception {
         List<String> before = ourFiles();
 
@@ -334,7 +342,6 @@ class EnvAndSourcePackagesIT {
     }
 
     @Test
-    @Order(7)
     void requirementPipCannotFindFailsWithPipsErrorAndLeavesNoPackage() throws Exception {
         List<String> before = ourFiles();
 
@@ -351,7 +358,6 @@ class EnvAndSourcePackagesIT {
     }
 
     @Test
-    @Order(7)
     void malformedRequirementLineFailsWithPipsError() throws Exception {
         List<String> before = ourFiles();
 
@@ -363,7 +369,6 @@ class EnvAndSourcePackagesIT {
     }
 
     @Test
-    @Order(7)
     void unknownDebianPackageIsNamedWithItsFile() throws Exception {
         List<String> before = ourFiles();
 

@@ -21,16 +21,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,9 +42,18 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packages on a real server: each scenario boots a pristine Debian 12 with systemd as PID 1
- * ({@link BootedTarget}), installs the site packages from an APT repository with plain apt-get,
- * and talks to the running site through nginx, as its users would.
+ * The packages on a real server: pristine Debian 12 servers booted with systemd as PID 1
+ * ({@link BootedTarget}) install the site packages from an APT repository with plain apt-get, and
+ * the tests talk to the running sites through nginx, as their users would.
+ *
+ * <p>Booting a server and installing PostgreSQL, RabbitMQ, memcached, nginx and the env takes
+ * most of a scenario's time, so the scenarios that leave each other alone share one server
+ * ({@link #onSharedServer}): each installs a variant of its own (its own user, database, vhost,
+ * sockets and server block) and its own commits, so none sees another's packages or data, and any
+ * one of them runs alone as well as after the others. Scenarios whose assertions cover everything
+ * installed (which env and src packages, what autoremove drops) or that kill dpkg get a server of
+ * their own. Each scenario builds the releases it needs ({@link #release}); a release is built once
+ * per run.
  */
 class ServerIT {
     private static final SoftwareName SOFTWARE = new SoftwareName("djddit");
@@ -56,37 +68,35 @@ class ServerIT {
 
     private static BuildDir buildDir;
     private static Path upstream;
-
-    /** Each build: [env, src, site]. */
-    private static List<BuiltPackage> blue1;
-    private static List<BuiltPackage> blue2;
-    private static List<BuiltPackage> blue3;
-    private static List<BuiltPackage> blueMigration;
-    private static List<BuiltPackage> red1;
-    private static List<BuiltPackage> red2;
-    private static List<BuiltPackage> redMigration;
-    private static List<BuiltPackage> blueBadMigration;
-    private static List<BuiltPackage> blueFixedMigration;
+    /** Releases built so far in this run, by ref and variant names. */
+    private static final Map<String, List<BuiltPackage>> RELEASES = new HashMap<>();
+    private static BootedTarget shared;
+    private static int sharedServers;
 
     private long started;
 
-    static SiteVariant blue() throws Exception {
-        return SiteVariant.builder(new VariantName("blue")).serverName("blue.example.com").listen("" + PORT)
+    /** A variant with Celery, migrate=true and the tricky environment value, served as NAME.example.com. */
+    static SiteVariant blue(String name) throws Exception {
+        return SiteVariant.builder(new VariantName(name)).serverName(name + ".example.com").listen("" + PORT)
                 .migrate(true).workers("2").celeryWorkers("1").environment(Map.of("DJDD_IT_TRICKY", TRICKY)).build();
     }
 
-    static SiteVariant red() throws Exception {
-        return SiteVariant.builder(new VariantName("red")).serverName("red.example.com").listen("" + PORT)
+    /** A variant with a database only (no Celery, queue or cache), migrate=false, served as NAME.example.com. */
+    static SiteVariant red(String name) throws Exception {
+        return SiteVariant.builder(new VariantName(name)).serverName(name + ".example.com").listen("" + PORT)
                 .celery(false).queue(false).cache(false).build();
     }
 
     @BeforeAll
-    static void buildTheReleases() throws Exception {
+    static void makeTheUpstream() throws Exception {
         buildDir = BuildDir.prepare(ItSupport.cachedBuildDir());
         ItSupport.cachedRoot();
         upstream = SampleProject.create(dir, Map.of());
         String requirements = Files.readString(upstream.resolve("requirements.txt"));
         SampleProject.branch(upstream, "main", "v2", Map.of("mysite/version.py", "CODE_VERSION = \"2\"\n"),
+                MAIN.plusSeconds(3600));
+        // The same code as v2 in a commit of its own: a src package that only its scenario installs.
+        SampleProject.branch(upstream, "main", "v2-again", Map.of("mysite/version.py", "CODE_VERSION = \"2\"\n"),
                 MAIN.plusSeconds(3600));
         SampleProject.branch(upstream, "v2", "v3", Map.of("mysite/version.py", "CODE_VERSION = \"3\"\n",
                 "requirements.txt", requirements + "packaging\n"), MAIN.plusSeconds(7200));
@@ -112,15 +122,14 @@ class ServerIT {
                         + "    raise RuntimeError(\"djdd test: this migration fails\")\n"), MAIN.plusSeconds(14400));
         SampleProject.branch(upstream, "main", "fixed-migration", migration("6",
                 "migrations.RunPython(fail)", "def fail(apps, schema_editor):\n    pass\n"), MAIN.plusSeconds(18000));
-        blue1 = build(blue(), "main");
-        blue2 = build(blue(), "v2");
-        blue3 = build(blue(), "v3");
-        blueMigration = build(blue(), "migration");
-        red1 = build(red(), "main");
-        red2 = build(red(), "v2");
-        redMigration = build(red(), "migration");
-        blueBadMigration = build(blue(), "bad-migration");
-        blueFixedMigration = build(blue(), "fixed-migration");
+    }
+
+    @AfterAll
+    static void powerOffTheSharedServer() throws Exception {
+        if (shared != null) {
+            shared.close();
+            shared = null;
+        }
     }
 
     /** A commit with code version {@code version} and a data migration 0002 running {@code operation}. */
@@ -132,11 +141,21 @@ class ServerIT {
                         + "    operations = [" + operation + "]\n");
     }
 
-    private static List<BuiltPackage> build(SiteVariant variant, String ref) throws Exception {
-        return new ProjectBuild(new BuildRequest(buildDir, SOFTWARE, upstream.toString(),
-                new SiteVariants(List.of(variant), true), ref,
-                "", SampleProject.pip(), new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.GZIP,
-                        Optional.empty()), SiteOptions.DEFAULTS), new ItSupport.RecordingConsole()).run();
+    /**
+     * The packages of {@code ref} for {@code variants}: [env, src, site...], built the first time a
+     * scenario asks (the env and src of a commit are built once and shared by its variants).
+     */
+    private static synchronized List<BuiltPackage> release(String ref, SiteVariant... variants) throws Exception {
+        String key = ref + " " + Arrays.stream(variants).map(v -> v.name().value()).collect(Collectors.joining(" "));
+        List<BuiltPackage> built = RELEASES.get(key);
+        if (built == null) {
+            built = new ProjectBuild(new BuildRequest(buildDir, SOFTWARE, upstream.toString(),
+                    new SiteVariants(List.of(variants), true), ref, "", SampleProject.pip(), new PackageSettings(DebControl.DEFAULT_MAINTAINER,
+                            Compression.GZIP, Optional.empty()), SiteOptions.DEFAULTS),
+                    new ItSupport.RecordingConsole()).run();
+            RELEASES.put(key, built);
+        }
+        return built;
     }
 
     @BeforeEach
@@ -150,15 +169,52 @@ class ServerIT {
         System.out.printf("[measure] scenario %s: %.1f s%n", test.getDisplayName(), (System.nanoTime() - started) / 1e9);
     }
 
-    /** A server whose APT repository holds these packages. */
+    /** A server of its own whose APT repository holds these packages. */
     private static BootedTarget server(Path scenario, List<BuiltPackage> packages) throws Exception {
         AptRepository repository = new AptRepository(scenario.resolve("repository")).publish(packages);
         return BootedTarget.boot(scenario, repository.dir());
     }
 
+    /** What a scenario on the shared server does. */
+    @FunctionalInterface
+    private interface Scenario {
+        void run(BootedTarget server) throws Exception;
+    }
+
+    /**
+     * Runs {@code scenario} on the shared server, booted by the first scenario that needs it. A
+     * failed scenario may have left it in any state: it is powered off, and the next scenario boots
+     * a new one.
+     */
+    private static void onSharedServer(Scenario scenario) throws Exception {
+        if (shared == null) {
+            Path folder = dir.resolve("shared-" + ++sharedServers);
+            shared = BootedTarget.boot(folder, new AptRepository(folder.resolve("repository")).publish(List.of()).dir());
+        }
+        BootedTarget server = shared;
+        try {
+            scenario.run(server);
+        } catch (Exception | AssertionError e) {
+            shared = null;
+            try {
+                server.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    /** Adds packages to the server's APT repository. */
     private static void publish(BootedTarget server, List<BuiltPackage> packages) throws Exception {
         new AptRepository(server.root().resolveSibling("repository")).publish(packages);
         server.check("apt-get", "update");
+    }
+
+    private static List<BuiltPackage> both(List<BuiltPackage> first, List<BuiltPackage> second) {
+        List<BuiltPackage> both = new ArrayList<>(first);
+        both.addAll(second);
+        return both;
     }
 
     private static CommandResult install(BootedTarget server, String... packages) throws Exception {
@@ -175,7 +231,7 @@ class ServerIT {
     }
 
     private static void awaitOk(SiteClient site, String path) throws Exception {
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < 300; i++) {
             try {
                 if (site.get(path).statusCode() == 200) {
                     return;
@@ -183,7 +239,7 @@ class ServerIT {
             } catch (IOException e) {
                 // nginx is still (re)starting
             }
-            Thread.sleep(500);
+            Thread.sleep(100);
         }
         throw new AssertionError(path + " did not answer 200 within 30 s");
     }
@@ -206,8 +262,10 @@ class ServerIT {
     }
 
     @Test
-    void installRunsEveryServiceAndTheSiteAnswersThroughNginx(@TempDir Path scenario) throws Exception {
-        try (BootedTarget server = server(scenario, blue1)) {
+    void installRunsEveryServiceAndTheSiteAnswersThroughNginx() throws Exception {
+        List<BuiltPackage> blue1 = release("main", blue("blue"));
+        onSharedServer(server -> {
+            publish(server, blue1);
             install(server, "djddit-site-blue");
 
             for (String unit : List.of("djddit-blue.socket", "djddit-blue.service", "djddit-blue-celery.service",
@@ -235,8 +293,8 @@ class ServerIT {
             assertThat(note.statusCode()).as(note.body()).isEqualTo(201);
             String id = note.body().replaceAll("\\D", "");
             String processed = "";
-            for (int i = 0; i < 120 && !processed.contains("\"processed\": true"); i++) {
-                Thread.sleep(500);
+            for (int i = 0; i < 600 && !processed.contains("\"processed\": true"); i++) {
+                Thread.sleep(100);
                 processed = site.get("/api/notes/" + id + "/").body();
             }
             assertThat(processed).as("the Celery worker ran the task").contains("\"processed\": true");
@@ -258,7 +316,7 @@ class ServerIT {
                     "import os; print(os.environ['DJDD_IT_TRICKY'].encode().hex())").output())
                     .as("the control utility's shell reads the environment file as systemd does")
                     .contains(HexFormat.of().formatHex(TRICKY.getBytes(StandardCharsets.UTF_8)));
-        }
+        });
     }
 
     /** The environment of the unit's main process, byte for byte, one entry per variable. */
@@ -269,55 +327,59 @@ class ServerIT {
     }
 
     @Test
-    void controlUtilityStartsStopsAndTakesTheSiteOffline(@TempDir Path scenario) throws Exception {
-        try (BootedTarget server = server(scenario, blue1)) {
-            install(server, "djddit-site-blue");
-            SiteClient site = new SiteClient("blue.example.com", PORT);
+    void controlUtilityStartsStopsAndTakesTheSiteOffline() throws Exception {
+        List<BuiltPackage> release = release("main", blue("control"));
+        onSharedServer(server -> {
+            publish(server, release);
+            install(server, "djddit-site-control");
+            SiteClient site = new SiteClient("control.example.com", PORT);
 
-            CommandResult status = server.check("djddit-blue", "status");
-            for (String unit : List.of("djddit-blue.socket", "djddit-blue.service", "djddit-blue-celery.service",
-                    "postgresql", "rabbitmq-server", "memcached", "nginx")) {
+            CommandResult status = server.check("djddit-control", "status");
+            for (String unit : List.of("djddit-control.socket", "djddit-control.service",
+                    "djddit-control-celery.service", "postgresql", "rabbitmq-server", "memcached", "nginx")) {
                 assertThat(status.output()).anyMatch(line -> line.matches(Pattern.quote(unit) + " +active"));
             }
 
-            server.check("djddit-blue", "offline");
+            server.check("djddit-control", "offline");
             HttpResponse<String> offline = site.get("/");
             assertThat(offline.statusCode()).isEqualTo(503);
             assertThat(offline.body()).contains("Down for maintenance");
-            server.check("djddit-blue", "online");
+            server.check("djddit-control", "online");
             assertThat(site.get("/").statusCode()).isEqualTo(200);
 
-            server.check("djddit-blue", "restart");
+            server.check("djddit-control", "restart");
             awaitOk(site, "/");
-            server.check("djddit-blue", "reload");
+            server.check("djddit-control", "reload");
             awaitOk(site, "/");
 
-            server.check("systemctl", "stop", "djddit-blue.socket", "djddit-blue.service",
-                    "djddit-blue-celery.service");
-            assertThat(server.run("djddit-blue", "status").exitCode()).isEqualTo(3);
+            server.check("systemctl", "stop", "djddit-control.socket", "djddit-control.service",
+                    "djddit-control-celery.service");
+            assertThat(server.run("djddit-control", "status").exitCode()).isEqualTo(3);
             HttpResponse<String> down = site.get("/");
             assertThat(down.statusCode()).isEqualTo(502);
             assertThat(down.body()).contains("Down for maintenance");
-            server.check("djddit-blue", "start");
-            assertThat(server.run("djddit-blue", "status").exitCode()).isZero();
+            server.check("djddit-control", "start");
+            assertThat(server.run("djddit-control", "status").exitCode()).isZero();
             awaitOk(site, "/");
 
-            assertThat(server.check("djddit-blue", "manage", "check").output())
+            assertThat(server.check("djddit-control", "manage", "check").output())
                     .contains("System check identified no issues (0 silenced).");
-            assertThat(server.check("djddit-blue", "version").output()).anyMatch(line -> line.startsWith("src  "
-                    + hash(blue1, 1))).anyMatch(line -> line.startsWith("env  " + hash(blue1, 0)));
-            CommandResult unknown = server.run("djddit-blue", "frobnicate");
+            assertThat(server.check("djddit-control", "version").output()).anyMatch(line -> line.startsWith("src  "
+                    + hash(release, 1))).anyMatch(line -> line.startsWith("env  " + hash(release, 0)));
+            CommandResult unknown = server.run("djddit-control", "frobnicate");
             assertThat(unknown.exitCode()).isEqualTo(2);
-            assertThat(unknown.output()).contains("Usage: djddit-blue COMMAND [ARGS]");
-        }
+            assertThat(unknown.output()).contains("Usage: djddit-control COMMAND [ARGS]");
+        });
     }
 
+    /** Its assertion covers every env and src package installed: a server of its own. */
     @Test
     void twoVariantsFromDifferentCommitsLiveSideBySide(@TempDir Path scenario) throws Exception {
+        List<BuiltPackage> blue1 = release("main", blue("blue"));
+        List<BuiltPackage> red1 = release("main", red("red"));
+        List<BuiltPackage> red2 = release("v2", red("red"));
         assertThat(red1.get(1).name()).as("variants on one commit share its src package").isEqualTo(blue1.get(1).name());
-        List<BuiltPackage> both = new ArrayList<>(blue1);
-        both.addAll(red2);
-        try (BootedTarget server = server(scenario, both)) {
+        try (BootedTarget server = server(scenario, both(blue1, red2))) {
             install(server, "djddit-site-blue", "djddit-site-red");
 
             assertThat(new SiteClient("blue.example.com", PORT).get("/health/").body()).isEqualTo("ok 1\n");
@@ -338,24 +400,29 @@ class ServerIT {
     }
 
     @Test
-    void upgradesUnderLoadDropNoRequest(@TempDir Path scenario) throws Exception {
-        try (BootedTarget server = server(scenario, blue1)) {
-            install(server, "djddit-site-blue");
-            SiteClient site = new SiteClient("blue.example.com", PORT);
+    void upgradesUnderLoadDropNoRequest() throws Exception {
+        List<BuiltPackage> load1 = release("main", blue("load"));
+        List<BuiltPackage> load2 = release("v2", blue("load"));
+        List<BuiltPackage> load3 = release("v3", blue("load"));
+        onSharedServer(server -> {
+            publish(server, load1);
+            install(server, "djddit-site-load");
+            SiteClient site = new SiteClient("load.example.com", PORT);
             awaitOk(site, "/health/");
             String report;
             List<String> failures;
             try (SiteClient.Load load = site.load("/health/", 24)) {
-                Thread.sleep(2000);
-                publish(server, blue2);
+                load.awaitServed(1000);
+                publish(server, load2);
                 long start = System.nanoTime();
-                server.check("apt-get", "install", "--yes", "djddit-site-blue");
+                server.check("apt-get", "install", "--yes", "djddit-site-load");
                 System.out.printf("[measure] upgrade to a new src: %.1f s%n", (System.nanoTime() - start) / 1e9);
-                publish(server, blue3);
+                publish(server, load3);
                 start = System.nanoTime();
-                server.check("apt-get", "install", "--yes", "djddit-site-blue");
+                server.check("apt-get", "install", "--yes", "djddit-site-load");
                 System.out.printf("[measure] upgrade to a new env: %.1f s%n", (System.nanoTime() - start) / 1e9);
-                Thread.sleep(2000);
+                // Requests after the switch to the new env are answered too.
+                load.awaitServed(load.served() + 1000);
                 report = load.stop();
                 failures = load.failures();
                 assertThat(load.served()).isGreaterThan(100);
@@ -363,40 +430,43 @@ class ServerIT {
             System.out.println("[measure] load during two upgrades, 24 clients: " + report);
             assertThat(failures).as(report).isEmpty();
             assertThat(site.get("/health/").body()).isEqualTo("ok 3\n");
-            assertThat(server.check("djddit-blue", "version").output())
-                    .anyMatch(line -> line.startsWith("src  " + hash(blue3, 1)))
-                    .anyMatch(line -> line.startsWith("env  " + hash(blue3, 0)));
-        }
+            assertThat(server.check("djddit-load", "version").output())
+                    .anyMatch(line -> line.startsWith("src  " + hash(load3, 1)))
+                    .anyMatch(line -> line.startsWith("env  " + hash(load3, 0)));
+        });
     }
 
     @Test
-    void migrationsRunOnUpgradeOnlyWhereTheVariantSaysSo(@TempDir Path scenario) throws Exception {
-        List<BuiltPackage> first = new ArrayList<>(blue1);
-        first.addAll(red1);
-        try (BootedTarget server = server(scenario, first)) {
-            install(server, "djddit-site-blue", "djddit-site-red");
-            server.check("djddit-red", "manage", "migrate", "--noinput");
-            List<BuiltPackage> next = new ArrayList<>(blueMigration);
-            next.addAll(redMigration);
+    void migrationsRunOnUpgradeOnlyWhereTheVariantSaysSo() throws Exception {
+        List<BuiltPackage> first = both(release("main", blue("migrating")), release("main", red("manual")));
+        List<BuiltPackage> next = both(release("migration", blue("migrating")), release("migration", red("manual")));
+        onSharedServer(server -> {
+            publish(server, first);
+            install(server, "djddit-site-migrating", "djddit-site-manual");
+            server.check("djddit-manual", "manage", "migrate", "--noinput");
             publish(server, next);
 
-            CommandResult blue = server.check("apt-get", "install", "--yes", "djddit-site-blue");
+            CommandResult blue = server.check("apt-get", "install", "--yes", "djddit-site-migrating");
             assertThat(blue.output()).anyMatch(line -> line.contains("applying migrations"));
-            assertThat(server.check("djddit-blue", "manage", "showmigrations", "notes").output())
+            assertThat(server.check("djddit-migrating", "manage", "showmigrations", "notes").output())
                     .anyMatch(line -> line.contains("[X] 0002_note_priority"));
 
-            CommandResult red = server.check("apt-get", "install", "--yes", "djddit-site-red");
-            assertThat(red.output()).anyMatch(line -> line.contains("djddit-site-red: the database has unapplied"
-                    + " migrations; migrate is false for this variant, so apply them yourself: djddit-red manage"
+            CommandResult red = server.check("apt-get", "install", "--yes", "djddit-site-manual");
+            assertThat(red.output()).anyMatch(line -> line.contains("djddit-site-manual: the database has unapplied"
+                    + " migrations; migrate is false for this variant, so apply them yourself: djddit-manual manage"
                     + " migrate"));
-            assertThat(server.check("djddit-red", "manage", "showmigrations", "notes").output())
+            assertThat(server.check("djddit-manual", "manage", "showmigrations", "notes").output())
                     .anyMatch(line -> line.contains("[ ] 0002_note_priority"));
-            assertThat(new SiteClient("red.example.com", PORT).get("/health/").body()).isEqualTo("ok 4\n");
-        }
+            assertThat(new SiteClient("manual.example.com", PORT).get("/health/").body()).isEqualTo("ok 4\n");
+        });
     }
 
+    /** autoremove's result covers every env and src package installed: a server of its own. */
     @Test
     void autoremoveRemoveAndPurgeKeepWhatIsInUseAndTheData(@TempDir Path scenario) throws Exception {
+        List<BuiltPackage> blue1 = release("main", blue("blue"));
+        List<BuiltPackage> blue2 = release("v2", blue("blue"));
+        List<BuiltPackage> blue3 = release("v3", blue("blue"));
         try (BootedTarget server = server(scenario, blue1)) {
             install(server, "djddit-site-blue");
             publish(server, blue2);
@@ -432,78 +502,90 @@ class ServerIT {
     }
 
     @Test
-    void configuringAgainChangesNothingAndKeepsTheSecretKey(@TempDir Path scenario) throws Exception {
-        try (BootedTarget server = server(scenario, blue1)) {
-            install(server, "djddit-site-blue");
+    void configuringAgainChangesNothingAndKeepsTheSecretKey() throws Exception {
+        List<BuiltPackage> release = release("main", blue("again"));
+        onSharedServer(server -> {
+            publish(server, release);
+            install(server, "djddit-site-again");
             String snapshot = "find /etc/djddit-site /var/lib/djddit-site /srv/djddit-site /etc/nginx/sites-enabled"
                     + " /etc/systemd/system -path '*/media/*' -prune -o -printf '%p %m %u %g %l\\n' | sort;"
-                    + " cat /etc/djddit-site/blue/secrets.env;"
+                    + " cat /etc/djddit-site/again/secrets.env;"
                     + " cd / && runuser -u postgres -- psql -Atc \"SELECT datname FROM pg_database ORDER BY 1\";"
                     + " rabbitmqctl --quiet list_vhosts | sort";
             List<String> before = server.sh(snapshot).output();
 
-            server.check("dpkg-reconfigure", "djddit-site-blue");
-            server.sh("/var/lib/dpkg/info/djddit-site-blue.postinst configure"
-                    + " \"$(dpkg-query -W -f '${Version}' djddit-site-blue)\"");
+            server.check("dpkg-reconfigure", "djddit-site-again");
+            server.sh("/var/lib/dpkg/info/djddit-site-again.postinst configure"
+                    + " \"$(dpkg-query -W -f '${Version}' djddit-site-again)\"");
 
             assertThat(server.sh(snapshot).output()).isEqualTo(before);
             Matcher key = Pattern.compile("SECRET_KEY=\"([0-9a-f]{64})\"").matcher(String.join("\n", before));
             assertThat(key.find()).isTrue();
-            awaitOk(new SiteClient("blue.example.com", PORT), "/");
-        }
+            awaitOk(new SiteClient("again.example.com", PORT), "/");
+        });
     }
 
     // Faults on the server: the running version keeps serving and no data is lost.
 
     @Test
-    void upgradeWithPostgresqlStoppedFailsSaysWhatToDoAndCompletesLater(@TempDir Path scenario) throws Exception {
-        try (BootedTarget server = server(scenario, blue1)) {
-            install(server, "djddit-site-blue");
-            SiteClient site = new SiteClient("blue.example.com", PORT);
+    void upgradeWithPostgresqlStoppedFailsSaysWhatToDoAndCompletesLater() throws Exception {
+        List<BuiltPackage> stopped1 = release("main", blue("stopped"));
+        List<BuiltPackage> stopped2 = release("v2-again", blue("stopped"));
+        onSharedServer(server -> {
+            publish(server, stopped1);
+            install(server, "djddit-site-stopped");
+            SiteClient site = new SiteClient("stopped.example.com", PORT);
             String id = site.post("/api/notes/", Map.of("text", "written before")).body().replaceAll("\\D", "");
             server.check("systemctl", "stop", "postgresql");
-            publish(server, blue2);
+            publish(server, stopped2);
 
-            CommandResult failed = server.run("apt-get", "install", "--yes", "djddit-site-blue");
+            CommandResult failed = server.run("apt-get", "install", "--yes", "djddit-site-stopped");
             assertThat(failed.exitCode()).isNotZero();
-            assertThat(failed.output()).anyMatch(line -> line.contains("djddit-site-blue: PostgreSQL is not running, so"
-                    + " the database djddit-blue cannot be set up. Start it (systemctl start postgresql), then finish"
-                    + " the installation with 'dpkg --configure -a' (or apt-get install -f)."));
+            assertThat(failed.output()).anyMatch(line -> line.contains("djddit-site-stopped: PostgreSQL is not running,"
+                    + " so the database djddit-stopped cannot be set up. Start it (systemctl start postgresql), then"
+                    + " finish the installation with 'dpkg --configure -a' (or apt-get install -f)."));
             assertThat(site.get("/health/").body()).as("the previous version keeps serving").isEqualTo("ok 1\n");
 
             server.check("systemctl", "start", "postgresql");
             server.check("apt-get", "install", "--fix-broken", "--yes");
             assertThat(site.get("/health/").body()).isEqualTo("ok 2\n");
             assertThat(site.get("/api/notes/" + id + "/").body()).contains("written before");
-        }
+        });
     }
 
     @Test
-    void failingMigrationKeepsTheOldCodeServingUntilAFixedReleaseInstalls(@TempDir Path scenario) throws Exception {
-        try (BootedTarget server = server(scenario, blue1)) {
-            install(server, "djddit-site-blue");
-            SiteClient site = new SiteClient("blue.example.com", PORT);
-            publish(server, blueBadMigration);
+    void failingMigrationKeepsTheOldCodeServingUntilAFixedReleaseInstalls() throws Exception {
+        List<BuiltPackage> failing1 = release("main", blue("failing"));
+        List<BuiltPackage> bad = release("bad-migration", blue("failing"));
+        List<BuiltPackage> fixed = release("fixed-migration", blue("failing"));
+        onSharedServer(server -> {
+            publish(server, failing1);
+            install(server, "djddit-site-failing");
+            SiteClient site = new SiteClient("failing.example.com", PORT);
+            publish(server, bad);
 
-            CommandResult failed = server.run("apt-get", "install", "--yes", "djddit-site-blue");
+            CommandResult failed = server.run("apt-get", "install", "--yes", "djddit-site-failing");
             assertThat(failed.exitCode()).isNotZero();
             assertThat(failed.output()).anyMatch(line -> line.contains("RuntimeError: djdd test: this migration fails"))
-                    .anyMatch(line -> line.contains("djddit-site-blue: migrate failed (Django's error is above); the"
-                            + " site stays on the version it runs."));
+                    .anyMatch(line -> line.contains("djddit-site-failing: migrate failed (Django's error is above);"
+                            + " the site stays on the version it runs."));
             assertThat(site.get("/health/").body()).isEqualTo("ok 1\n");
-            assertThat(server.check("djddit-blue", "version").output())
-                    .anyMatch(line -> line.startsWith("src  " + hash(blue1, 1)));
+            assertThat(server.check("djddit-failing", "version").output())
+                    .anyMatch(line -> line.startsWith("src  " + hash(failing1, 1)));
 
-            publish(server, blueFixedMigration);
-            server.check("apt-get", "install", "--yes", "djddit-site-blue");
+            publish(server, fixed);
+            server.check("apt-get", "install", "--yes", "djddit-site-failing");
             assertThat(site.get("/health/").body()).isEqualTo("ok 6\n");
-            assertThat(server.check("djddit-blue", "manage", "showmigrations", "notes").output())
+            assertThat(server.check("djddit-failing", "manage", "showmigrations", "notes").output())
                     .anyMatch(line -> line.contains("[X] 0002_data"));
-        }
+        });
     }
 
+    /** Kills dpkg: a server of its own. */
     @Test
     void dpkgKilledDuringAnUpgradeLeavesOneConsistentVersion(@TempDir Path scenario) throws Exception {
+        List<BuiltPackage> blue1 = release("main", blue("blue"));
+        List<BuiltPackage> blue3 = release("v3", blue("blue"));
         try (BootedTarget server = server(scenario, blue1)) {
             install(server, "djddit-site-blue");
             SiteClient site = new SiteClient("blue.example.com", PORT);

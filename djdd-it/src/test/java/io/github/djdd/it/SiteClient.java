@@ -101,6 +101,21 @@ final class SiteClient {
             return ok.get();
         }
 
+        /**
+         * Waits until {@code count} requests have been answered in all (instead of sleeping for a
+         * while and hoping that the clients ran).
+         */
+        void awaitServed(long count) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (ok.get() < count && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            if (ok.get() < count) {
+                throw new AssertionError("only " + ok.get() + " of " + count + " requests answered within 2 minutes;"
+                        + " failures: " + failures.size());
+            }
+        }
+
         List<String> failures() {
             return List.copyOf(failures);
         }

@@ -34,19 +34,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Site packages of the example site for two variants, built in the real build root: walked as
  * archives, checked with lintian, sh/bash -n, nginx -t and systemd-analyze verify, and installed
  * into a fresh Debian without systemd (a chroot, as in an image build). Running them on a booted
- * system is {@code ServerIT}'s part.
+ * system is {@code ServerIT}'s part. The two variants' packages are built once, by the first test
+ * that needs them ({@link #built()}); the tests that build something else leave them alone.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SitePackagesIT {
     private static final SoftwareName SOFTWARE = new SoftwareName("djddit");
     private static final ProcessRunner HOST = new ProcessRunner(Console.NULL);
@@ -70,7 +67,7 @@ class SitePackagesIT {
     }
 
     @BeforeAll
-    static void buildBothVariants() throws Exception {
+    static void makeTheUpstream() throws Exception {
         buildDir = BuildDir.prepare(ItSupport.cachedBuildDir());
         ItSupport.cachedRoot();
         upstream = SampleProject.create(dir, Map.of(
@@ -85,7 +82,14 @@ class SitePackagesIT {
         for (Path stale : sitePackages("green")) {
             Files.delete(stale);
         }
-        built = build(List.of(blue(), red()), null, SiteOptions.DEFAULTS);
+    }
+
+    /** The packages of both variants: [env, src, site-blue, site-red], built by the first test that asks. */
+    private static synchronized List<BuiltPackage> built() throws Exception {
+        if (built == null) {
+            built = build(List.of(blue(), red()), null, SiteOptions.DEFAULTS);
+        }
+        return built;
     }
 
     private static List<BuiltPackage> build(List<SiteVariant> variants, String ref, SiteOptions site)
@@ -101,8 +105,8 @@ class SitePackagesIT {
                         Optional.empty()), site), new ItSupport.RecordingConsole()).run();
     }
 
-    private static Path site(String variant) {
-        return built.stream().filter(p -> p.name().equals("djddit-site-" + variant)).findFirst().orElseThrow().file();
+    private static Path site(String variant) throws Exception {
+        return built().stream().filter(p -> p.name().equals("djddit-site-" + variant)).findFirst().orElseThrow().file();
     }
 
     private static String field(Path deb, String name) throws Exception {
@@ -119,28 +123,25 @@ class SitePackagesIT {
     }
 
     @Test
-    @Order(1)
-    void bothVariantsShareOneEnvAndOneSrc() {
-        assertThat(built).extracting(BuiltPackage::name).hasSize(4)
+    void bothVariantsShareOneEnvAndOneSrc() throws Exception {
+        assertThat(built()).extracting(BuiltPackage::name).hasSize(4)
                 .element(0).asString().matches("djddit-env-[0-9a-f]{12}");
-        assertThat(built.get(1).name()).matches("djddit-src-[0-9a-f]{12}");
-        assertThat(built.subList(2, 4)).extracting(BuiltPackage::name).containsExactly("djddit-site-blue",
+        assertThat(built().get(1).name()).matches("djddit-src-[0-9a-f]{12}");
+        assertThat(built().subList(2, 4)).extracting(BuiltPackage::name).containsExactly("djddit-site-blue",
                 "djddit-site-red");
         assertThat(site("blue").getFileName().toString())
                 .matches("djddit-site-blue_20261101\\.120000\\+g[0-9a-f]{12}\\.[0-9a-f]{8}_all\\.deb");
     }
 
     @Test
-    @Order(1)
     void siteDependsOnExactlyItsEnvAndSrcAndTheServicesItUses() throws Exception {
-        String pair = built.get(0).name() + ", " + built.get(1).name() + ", adduser, init-system-helpers (>= 1.54~), procps";
+        String pair = built().get(0).name() + ", " + built().get(1).name() + ", adduser, init-system-helpers (>= 1.54~), procps";
         assertThat(field(site("blue"), "Depends")).isEqualTo(pair + ", postgresql, rabbitmq-server, memcached, nginx");
         assertThat(field(site("red"), "Depends")).isEqualTo(pair + ", nginx");
         assertThat(field(site("red"), "Architecture")).isEqualTo("all");
     }
 
     @Test
-    @Order(1)
     void siteHoldsStaticFilesConfigurationUnitsAndTheControlUtility() throws Exception {
         assertThat(contents(site("blue"))).allMatch(line -> line.contains(" root/root "))
                 .anyMatch(line -> line.endsWith(" ./usr/lib/djddit-site/blue/static/notes/style.css"))
@@ -162,7 +163,6 @@ class SitePackagesIT {
     }
 
     @Test
-    @Order(1)
     void lintianFindsNoErrors() throws Exception {
         CommandResult result = HOST.run(Command.of("lintian", "--tag-display-limit", "0", site("blue").toString(),
                 site("red").toString()).withTimeout(Duration.ofMinutes(10)));
@@ -172,7 +172,6 @@ class SitePackagesIT {
     }
 
     @Test
-    @Order(1)
     void maintainerScriptsAndTheControlUtilityParseInShAndBash() throws Exception {
         for (String variant : List.of("blue", "red")) {
             Path control = dir.resolve("control-" + variant);
@@ -190,7 +189,6 @@ class SitePackagesIT {
     }
 
     @Test
-    @Order(2)
     void installsInAChrootWithoutSystemdAndPassesNginxAndSystemdChecks(@TempDir Path target) throws Exception {
         try {
             installInAChroot(TargetRoot.unpack(target));
@@ -206,7 +204,7 @@ class SitePackagesIT {
         Map<String, String> apt = Map.of("DEBIAN_FRONTEND", "noninteractive");
         server.check(RootCommand.of("apt-get", "update").withEnvironment(apt).withTimeout(Duration.ofMinutes(10)));
         server.check(RootCommand.of("apt-get", "install", "--yes", "--no-install-recommends", "systemd",
-                "/run/packages/" + built.get(0).file().getFileName(), "/run/packages/" + built.get(1).file().getFileName(),
+                "/run/packages/" + built().get(0).file().getFileName(), "/run/packages/" + built().get(1).file().getFileName(),
                 "/run/packages/" + site("red").getFileName()).withBinds(packages).withEnvironment(apt)
                 .withTimeout(Duration.ofMinutes(15)));
         // blue needs PostgreSQL, RabbitMQ and memcached, which a chroot cannot run: its postinst must
@@ -237,7 +235,7 @@ class SitePackagesIT {
                 .matches("SECRET_KEY=\"[0-9a-f]{64}\"\n");
         assertThat(Files.readString(server.path().resolve("etc/djddit-site/blue/secrets.env")))
                 .matches("SECRET_KEY=\"[0-9a-f]{64}\"\nCELERY_BROKER_URL=\"amqp://djddit-blue:[0-9a-f]{64}@localhost:5672/djddit-blue\"\n");
-        String srcDir = "/usr/lib/djddit-src/" + built.get(1).name().substring("djddit-src-".length());
+        String srcDir = "/usr/lib/djddit-src/" + built().get(1).name().substring("djddit-src-".length());
         assertThat(server.check(RootCommand.of("readlink", "/var/lib/djddit-site/red/src", "/srv/djddit-site/red/src",
                 "/srv/djddit-site/red/logs")).output()).containsExactly(srcDir, "/var/lib/djddit-site/red/src",
                 "/var/log/djddit-site/red");
@@ -272,7 +270,6 @@ class SitePackagesIT {
     }
 
     @Test
-    @Order(3)
     void projectTemplatesOverrideTheGeneratedFilesAndTheVersionCanBeSet() throws Exception {
         List<BuiltPackage> overridden = build(List.of(red()), "overrides", SiteOptions.of(null, null, null, "42"));
         Path red = overridden.get(2).file();
@@ -285,7 +282,6 @@ class SitePackagesIT {
     }
 
     @Test
-    @Order(3)
     void settingsModuleThatDoesNotExistFailsAndMakesNoSitePackage() throws Exception {
         SiteVariant green = SiteVariant.builder(new VariantName("green")).settings("mysite.nosuch").build();
 
@@ -298,7 +294,6 @@ class SitePackagesIT {
     }
 
     @Test
-    @Order(3)
     void settingsWithASyntaxErrorFailWithPythonsError() throws Exception {
         SiteVariant green = SiteVariant.defaults(new VariantName("green"));
 
@@ -312,7 +307,6 @@ class SitePackagesIT {
     }
 
     @Test
-    @Order(3)
     void withoutVariantsTheSiteIsNamedAfterTheSoftwareAlone() throws Exception {
         Path site = build(List.of(SiteVariant.defaults(VariantName.DEFAULT)), false, null, SiteOptions.DEFAULTS)
                 .get(2).file();
@@ -326,7 +320,6 @@ class SitePackagesIT {
     }
 
     @Test
-    @Order(3)
     void failingCollectstaticFailsWithDjangosErrorAndMakesNoSitePackage() throws Exception {
         SiteVariant green = SiteVariant.builder(new VariantName("green")).settings("mysite.local").build();
 
