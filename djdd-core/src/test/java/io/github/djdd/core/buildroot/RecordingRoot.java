@@ -1,9 +1,15 @@
 package io.github.djdd.core.buildroot;
 
+import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
+import io.github.djdd.core.context.BuildContext;
+import io.github.djdd.core.deb.Compression;
+import io.github.djdd.core.deb.DebControl;
+import io.github.djdd.core.deb.PackageSettings;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.CommandFailedException;
 import io.github.djdd.core.process.CommandResult;
+import io.github.djdd.core.workspace.BuildDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +19,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
@@ -41,6 +48,12 @@ public final class RecordingRoot implements RootShell {
             }
             return output();
         });
+    }
+
+    /** The context of a build in {@code buildDir} whose commands run here, writing gzip packages. */
+    public BuildContext context(Path buildDir, Console console) throws DjddException {
+        return new BuildContext(BuildDir.prepare(buildDir), this, new PackageSettings(DebControl.DEFAULT_MAINTAINER,
+                Compression.GZIP, Optional.empty()), console);
     }
 
     /** Answers every command whose line starts with {@code prefix}; later answers win. */

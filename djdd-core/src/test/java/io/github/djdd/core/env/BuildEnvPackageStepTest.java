@@ -11,18 +11,13 @@ import io.github.djdd.core.buildroot.RecordingRoot;
 import io.github.djdd.core.buildroot.RootCommand;
 import io.github.djdd.core.checkout.Checkout;
 import io.github.djdd.core.context.BuildContext;
-import io.github.djdd.core.deb.Compression;
-import io.github.djdd.core.deb.DebControl;
 import io.github.djdd.core.deb.DpkgDeb;
-import io.github.djdd.core.deb.PackageSettings;
 import io.github.djdd.core.naming.SoftwareName;
-import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,8 +37,7 @@ class BuildEnvPackageStepTest {
     @BeforeEach
     void projectWithRequirements() throws Exception {
         root = new RecordingRoot(dir.resolve("root"));
-        context = new BuildContext(BuildDir.prepare(dir.resolve("build")), root, new PackageSettings(
-                DebControl.DEFAULT_MAINTAINER, Compression.GZIP, Optional.empty()), new RecordingConsole());
+        context = root.context(dir.resolve("build"), new RecordingConsole());
         checkout = new Checkout(dir.resolve("checkout"), "");
         Files.createDirectories(checkout.root());
         Files.writeString(checkout.file("requirements.txt"), "Django==5.2\ngunicorn\n");

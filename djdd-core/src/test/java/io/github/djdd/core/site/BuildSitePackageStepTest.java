@@ -5,20 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.djdd.core.RecordingConsole;
 import io.github.djdd.core.buildroot.RecordingRoot;
 import io.github.djdd.core.context.BuildContext;
-import io.github.djdd.core.deb.Compression;
-import io.github.djdd.core.deb.DebControl;
 import io.github.djdd.core.deb.DpkgDeb;
-import io.github.djdd.core.deb.PackageSettings;
 import io.github.djdd.core.env.EnvLayout;
 import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.naming.VariantName;
 import io.github.djdd.core.source.SourceLayout;
 import io.github.djdd.core.store.BuiltPackage;
-import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +33,7 @@ class BuildSitePackageStepTest {
 
     @BeforeEach
     void collectedStaticFilesAndTemplates() throws Exception {
-        context = new BuildContext(BuildDir.prepare(dir.resolve("build")), root, new PackageSettings(
-                DebControl.DEFAULT_MAINTAINER, Compression.GZIP, Optional.empty()), new RecordingConsole());
+        context = root.context(dir.resolve("build"), new RecordingConsole());
         staticFiles = Files.createDirectories(dir.resolve("static/notes"));
         Files.writeString(staticFiles.resolve("style.css"), "body {}\n");
         staticFiles = staticFiles.getParent();

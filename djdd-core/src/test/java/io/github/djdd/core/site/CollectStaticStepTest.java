@@ -10,9 +10,6 @@ import io.github.djdd.core.buildroot.RecordingRoot;
 import io.github.djdd.core.buildroot.RootCommand;
 import io.github.djdd.core.checkout.Checkout;
 import io.github.djdd.core.context.BuildContext;
-import io.github.djdd.core.deb.Compression;
-import io.github.djdd.core.deb.DebControl;
-import io.github.djdd.core.deb.PackageSettings;
 import io.github.djdd.core.env.EnvLayout;
 import io.github.djdd.core.env.EnvPackage;
 import io.github.djdd.core.naming.SoftwareName;
@@ -26,7 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,9 +47,8 @@ class CollectStaticStepTest {
     void envPackageAndCheckout() throws Exception {
         root = new RecordingRoot(dir.resolve("root")).answer(AS_NOBODY + " -c", command -> RecordingRoot.output(
                 "djdd-static-url=/assets/", "djdd-media-url=/uploads/"));
-        BuildDir buildDir = BuildDir.prepare(dir.resolve("build"));
-        context = new BuildContext(buildDir, root, new PackageSettings(DebControl.DEFAULT_MAINTAINER,
-                Compression.GZIP, Optional.empty()), new RecordingConsole());
+        context = root.context(dir.resolve("build"), new RecordingConsole());
+        BuildDir buildDir = context.buildDir();
         Path deb = Files.createDirectories(buildDir.packages()).resolve("mysoftware-env-ba9876543210_1_amd64.deb");
         Files.writeString(deb, "a package");
         PackageChecksum.write(deb, deb);

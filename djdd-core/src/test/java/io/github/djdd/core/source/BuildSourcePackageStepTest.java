@@ -6,16 +6,11 @@ import io.github.djdd.core.RecordingConsole;
 import io.github.djdd.core.buildroot.RecordingRoot;
 import io.github.djdd.core.checkout.Checkout;
 import io.github.djdd.core.context.BuildContext;
-import io.github.djdd.core.deb.Compression;
-import io.github.djdd.core.deb.DebControl;
 import io.github.djdd.core.deb.DpkgDeb;
-import io.github.djdd.core.deb.PackageSettings;
 import io.github.djdd.core.naming.SoftwareName;
-import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +30,7 @@ class BuildSourcePackageStepTest {
     @BeforeEach
     void checkoutWithAProjectInApp() throws Exception {
         root = new RecordingRoot(dir.resolve("root"));
-        context = new BuildContext(BuildDir.prepare(dir.resolve("build")), root, new PackageSettings(
-                DebControl.DEFAULT_MAINTAINER, Compression.GZIP, Optional.empty()), console);
+        context = root.context(dir.resolve("build"), console);
         checkout = new Checkout(dir.resolve("checkout"), "app");
         Files.createDirectories(checkout.file("mysite"));
         Files.writeString(checkout.file("manage.py"), "print('manage')\n");
