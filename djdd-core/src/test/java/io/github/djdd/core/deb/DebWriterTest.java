@@ -8,12 +8,15 @@ import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.store.PackageChecksum;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,10 +109,62 @@ class DebWriterTest {
 
     @Test
     void sameInputsGiveTheSameBytes() throws Exception {
-        Path first = write(dir.resolve("one"), Compression.XZ);
-        Path second = write(dir.resolve("two"), Compression.XZ);
+        for (Compression compression : Compression.values()) {
+            Path first = write(dir.resolve("one-" + compression), compression);
+            Path second = write(dir.resolve("two-" + compression), compression);
 
-        assertThat(Files.readAllBytes(first)).isEqualTo(Files.readAllBytes(second));
+            assertThat(Files.readAllBytes(first)).as(compression.value()).isEqualTo(Files.readAllBytes(second));
+        }
+    }
+
+    @Test
+    void zstdGivesTheSameBytesWithAnyNumberOfWorkers() throws Exception {
+        byte[] input = new byte[3 << 20];
+        new Random(42).nextBytes(input);
+        for (int i = 0; i < input.length; i += 2) {
+            input[i] = (byte) (i % 7); // half compressible, so that the frame has several blocks
+        }
+        assertThat(zstd(input, 1)).isEqualTo(zstd(input, 2)).isEqualTo(zstd(input, 4));
+    }
+
+    private static byte[] zstd(byte[] input, int workers) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (OutputStream zstd = Compression.ZSTD.compress(out, workers)) {
+            zstd.write(input);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void defaultIsZstdWithADataTarZstMemberDpkgReads() throws Exception {
+        Path deb = write(dir.resolve("packages"), Compression.DEFAULT);
+
+        assertThat(Compression.DEFAULT).isEqualTo(Compression.ZSTD);
+        assertThat(RUNNER.check(Command.of("ar", "t", deb.toString()).quietly()).output())
+                .containsExactly("debian-binary", "control.tar.gz", "data.tar.zst");
+        List<String> zstd = RUNNER.check(Command.of("sh", "-c", "ar p " + deb + " data.tar.zst | zstd -dc | tar -tvf -")
+                .quietly()).output();
+        List<String> xz = RUNNER.check(Command.of("sh", "-c", "ar p " + write(dir.resolve("xz"), Compression.XZ)
+                + " data.tar.xz | xz -dc | tar -tvf -").quietly()).output();
+        assertThat(zstd).hasSize(14).isEqualTo(xz);
+        assertThat(dpkgDeb("--contents", deb)).isEqualTo(dpkgDeb("--contents", write(dir.resolve("gzip"),
+                Compression.GZIP)));
+    }
+
+    @Test
+    void md5sumsAndInstalledSizeDescribeTheFiles() throws Exception {
+        Path deb = write(dir.resolve("packages"), Compression.ZSTD);
+        Path control = dir.resolve("control");
+        RUNNER.check(Command.of("dpkg-deb", "--control", deb.toString(), control.toString()).quietly());
+        Path unpacked = dir.resolve("unpacked");
+        RUNNER.check(Command.of("dpkg-deb", "--extract", deb.toString(), unpacked.toString()).quietly());
+
+        RUNNER.check(Command.of("sh", "-c", "cd " + unpacked + " && md5sum --check --strict --quiet " + control
+                .resolve("md5sums")));
+        assertThat(Files.readAllLines(control.resolve("md5sums"))).hasSize(4)
+                .allMatch(line -> line.matches("[0-9a-f]{32}  usr/.*"));
+        // KiB as dpkg-gencontrol counts: three small files, an empty one (0), nine folders and a symlink
+        assertThat(dpkgDeb("--field", deb)).contains("Installed-Size: 13");
     }
 
     @Test
@@ -120,6 +175,7 @@ class DebWriterTest {
             assertThat(dpkgDeb("--field", deb)).contains("Package: mysoftware-src-0123456789ab");
             assertThat(RUNNER.check(Command.of("ar", "t", deb.toString()).quietly()).output())
                     .contains("data.tar" + switch (compression) {
+                        case ZSTD -> ".zst";
                         case XZ -> ".xz";
                         case GZIP -> ".gz";
                         case NONE -> "";
@@ -148,8 +204,8 @@ class DebWriterTest {
 
     @Test
     void unknownCompressionNamesTheChoices() {
-        assertThatThrownBy(() -> Compression.of("zstd")).isInstanceOf(InvalidConfigurationException.class)
-                .hasMessageContaining("use xz, gzip or none");
+        assertThatThrownBy(() -> Compression.of("bzip2")).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("use zstd, xz, gzip or none");
     }
 
     @Test
