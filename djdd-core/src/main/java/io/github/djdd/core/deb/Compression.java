@@ -2,6 +2,7 @@ package io.github.djdd.core.deb;
 
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import io.github.djdd.core.InvalidConfigurationException;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Locale;
@@ -33,6 +34,9 @@ public enum Compression {
      */
     static final int ZSTD_LEVEL = 9;
 
+    /** Tar writes 10 KiB records; the compressor and the file get bigger pieces, far fewer calls. */
+    private static final int BUFFER = 1 << 20;
+
     private final String value;
     private final String extension;
 
@@ -53,25 +57,28 @@ public enum Compression {
 
     /**
      * Compresses into {@code out}; closing the result finishes the compressed stream and closes
-     * {@code out}. The bytes depend only on the input: zstd's multi-threaded format is the same
-     * for any number of workers, so builds on machines with other core counts agree.
+     * {@code out}. The bytes depend only on the input: the compressor always gets it in 1 MiB
+     * pieces (zstd's output depends on how its input is cut), and zstd's multi-threaded format is
+     * the same for any number of workers, so builds on machines with other core counts agree.
      */
     OutputStream compress(OutputStream out) throws IOException {
         return compress(out, Runtime.getRuntime().availableProcessors());
     }
 
     OutputStream compress(OutputStream out, int workers) throws IOException {
-        return switch (this) {
-            case ZSTD -> new ZstdOutputStreamNoFinalizer(out, ZSTD_LEVEL).setWorkers(Math.max(1, workers))
+        OutputStream buffered = new BufferedOutputStream(out, BUFFER);
+        OutputStream compressor = switch (this) {
+            case ZSTD -> new ZstdOutputStreamNoFinalizer(buffered, ZSTD_LEVEL).setWorkers(Math.max(1, workers))
                     .setChecksum(true);
-            case XZ -> new XZOutputStream(out, new LZMA2Options(LZMA2Options.PRESET_DEFAULT));
-            case GZIP -> new GZIPOutputStream(out, 1 << 16) {
+            case XZ -> new XZOutputStream(buffered, new LZMA2Options(LZMA2Options.PRESET_DEFAULT));
+            case GZIP -> new GZIPOutputStream(buffered, 1 << 16) {
                 {
                     def.setLevel(Deflater.BEST_COMPRESSION);
                 }
             };
-            case NONE -> out;
+            case NONE -> buffered;
         };
+        return new BufferedOutputStream(compressor, BUFFER);
     }
 
     public static Compression of(String value) throws InvalidConfigurationException {

@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -119,18 +120,24 @@ class DebWriterTest {
 
     @Test
     void zstdGivesTheSameBytesWithAnyNumberOfWorkers() throws Exception {
-        byte[] input = new byte[3 << 20];
-        new Random(42).nextBytes(input);
-        for (int i = 0; i < input.length; i += 2) {
-            input[i] = (byte) (i % 7); // half compressible, so that the frame has several blocks
+        // Bigger than zstd's job size (4 windows of 4 MiB at our level), so that workers share it.
+        byte[] input = new byte[24 << 20];
+        Random random = new Random(42);
+        for (int i = 0; i < input.length; i++) {
+            input[i] = i % 8 == 0 ? (byte) random.nextInt() : (byte) (i % 7);
         }
-        assertThat(zstd(input, 1)).isEqualTo(zstd(input, 2)).isEqualTo(zstd(input, 4));
+        byte[] one = zstd(input, 1);
+
+        assertThat(zstd(input, 2)).isEqualTo(one);
+        assertThat(zstd(input, 4)).isEqualTo(one);
     }
 
     private static byte[] zstd(byte[] input, int workers) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (OutputStream zstd = Compression.ZSTD.compress(out, workers)) {
-            zstd.write(input);
+            for (int i = 0; i < input.length; i += 10240) { // as tar writes its records
+                zstd.write(input, i, Math.min(10240, input.length - i));
+            }
         }
         return out.toByteArray();
     }
@@ -146,9 +153,37 @@ class DebWriterTest {
                 .quietly()).output();
         List<String> xz = RUNNER.check(Command.of("sh", "-c", "ar p " + write(dir.resolve("xz"), Compression.XZ)
                 + " data.tar.xz | xz -dc | tar -tvf -").quietly()).output();
-        assertThat(zstd).hasSize(14).isEqualTo(xz);
-        assertThat(dpkgDeb("--contents", deb)).isEqualTo(dpkgDeb("--contents", write(dir.resolve("gzip"),
-                Compression.GZIP)));
+        assertThat(zstd).filteredOn(line -> !line.contains("/lintian/")).hasSize(14).isEqualTo(xz);
+        assertThat(zstd).filteredOn(line -> line.contains("/lintian/")).hasSize(3);
+    }
+
+    @Test
+    void zstdPackagesOverrideOnlyLintiansOutdatedArchiveCheck() throws Exception {
+        Path deb = write(dir.resolve("packages"), Compression.ZSTD);
+        Path unpacked = dir.resolve("unpacked");
+        RUNNER.check(Command.of("dpkg-deb", "--extract", deb.toString(), unpacked.toString()).quietly());
+
+        assertThat(unpacked.resolve("usr/share/lintian/overrides/mysoftware-src-0123456789ab")).content()
+                .contains("mysoftware-src-0123456789ab: malformed-deb-archive third (official) member data.tar.zst"
+                        + " not data.tar.(gz|xz|bz2|lzma)\n");
+        var lintian = RUNNER.run(Command.of("lintian", "--show-overrides", deb.toString()).quietly()
+                .withTimeout(Duration.ofMinutes(5)));
+        assertThat(lintian.output()).anyMatch(line -> line.startsWith("O: mysoftware-src-0123456789ab:"
+                + " malformed-deb-archive third (official) member data.tar.zst"))
+                .noneMatch(line -> line.startsWith("E:") && line.contains("malformed-deb-archive"));
+    }
+
+    @Test
+    void zstdOverrideIsAddedToThePackagesOwnOverrides() throws Exception {
+        Path deb = new DebWriter(Console.NULL).write(control(), Map.of(), List.of(DebContent.Data.text(
+                "/usr/share/lintian/overrides/mysoftware-src-0123456789ab", "# why\nmysoftware-src-0123456789ab: some-tag\n")),
+                COMMIT_TIME, Compression.ZSTD, dir.resolve("packages"));
+        Path unpacked = dir.resolve("unpacked");
+        RUNNER.check(Command.of("dpkg-deb", "--extract", deb.toString(), unpacked.toString()).quietly());
+
+        assertThat(Files.readAllLines(unpacked.resolve("usr/share/lintian/overrides/mysoftware-src-0123456789ab")))
+                .startsWith("# why", "mysoftware-src-0123456789ab: some-tag")
+                .anyMatch(line -> line.contains(": malformed-deb-archive "));
     }
 
     @Test
@@ -161,10 +196,11 @@ class DebWriterTest {
 
         RUNNER.check(Command.of("sh", "-c", "cd " + unpacked + " && md5sum --check --strict --quiet " + control
                 .resolve("md5sums")));
-        assertThat(Files.readAllLines(control.resolve("md5sums"))).hasSize(4)
+        assertThat(Files.readAllLines(control.resolve("md5sums"))).hasSize(5)
                 .allMatch(line -> line.matches("[0-9a-f]{32}  usr/.*"));
-        // KiB as dpkg-gencontrol counts: three small files, an empty one (0), nine folders and a symlink
-        assertThat(dpkgDeb("--field", deb)).contains("Installed-Size: 13");
+        // KiB as dpkg-gencontrol counts: four small files (one the lintian overrides), an empty one
+        // (0), eleven folders and a symlink
+        assertThat(dpkgDeb("--field", deb)).contains("Installed-Size: 16");
     }
 
     @Test
