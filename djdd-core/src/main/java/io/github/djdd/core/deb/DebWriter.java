@@ -80,7 +80,12 @@ public final class DebWriter {
         try {
             Files.createDirectories(packages);
             if (compression == Compression.ZSTD) {
-                loadZstd(nativeDir);
+                try {
+                    loadZstd(nativeDir);
+                } catch (UnsatisfiedLinkError e) {
+                    throw new DjddException("Cannot load zstd's native library for this machine (" + e.getMessage()
+                            + "): check that " + packages + " is not mounted noexec, or set <compression> to xz.", e);
+                }
             }
             SortedMap<String, Entry> entries = entries(contents);
             if (compression == Compression.ZSTD) {
@@ -212,6 +217,9 @@ public final class DebWriter {
     private static void writeTar(SortedMap<String, Entry> entries, Instant timestamp, OutputStream out)
             throws IOException {
         TarArchiveOutputStream tar = tar(out);
+        // One buffer for every file (transferTo would allocate one per file): a big virtualenv's
+        // garbage would otherwise grow the heap of the Maven process.
+        byte[] buffer = new byte[1 << 16];
         for (Map.Entry<String, Entry> item : entries.entrySet()) {
             Entry entry = item.getValue();
             switch (entry.type()) {
@@ -230,11 +238,15 @@ public final class DebWriter {
                     TarArchiveEntry file = tarEntry(item.getKey(), timestamp, entry.mode(), false);
                     file.setSize(entry.size());
                     tar.putArchiveEntry(file);
+                    long copied = 0;
                     try (InputStream in = entry.open()) {
-                        long copied = in.transferTo(tar);
-                        if (copied != entry.size()) {
-                            throw new IOException(item.getKey() + " changed while it was packaged");
+                        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                            tar.write(buffer, 0, n);
+                            copied += n;
                         }
+                    }
+                    if (copied != entry.size()) {
+                        throw new IOException(item.getKey() + " changed while it was packaged");
                     }
                     tar.closeArchiveEntry();
                 }
