@@ -42,8 +42,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Env and src packages of the example site, built in the real build root, inspected as archives,
- * checked with lintian and installed into a fresh Debian. Needs root and the build root of
+ * Env and src packages of the example site, built in the real build root with the default
+ * compression (zstd), inspected as archives, checked with lintian, installed into a fresh Debian
+ * 12 and unpacked by Debian 13's dpkg. Needs root and the build root of
  * {@link BuildRootIT} (made here if missing).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -76,7 +77,7 @@ class EnvAndSourcePackagesIT {
     private static List<BuiltPackage> build(String ref, ItSupport.RecordingConsole console) throws DjddException {
         return new ProjectBuild(new BuildRequest(buildDir, SOFTWARE, upstream.toString(),
                 List.of(SiteVariant.defaults(VariantName.of("blue"))), true, ref, "", SampleProject.pip(),
-                new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.XZ, Optional.empty()),
+                new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.DEFAULT, Optional.empty()),
                 SiteOptions.DEFAULTS), console).run();
     }
 
@@ -163,10 +164,43 @@ class EnvAndSourcePackagesIT {
     @Order(2)
     void lintianFindsNoErrors() throws Exception {
         CommandResult result = HOST.run(Command.of("lintian", "--no-tag-display-limit", find("env").toString(),
-                find("src").toString()).withTimeout(Duration.ofMinutes(10)));
+                find("src").toString(), find("site").toString()).withTimeout(Duration.ofMinutes(10)));
 
         assertThat(result.output()).as("lintian errors").noneMatch(line -> line.startsWith("E:"));
         assertThat(result.exitCode()).isZero();
+    }
+
+    @Test
+    @Order(2)
+    void everyPackageHasADataTarZstMember() throws Exception {
+        for (String kind : List.of("env", "src", "site")) {
+            assertThat(HOST.check(Command.of("ar", "t", find(kind).toString()).quietly()).output()).as(kind)
+                    .containsExactly("debian-binary", "control.tar.gz", "data.tar.zst");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void trixiesDpkgUnpacksTheEnvAndSrcPackages(@TempDir Path target) throws Exception {
+        try {
+            BuildRoot trixie = TargetRoot.unpack(target, "trixie");
+            Path env = find("env");
+            Path src = find("src");
+            List<BindMount> packages = List.of(new BindMount(buildDir.packages(), "/run/packages", true));
+            // The env is built for the build root's Python, so only unpacked here: this proves
+            // that Debian 13's dpkg reads the packages, not that bookworm's env runs on trixie.
+            trixie.check(RootCommand.of("dpkg", "--unpack", "--force-depends", "/run/packages/" + env.getFileName(),
+                    "/run/packages/" + src.getFileName()).withBinds(packages).withTimeout(Duration.ofMinutes(5)));
+            String envHash = field(env, "Package").substring("djddit-env-".length());
+            String srcHash = field(src, "Package").substring("djddit-src-".length());
+
+            assertThat(trixie.path().resolve("usr/lib/djddit-env/" + envHash + "/bin/gunicorn")).isRegularFile();
+            assertThat(trixie.path().resolve("usr/lib/djddit-src/" + srcHash + "/manage.py")).isRegularFile();
+            assertThat(trixie.check(RootCommand.of("dpkg", "--verify", "djddit-env-" + envHash, "djddit-src-"
+                    + srcHash)).output()).as("md5sums match the unpacked files").isEmpty();
+        } finally {
+            TargetRoot.remove(target);
+        }
     }
 
     @Test

@@ -95,7 +95,7 @@ class SitePackagesIT {
     private static List<BuiltPackage> build(List<SiteVariant> variants, boolean named, String ref, SiteOptions site)
             throws DjddException {
         return new ProjectBuild(new BuildRequest(buildDir, SOFTWARE, upstream.toString(), variants, named, ref, "",
-                SampleProject.pip(), new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.GZIP,
+                SampleProject.pip(), new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.DEFAULT,
                         Optional.empty()), site), new ItSupport.RecordingConsole()).run();
     }
 
