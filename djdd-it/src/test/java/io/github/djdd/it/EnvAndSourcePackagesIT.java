@@ -40,11 +40,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Env and src packages of the example site, built in the real build root, inspected as archives,
- * checked with lintian and installed into a fresh Debian. Needs root and the build root of
- * {@link BuildRootIT} (made here if missing). The first build into an empty store is made once, by
- * the first test that needs packages ({@link #firstBuild()}); a test that deletes a package to see it
- * rebuilt gets the store back whole from {@link #blue()} in the next test.
+ * Env and src packages of the example site, built in the real build root with the default
+ * compression (zstd), inspected as archives, checked with lintian, installed into a fresh Debian 12
+ * and unpacked by Debian 13's dpkg. Needs root and the build root of {@link BuildRootIT} (made here
+ * if missing). The first build into an empty store is made once, by the first test that needs
+ * packages ({@link #firstBuild()}); a test that deletes a package to see it rebuilt gets the store
+ * back whole from {@link #blue()} in the next test.
  */
 class EnvAndSourcePackagesIT {
     private static final SoftwareName SOFTWARE = new SoftwareName("djddit");
@@ -93,7 +94,7 @@ class EnvAndSourcePackagesIT {
     private static List<BuiltPackage> build(String ref, ItSupport.RecordingConsole console) throws DjddException {
         return new ProjectBuild(new BuildRequest(buildDir, SOFTWARE, upstream.toString(),
                 new SiteVariants(List.of(SiteVariant.defaults(VariantName.of("blue"))), true), ref, "", SampleProject.pip(),
-                new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.XZ, Optional.empty()),
+                new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.DEFAULT, Optional.empty()),
                 SiteOptions.DEFAULTS), console).run();
     }
 
@@ -177,10 +178,42 @@ class EnvAndSourcePackagesIT {
     void lintianFindsNoErrors() throws Exception {
         List<BuiltPackage> blue = blue();
         CommandResult result = HOST.run(Command.of("lintian", "--no-tag-display-limit", blue.get(0).file().toString(),
-                blue.get(1).file().toString()).withTimeout(Duration.ofMinutes(10)));
+                blue.get(1).file().toString(), blue.get(2).file().toString()).withTimeout(Duration.ofMinutes(10)));
 
         assertThat(result.output()).as("lintian errors").noneMatch(line -> line.startsWith("E:"));
         assertThat(result.exitCode()).isZero();
+    }
+
+    @Test
+    void everyPackageHasADataTarZstMember() throws Exception {
+        for (BuiltPackage deb : blue()) {
+            assertThat(HOST.check(Command.of("ar", "t", deb.file().toString()).quietly()).output()).as(deb.name())
+                    .containsExactly("debian-binary", "control.tar.gz", "data.tar.zst");
+        }
+    }
+
+    @Test
+    void trixiesDpkgUnpacksTheEnvAndSrcPackages(@TempDir Path target) throws Exception {
+        List<BuiltPackage> blue = blue();
+        try {
+            BuildRoot trixie = TargetRoot.unpack(target, "trixie");
+            Path env = blue.get(0).file();
+            Path src = blue.get(1).file();
+            List<BindMount> packages = List.of(new BindMount(buildDir.packages(), "/run/packages", true));
+            // The env is built for the build root's Python, so only unpacked here: this proves
+            // that Debian 13's dpkg reads the packages, not that bookworm's env runs on trixie.
+            trixie.check(RootCommand.of("dpkg", "--unpack", "--force-depends", "/run/packages/" + env.getFileName(),
+                    "/run/packages/" + src.getFileName()).withBinds(packages).withTimeout(Duration.ofMinutes(5)));
+            String envHash = field(env, "Package").substring("djddit-env-".length());
+            String srcHash = field(src, "Package").substring("djddit-src-".length());
+
+            assertThat(trixie.path().resolve("usr/lib/djddit-env/" + envHash + "/bin/gunicorn")).isRegularFile();
+            assertThat(trixie.path().resolve("usr/lib/djddit-src/" + srcHash + "/manage.py")).isRegularFile();
+            assertThat(trixie.check(RootCommand.of("dpkg", "--verify", "djddit-env-" + envHash, "djddit-src-"
+                    + srcHash)).output()).as("md5sums match the unpacked files").isEmpty();
+        } finally {
+            TargetRoot.remove(target);
+        }
     }
 
     @Test

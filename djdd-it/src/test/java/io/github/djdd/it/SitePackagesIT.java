@@ -101,7 +101,7 @@ class SitePackagesIT {
             throws DjddException {
         return new ProjectBuild(new BuildRequest(buildDir, SOFTWARE, upstream.toString(),
                 new SiteVariants(variants, named), ref, "",
-                SampleProject.pip(), new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.GZIP,
+                SampleProject.pip(), new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.DEFAULT,
                         Optional.empty()), site), new ItSupport.RecordingConsole()).run();
     }
 

@@ -8,6 +8,8 @@ import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A fresh minimal Debian with python3, standing in for a server: bootstrapped once into a
@@ -28,13 +30,21 @@ final class TargetRoot {
      * A minbase bookworm with {@code include} as a tarball beside the cached build dir, made once
      * (under a temporary name, renamed when complete) and reused by later runs.
      */
-    static synchronized Path bootstrap(String name, String include) throws Exception {
+    static Path bootstrap(String name, String include) throws Exception {
+        return bootstrap(name, "bookworm", include);
+    }
+
+    static synchronized Path bootstrap(String name, String suite, String include) throws Exception {
         Path tarball = ItSupport.cachedBuildDir().resolveSibling(name);
         if (!Files.isRegularFile(tarball)) {
             Path partial = tarball.resolveSibling(name + ".partial");
-            RUNNER.check(Command.of("setpriv", "--pdeathsig", "KILL", "--", "mmdebstrap", "--variant=minbase",
-                    "--include=" + include, "--format=tar", "bookworm",
-                    partial.toString(), "http://deb.debian.org/debian").withTimeout(Duration.ofMinutes(20)));
+            List<String> argv = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--", "mmdebstrap",
+                    "--variant=minbase", "--format=tar"));
+            if (!include.isEmpty()) {
+                argv.add("--include=" + include);
+            }
+            argv.addAll(List.of(suite, partial.toString(), "http://deb.debian.org/debian"));
+            RUNNER.check(Command.of(argv).withTimeout(Duration.ofMinutes(20)));
             Files.move(partial, tarball);
         }
         return tarball;
@@ -42,12 +52,21 @@ final class TargetRoot {
 
     /** A new root in {@code dir}/root, opened through djdd's own BuildRoot. */
     static BuildRoot unpack(Path dir) throws Exception {
+        return unpack(dir, "bookworm");
+    }
+
+    /**
+     * A new root of {@code suite} in {@code dir}/root. Other suites than bookworm are plain
+     * minbase (no python3): enough for dpkg to unpack into.
+     */
+    static BuildRoot unpack(Path dir, String suite) throws Exception {
+        Path tarball = suite.equals("bookworm") ? tarball() : bootstrap("target-root-" + suite + ".tar", suite, "");
         Path root = dir.resolve("root");
         Files.createDirectories(root);
-        RUNNER.check(Command.of("tar", "--extract", "--file", tarball().toString(), "--directory", root.toString())
+        RUNNER.check(Command.of("tar", "--extract", "--file", tarball.toString(), "--directory", root.toString())
                 .quietly());
-        Files.writeString(dir.resolve("root.properties"), "suite=bookworm\nmirror=http\\://deb.debian.org/debian\n"
-                + "complete=true\n");
+        Files.writeString(dir.resolve("root.properties"), "suite=" + suite
+                + "\nmirror=http\\://deb.debian.org/debian\ncomplete=true\n");
         return BuildRoot.open(new BuildDir(dir), RUNNER, Console.NULL);
     }
 

@@ -87,11 +87,12 @@ public class BuildMojo extends AbstractRepositoryMojo {
     Pip pip = new Pip();
 
     /**
-     * Compression of the packages' data: {@code xz}, {@code gzip} or {@code none}.
+     * Compression of the packages' data: {@code zstd} (the default: fast, on every core), {@code xz}
+     * (smallest, slow), {@code gzip} or {@code none}.
      *
      * @since 0.1.0
      */
-    @Parameter(property = "djdd.compression", defaultValue = "xz")
+    @Parameter(property = "djdd.compression", defaultValue = "zstd")
     String compression;
 
     /**

@@ -128,7 +128,7 @@ class BuildMojoTest {
         mojo.compression = "bzip2";
 
         assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
-                .hasMessageContaining("Unknown compression 'bzip2': use xz, gzip or none");
+                .hasMessageContaining("Unknown compression 'bzip2': use zstd, xz, gzip or none");
         assertThat(dir.resolve("build")).doesNotExist();
     }
 

@@ -3,7 +3,7 @@ package io.github.djdd.core.deb;
 import java.util.List;
 
 /**
- * The fields of a binary package's {@code control} file; jdeb adds {@code Installed-Size}.
+ * The fields of a binary package's {@code control} file; {@link DebWriter} adds {@code Installed-Size}.
  *
  * @param name the package name
  * @param version the Debian version
@@ -29,12 +29,14 @@ public record DebControl(String name, String version, String architecture, Strin
         return name + "_" + version.replaceFirst("^[0-9]+:", "") + "_" + architecture + ".deb";
     }
 
-    String render() {
+    /** @param installedSize in KiB */
+    String render(long installedSize) {
         StringBuilder out = new StringBuilder();
         out.append("Package: ").append(name).append('\n');
         out.append("Version: ").append(version).append('\n');
         out.append("Architecture: ").append(architecture).append('\n');
         out.append("Maintainer: ").append(maintainer).append('\n');
+        out.append("Installed-Size: ").append(installedSize).append('\n');
         if (!depends.isEmpty()) {
             out.append("Depends: ").append(String.join(", ", depends)).append('\n');
         }

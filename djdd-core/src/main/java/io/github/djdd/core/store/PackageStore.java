@@ -73,7 +73,7 @@ public final class PackageStore {
     }
 
     /**
-     * Deletes the hidden work files ({@code .NAME_VERSION_ARCH.deb.partial}, its control folder
+     * Deletes the hidden work files ({@code .NAME_VERSION_ARCH.deb.partial}, its work folders
      * and checksum) that builds killed while writing left in {@code packages/}. A file is only
      * deleted while its package's lock is free, so no live build is writing it.
      */

@@ -8,12 +8,16 @@ import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
 import io.github.djdd.core.store.PackageChecksum;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,10 +110,97 @@ class DebWriterTest {
 
     @Test
     void sameInputsGiveTheSameBytes() throws Exception {
-        Path first = write(dir.resolve("one"), Compression.XZ);
-        Path second = write(dir.resolve("two"), Compression.XZ);
+        for (Compression compression : Compression.values()) {
+            Path first = write(dir.resolve("one-" + compression), compression);
+            Path second = write(dir.resolve("two-" + compression), compression);
 
-        assertThat(Files.readAllBytes(first)).isEqualTo(Files.readAllBytes(second));
+            assertThat(Files.readAllBytes(first)).as(compression.value()).isEqualTo(Files.readAllBytes(second));
+        }
+    }
+
+    @Test
+    void zstdGivesTheSameBytesWithAnyNumberOfWorkers() throws Exception {
+        // Bigger than zstd's job size (4 windows of 4 MiB at our level), so that workers share it.
+        byte[] input = new byte[24 << 20];
+        Random random = new Random(42);
+        for (int i = 0; i < input.length; i++) {
+            input[i] = i % 8 == 0 ? (byte) random.nextInt() : (byte) (i % 7);
+        }
+        byte[] one = zstd(input, 1);
+
+        assertThat(zstd(input, 2)).isEqualTo(one);
+        assertThat(zstd(input, 4)).isEqualTo(one);
+    }
+
+    private static byte[] zstd(byte[] input, int workers) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (OutputStream zstd = Compression.ZSTD.compress(out, workers)) {
+            for (int i = 0; i < input.length; i += 10240) { // as tar writes its records
+                zstd.write(input, i, Math.min(10240, input.length - i));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void defaultIsZstdWithADataTarZstMemberDpkgReads() throws Exception {
+        Path deb = write(dir.resolve("packages"), Compression.DEFAULT);
+
+        assertThat(Compression.DEFAULT).isEqualTo(Compression.ZSTD);
+        assertThat(RUNNER.check(Command.of("ar", "t", deb.toString()).quietly()).output())
+                .containsExactly("debian-binary", "control.tar.gz", "data.tar.zst");
+        List<String> zstd = RUNNER.check(Command.of("sh", "-c", "ar p " + deb + " data.tar.zst | zstd -dc | tar -tvf -")
+                .quietly()).output();
+        List<String> xz = RUNNER.check(Command.of("sh", "-c", "ar p " + write(dir.resolve("xz"), Compression.XZ)
+                + " data.tar.xz | xz -dc | tar -tvf -").quietly()).output();
+        assertThat(zstd).filteredOn(line -> !line.contains("/lintian/")).hasSize(14).isEqualTo(xz);
+        assertThat(zstd).filteredOn(line -> line.contains("/lintian/")).hasSize(3);
+    }
+
+    @Test
+    void zstdPackagesOverrideOnlyLintiansOutdatedArchiveCheck() throws Exception {
+        Path deb = write(dir.resolve("packages"), Compression.ZSTD);
+        Path unpacked = dir.resolve("unpacked");
+        RUNNER.check(Command.of("dpkg-deb", "--extract", deb.toString(), unpacked.toString()).quietly());
+
+        assertThat(unpacked.resolve("usr/share/lintian/overrides/mysoftware-src-0123456789ab")).content()
+                .contains("mysoftware-src-0123456789ab: malformed-deb-archive third (official) member data.tar.zst"
+                        + " not data.tar.(gz|xz|bz2|lzma)\n");
+        var lintian = RUNNER.run(Command.of("lintian", "--show-overrides", deb.toString()).quietly()
+                .withTimeout(Duration.ofMinutes(5)));
+        assertThat(lintian.output()).anyMatch(line -> line.startsWith("O: mysoftware-src-0123456789ab:"
+                + " malformed-deb-archive third (official) member data.tar.zst"))
+                .noneMatch(line -> line.startsWith("E:") && line.contains("malformed-deb-archive"));
+    }
+
+    @Test
+    void zstdOverrideIsAddedToThePackagesOwnOverrides() throws Exception {
+        Path deb = new DebWriter(Console.NULL).write(control(), Map.of(), List.of(DebContent.Data.text(
+                "/usr/share/lintian/overrides/mysoftware-src-0123456789ab", "# why\nmysoftware-src-0123456789ab: some-tag\n")),
+                COMMIT_TIME, Compression.ZSTD, dir.resolve("packages"));
+        Path unpacked = dir.resolve("unpacked");
+        RUNNER.check(Command.of("dpkg-deb", "--extract", deb.toString(), unpacked.toString()).quietly());
+
+        assertThat(Files.readAllLines(unpacked.resolve("usr/share/lintian/overrides/mysoftware-src-0123456789ab")))
+                .startsWith("# why", "mysoftware-src-0123456789ab: some-tag")
+                .anyMatch(line -> line.contains(": malformed-deb-archive "));
+    }
+
+    @Test
+    void md5sumsAndInstalledSizeDescribeTheFiles() throws Exception {
+        Path deb = write(dir.resolve("packages"), Compression.ZSTD);
+        Path control = dir.resolve("control");
+        RUNNER.check(Command.of("dpkg-deb", "--control", deb.toString(), control.toString()).quietly());
+        Path unpacked = dir.resolve("unpacked");
+        RUNNER.check(Command.of("dpkg-deb", "--extract", deb.toString(), unpacked.toString()).quietly());
+
+        RUNNER.check(Command.of("sh", "-c", "cd " + unpacked + " && md5sum --check --strict --quiet " + control
+                .resolve("md5sums")));
+        assertThat(Files.readAllLines(control.resolve("md5sums"))).hasSize(5)
+                .allMatch(line -> line.matches("[0-9a-f]{32}  usr/.*"));
+        // KiB as dpkg-gencontrol counts: four small files (one the lintian overrides), an empty one
+        // (0), eleven folders and a symlink
+        assertThat(dpkgDeb("--field", deb)).contains("Installed-Size: 16");
     }
 
     @Test
@@ -120,6 +211,7 @@ class DebWriterTest {
             assertThat(dpkgDeb("--field", deb)).contains("Package: mysoftware-src-0123456789ab");
             assertThat(RUNNER.check(Command.of("ar", "t", deb.toString()).quietly()).output())
                     .contains("data.tar" + switch (compression) {
+                        case ZSTD -> ".zst";
                         case XZ -> ".xz";
                         case GZIP -> ".gz";
                         case NONE -> "";
@@ -148,8 +240,8 @@ class DebWriterTest {
 
     @Test
     void unknownCompressionNamesTheChoices() {
-        assertThatThrownBy(() -> Compression.of("zstd")).isInstanceOf(InvalidConfigurationException.class)
-                .hasMessageContaining("use xz, gzip or none");
+        assertThatThrownBy(() -> Compression.of("bzip2")).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("use zstd, xz, gzip or none");
     }
 
     @Test
