@@ -125,7 +125,7 @@ class ServerIT {
     }
 
     @AfterAll
-    static void powerOffTheSharedServer() throws Exception {
+    static synchronized void powerOffTheSharedServer() throws Exception {
         if (shared != null) {
             shared.close();
             shared = null;
@@ -169,8 +169,13 @@ class ServerIT {
         System.out.printf("[measure] scenario %s: %.1f s%n", test.getDisplayName(), (System.nanoTime() - started) / 1e9);
     }
 
-    /** A server of its own whose APT repository holds these packages. */
+    /**
+     * A server of its own whose APT repository holds these packages. The servers share the host's
+     * network (PostgreSQL, RabbitMQ, memcached and nginx listen on its loopback), so the shared
+     * server is powered off first; the next scenario that needs it boots a new one.
+     */
     private static BootedTarget server(Path scenario, List<BuiltPackage> packages) throws Exception {
+        powerOffTheSharedServer();
         AptRepository repository = new AptRepository(scenario.resolve("repository")).publish(packages);
         return BootedTarget.boot(scenario, repository.dir());
     }
