@@ -29,11 +29,17 @@ import java.util.Optional;
 public final class BuildProcess {
     private BuildProcess() {}
 
-    /** The command line that runs this class with the test's class path. */
+    /** The command line that runs this class with the test's class path, writing packages as by default. */
     static List<String> command(String... args) {
+        return command(Compression.DEFAULT, args);
+    }
+
+    /** As {@link #command(String...)}, with the packages' compression given. */
+    static List<String> command(Compression compression, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path"), "-Ddjdd.it.wheelhouse="
-                + System.getProperty("djdd.it.wheelhouse", ""), BuildProcess.class.getName()));
+                + System.getProperty("djdd.it.wheelhouse", ""), "-Ddjdd.it.compression=" + compression,
+                BuildProcess.class.getName()));
         command.addAll(Arrays.asList(args));
         return command;
     }
@@ -52,7 +58,8 @@ public final class BuildProcess {
         }
         List<BuiltPackage> packages = new ProjectBuild(new BuildRequest(buildDir, new SoftwareName(args[2]), args[3],
                 new SiteVariants(variants, true), args[4].equals("-") ? null : args[4], "", SampleProject.pip(),
-                new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.XZ, Optional.empty()),
+                new PackageSettings(DebControl.DEFAULT_MAINTAINER,
+                        Compression.valueOf(System.getProperty("djdd.it.compression")), Optional.empty()),
                 SiteOptions.DEFAULTS), console).run();
         for (BuiltPackage built : packages) {
             System.out.println((built.reused() ? "reused " : "built ") + built.name());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.djdd.core.Console;
 import io.github.djdd.core.buildroot.BuildRoot;
 import io.github.djdd.core.buildroot.RootCommand;
+import io.github.djdd.core.deb.Compression;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
 import io.github.djdd.core.store.PackageChecksum;
@@ -78,7 +79,7 @@ class KilledBuildIT {
         private final Thread reader;
 
         Build() throws Exception {
-            process = new ProcessBuilder(BuildProcess.command("build", buildDir.path().toString(), SOFTWARE,
+            process = new ProcessBuilder(BuildProcess.command(Compression.XZ, "build", buildDir.path().toString(), SOFTWARE,
                     upstream.toString(), "big", "blue")).redirectErrorStream(true).start();
             reader = new Thread(() -> {
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
