@@ -1,7 +1,7 @@
 package io.github.djdd.core.checkout;
 
 import io.github.djdd.core.BuildFailedException;
-import io.github.djdd.core.checkout.Checkout;
+import io.github.djdd.core.naming.Names;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -20,8 +22,10 @@ import java.util.regex.Pattern;
  *
  * @param runtime packages the installed software needs
  * @param build packages only the build needs
+ * @param lines the file's lines as the env hash reads them (SPEC §4): comments removed, trimmed,
+ *     blank lines dropped, deduplicated, sorted by code point
  */
-public record DebianRequirements(List<String> runtime, List<String> build) {
+public record DebianRequirements(List<String> runtime, List<String> build, List<String> lines) {
     /** Build tools that never belong in a runtime dependency. */
     public static final Set<String> TOOLCHAIN = Set.of("build-essential", "gcc", "g++", "make", "cmake",
             "pkg-config", "pkgconf", "cargo", "rustc", "swig", "cython3");
@@ -32,6 +36,7 @@ public record DebianRequirements(List<String> runtime, List<String> build) {
     public DebianRequirements {
         runtime = List.copyOf(runtime);
         build = List.copyOf(build);
+        lines = List.copyOf(lines);
     }
 
     /** The project's file {@code name}; a missing file means "none". */
@@ -42,7 +47,7 @@ public record DebianRequirements(List<String> runtime, List<String> build) {
     /** A missing file means "none". */
     public static DebianRequirements read(Path file, String shownAs) throws BuildFailedException {
         if (!Files.exists(file)) {
-            return new DebianRequirements(List.of(), List.of());
+            return new DebianRequirements(List.of(), List.of(), List.of());
         }
         List<String> lines;
         try {
@@ -53,8 +58,12 @@ public record DebianRequirements(List<String> runtime, List<String> build) {
         }
         List<String> runtime = new ArrayList<>();
         List<String> build = new ArrayList<>();
+        SortedSet<String> normalized = new TreeSet<>(Names::compareCodePoints);
         for (int number = 1; number <= lines.size(); number++) {
             String content = lines.get(number - 1).replaceFirst("#.*", "").strip();
+            if (!content.isEmpty()) {
+                normalized.add(content);
+            }
             for (String word : content.isEmpty() ? new String[0] : content.split("\\s+")) {
                 boolean buildOnly = word.startsWith(BUILD_PREFIX);
                 String name = buildOnly ? word.substring(BUILD_PREFIX.length()) : word;
@@ -65,7 +74,7 @@ public record DebianRequirements(List<String> runtime, List<String> build) {
                 (buildOnly || name.endsWith("-dev") || TOOLCHAIN.contains(name) ? build : runtime).add(name);
             }
         }
-        return new DebianRequirements(runtime, build);
+        return new DebianRequirements(runtime, build, List.copyOf(normalized));
     }
 
     /** Everything to install in the build root. */

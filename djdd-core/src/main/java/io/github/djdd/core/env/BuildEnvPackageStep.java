@@ -76,14 +76,14 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
     @Override
     public EnvPackage call() throws DjddException {
         String python = root.pythonVersion();
+        DebianRequirements debs = DebianRequirements.of(checkout, "venv-debian-requirements.txt");
         EnvLayout layout = new EnvLayout(software, RequirementsHash.of(checkout.file("requirements.txt"),
-                checkout.root(), python, root.suite()));
+                checkout.root(), debs.lines(), python, root.suite()));
         return new EnvPackage(layout, new PackageStore(context.buildDir(), context.console())
-                .getOrBuild(layout.packageName(), () -> build(layout, python)));
+                .getOrBuild(layout.packageName(), () -> build(layout, debs, python)));
     }
 
-    private Path build(EnvLayout layout, String python) throws DjddException {
-        DebianRequirements debs = DebianRequirements.of(checkout, "venv-debian-requirements.txt");
+    private Path build(EnvLayout layout, DebianRequirements debs, String python) throws DjddException {
         String venv = layout.installDir();
         PackageSettings settings = context.packages();
         root.check(RootCommand.of("rm", "-rf", venv).quietly());

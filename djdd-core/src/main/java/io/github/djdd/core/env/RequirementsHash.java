@@ -1,6 +1,7 @@
 package io.github.djdd.core.env;
 
 import io.github.djdd.core.BuildFailedException;
+import io.github.djdd.core.naming.Names;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -24,7 +25,7 @@ import java.util.stream.Collectors;
 
 /**
  * The name-giving hash of an env package (SPEC §4): the first 12 hex digits of SHA-256 over the
- * normalized requirements, the python version and the suite. Normalizing makes reordering,
+ * normalized requirements, the runtime Debian packages, the python version and the suite. Normalizing makes reordering,
  * comments, blank lines and line continuations irrelevant, and expands {@code -r}/{@code -c}
  * includes so that a change in an included file changes the hash.
  */
@@ -40,16 +41,19 @@ public final class RequirementsHash {
      *
      * @param requirements the project's {@code requirements.txt}
      * @param boundary includes may not reach outside this folder (the checkout)
+     * @param debian the normalized lines of {@code venv-debian-requirements.txt} (empty when it names no
+     *     package), so that a changed runtime library list never reuses an env whose {@code Depends} lacks it
      * @param python the build root's python3 version, {@code X.Y}
      * @param suite the build root's Debian codename
      */
-    public static String of(Path requirements, Path boundary, String python, String suite)
+    public static String of(Path requirements, Path boundary, List<String> debian, String python, String suite)
             throws BuildFailedException {
-        return hash(normalize(requirements, boundary), python, suite);
+        return hash(normalize(requirements, boundary), debian, python, suite);
     }
 
-    static String hash(List<String> normalized, String python, String suite) {
-        String text = String.join("\n", normalized) + "\n# python " + python + "\n# suite " + suite + "\n";
+    static String hash(List<String> normalized, List<String> debian, String python, String suite) {
+        String text = String.join("\n", normalized) + (debian.isEmpty() ? "" : "\n# debian " + String.join(" ", debian))
+                + "\n# python " + python + "\n# suite " + suite + "\n";
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest).substring(0, 12);
@@ -63,7 +67,7 @@ public final class RequirementsHash {
         List<String> lines = new ArrayList<>();
         expand(requirements.toAbsolutePath().normalize(), boundary.toAbsolutePath().normalize(), new ArrayDeque<>(),
                 lines);
-        lines.sort(RequirementsHash::compareCodePoints);
+        lines.sort(Names::compareCodePoints);
         return lines;
     }
 
@@ -165,20 +169,5 @@ public final class RequirementsHash {
 
     private static String describe(Path file, Path boundary) {
         return boundary.relativize(file).toString();
-    }
-
-    private static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int x = a.codePointAt(i);
-            int y = b.codePointAt(j);
-            if (x != y) {
-                return Integer.compare(x, y);
-            }
-            i += Character.charCount(x);
-            j += Character.charCount(y);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
     }
 }

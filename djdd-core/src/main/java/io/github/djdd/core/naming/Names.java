@@ -24,4 +24,20 @@ public final class Names {
         }
         return out.append('\'').toString();
     }
+
+    /** Orders strings by Unicode code point (String.compareTo orders UTF-16 units, which differs beyond U+FFFF). */
+    public static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int x = a.codePointAt(i);
+            int y = b.codePointAt(j);
+            if (x != y) {
+                return Integer.compare(x, y);
+            }
+            i += Character.charCount(x);
+            j += Character.charCount(y);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
 }

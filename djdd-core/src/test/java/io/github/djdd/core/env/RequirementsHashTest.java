@@ -4,21 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.djdd.core.BuildFailedException;
+import io.github.djdd.core.checkout.DebianRequirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The rule of SPEC §4 with fixed vectors. Each expected value was computed independently as
- * {@code sha256("\n".join(L) + "\n# python X.Y\n# suite CODENAME\n")[:12]} in Python.
+ * {@code sha256("\n".join(L) + DEB + "\n# python X.Y\n# suite CODENAME\n")[:12]} in Python, DEB being
+ * {@code ""} without runtime Debian packages, else {@code "\n# debian " + " ".join(D)}.
  */
 class RequirementsHashTest {
     @TempDir
     Path dir;
 
     private String hashOf(String content) throws Exception {
-        return RequirementsHash.of(Files.writeString(dir.resolve("requirements.txt"), content), dir, "3.11", "bookworm");
+        return RequirementsHash.of(Files.writeString(dir.resolve("requirements.txt"), content), dir, List.of(), "3.11",
+                "bookworm");
     }
 
     @Test
@@ -52,7 +56,37 @@ class RequirementsHashTest {
     void pythonAndSuiteArePartOfTheHash() throws Exception {
         Path file = Files.writeString(dir.resolve("requirements.txt"), "gunicorn\nDjango==5.2\n");
 
-        assertThat(RequirementsHash.of(file, dir, "3.13", "trixie")).isEqualTo("9a688eb1fb88");
+        assertThat(RequirementsHash.of(file, dir, List.of(), "3.13", "trixie")).isEqualTo("9a688eb1fb88");
+    }
+
+    @Test
+    void debianRequirementsArePartOfTheHash() throws Exception {
+        Path file = Files.writeString(dir.resolve("requirements.txt"), "gunicorn\nDjango==5.2\n");
+
+        assertThat(RequirementsHash.of(file, dir, List.of("libpq5"), "3.11", "bookworm")).isEqualTo("4940b8bd0efd");
+        assertThat(RequirementsHash.of(file, dir, List.of("libpq5"), "3.13", "trixie")).isEqualTo("85a2a36ee4bd");
+    }
+
+    @Test
+    void debianRequirementsFileNormalizedAsTheHashReadsIt() throws Exception {
+        Path requirements = Files.writeString(dir.resolve("requirements.txt"), "gunicorn\nDjango==5.2\n");
+        Path debian = Files.writeString(dir.resolve("venv-debian-requirements.txt"),
+                "# database\n  libpq5\nlibpq-dev libpq5  # both\n\nlibjpeg62-turbo\nlibpq5\n");
+
+        List<String> lines = DebianRequirements.read(debian, "venv-debian-requirements.txt").lines();
+
+        assertThat(lines).containsExactly("libjpeg62-turbo", "libpq-dev libpq5", "libpq5");
+        assertThat(RequirementsHash.of(requirements, dir, lines, "3.11", "bookworm")).isEqualTo("466b036ef430");
+    }
+
+    @Test
+    void aDebianRequirementsFileThatNamesNothingKeepsTheHash() throws Exception {
+        Path debian = Files.writeString(dir.resolve("venv-debian-requirements.txt"), "# none yet\n\n");
+
+        List<String> lines = DebianRequirements.read(debian, "venv-debian-requirements.txt").lines();
+
+        assertThat(lines).isEmpty();
+        assertThat(hashOf("Django==5.2\ngunicorn\n")).isEqualTo("c8ffe77e3f6a");
     }
 
     @Test
@@ -109,7 +143,7 @@ class RequirementsHashTest {
 
     @Test
     void missingRequirementsFileNamesTheFix() {
-        assertThatThrownBy(() -> RequirementsHash.of(dir.resolve("requirements.txt"), dir, "3.11", "bookworm"))
+        assertThatThrownBy(() -> RequirementsHash.of(dir.resolve("requirements.txt"), dir, List.of(), "3.11", "bookworm"))
                 .isInstanceOf(BuildFailedException.class)
                 .hasMessageContaining("There is no requirements.txt in the checkout");
     }
@@ -118,7 +152,7 @@ class RequirementsHashTest {
     void binaryGarbageIsRefused() throws Exception {
         Files.write(dir.resolve("requirements.txt"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2});
 
-        assertThatThrownBy(() -> RequirementsHash.of(dir.resolve("requirements.txt"), dir, "3.11", "bookworm"))
+        assertThatThrownBy(() -> RequirementsHash.of(dir.resolve("requirements.txt"), dir, List.of(), "3.11", "bookworm"))
                 .isInstanceOf(BuildFailedException.class)
                 .hasMessageContaining("requirements.txt is not UTF-8 text");
     }
