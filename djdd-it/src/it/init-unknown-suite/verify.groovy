@@ -3,5 +3,5 @@ assert log.contains("Suite 'nosuchsuite' does not exist on mirror http://deb.deb
 assert log.contains('-Ddjdd.suite')
 assert !log.contains('Bootstrapping')
 assert !log.contains('\tat io.github.djdd')
-assert !new File(basedir, 'target/build/root').exists()
-assert !new File(basedir, 'target/build/root.partial').exists()
+assert !new File(basedir, 'target/build/roots/nosuchsuite').exists()
+assert !new File(basedir, 'target/build/roots/nosuchsuite.partial').exists()

@@ -56,7 +56,7 @@ public final class BuildProcess {
         for (String variant : Arrays.asList(args).subList(5, args.length)) {
             variants.add(SiteVariant.defaults(VariantName.of(variant)));
         }
-        List<BuiltPackage> packages = new ProjectBuild(new BuildRequest(buildDir, new SoftwareName(args[2]), args[3],
+        List<BuiltPackage> packages = new ProjectBuild(new BuildRequest(buildDir, ItSupport.SUITE, new SoftwareName(args[2]), args[3],
                 new SiteVariants(variants, true), args[4].equals("-") ? null : args[4], "", SampleProject.pip(),
                 new PackageSettings(DebControl.DEFAULT_MAINTAINER,
                         Compression.valueOf(System.getProperty("djdd.it.compression")), Optional.empty()),

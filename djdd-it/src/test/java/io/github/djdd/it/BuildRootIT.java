@@ -15,6 +15,7 @@ import io.github.djdd.core.process.CommandFailedException;
 import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.process.ProcessRunner;
 import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.workspace.RootDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,26 +54,27 @@ class BuildRootIT {
 
     @Test
     void secondInitOnACompleteRootChangesNothing() throws Exception {
-        long rootInode = (long) Files.getAttribute(buildDir.root(), "unix:ino");
+        long rootInode = (long) Files.getAttribute(buildDir.root(ItSupport.SUITE).path(), "unix:ino");
         ItSupport.RecordingConsole console = new ItSupport.RecordingConsole();
 
         new InitBuildRootStep(buildDir, defaults(), console).call();
 
-        assertThat(console.lines).anyMatch(line -> line.endsWith("is complete: nothing to do."))
-                .noneMatch(line -> line.startsWith("Bootstrapping") || line.startsWith("Installing"));
-        assertThat((long) Files.getAttribute(buildDir.root(), "unix:ino")).isEqualTo(rootInode);
+        assertThat(console.lines).anyMatch(line -> line.endsWith("is complete and current: nothing to do."))
+                .noneMatch(line -> line.startsWith("Bootstrapping") || line.startsWith("Installing")
+                        || line.startsWith("Upgraded"));
+        assertThat((long) Files.getAttribute(buildDir.root(ItSupport.SUITE).path(), "unix:ino")).isEqualTo(rootInode);
     }
 
     @Test
     void initPutsBackOnlyWhatWasRemoved() throws Exception {
-        long rootInode = (long) Files.getAttribute(buildDir.root(), "unix:ino");
+        long rootInode = (long) Files.getAttribute(buildDir.root(ItSupport.SUITE).path(), "unix:ino");
         root.check(RootCommand.of("dpkg", "--remove", "git").withTimeout(Duration.ofMinutes(5)));
         Files.delete(Path.of("/etc/schroot/chroot.d", root.schrootName()));
         ItSupport.RecordingConsole console = new ItSupport.RecordingConsole();
-        assertThatThrownBy(() -> BuildRoot.open(buildDir, HOST, Console.NULL).requireBuildPackages())
+        assertThatThrownBy(() -> BuildRoot.open(buildDir, ItSupport.SUITE, HOST, Console.NULL).requireBuildPackages())
                 .hasMessage("The build root "
-                + buildDir.root() + " lacks git, which djdd:init installed: run 'mvn djdd:init' (as root) with the"
-                + " same -Ddjdd.buildDir to put it back.");
+                + buildDir.root(ItSupport.SUITE).path() + " lacks git, which djdd:init installed: run 'mvn djdd:init -Ddjdd.suite="
+                + ItSupport.SUITE + "' (as root) with the same -Ddjdd.buildDir to put it back.");
 
         new InitBuildRootStep(buildDir, defaults(), console).call();
 
@@ -80,38 +82,83 @@ class BuildRootIT {
                 .anyMatch(line -> line.startsWith("Wrote /etc/schroot/chroot.d/" + root.schrootName()))
                 .noneMatch(line -> line.startsWith("Bootstrapping"));
         assertThat(root.missingPackages(InitBuildRootStep.BUILD_PACKAGES)).isEmpty();
-        assertThat((long) Files.getAttribute(buildDir.root(), "unix:ino")).isEqualTo(rootInode);
+        assertThat((long) Files.getAttribute(buildDir.root(ItSupport.SUITE).path(), "unix:ino")).isEqualTo(rootInode);
     }
 
     @Test
     void initCompletesARootWhoseMarkerWasDeleted() throws Exception {
-        long rootInode = (long) Files.getAttribute(buildDir.root(), "unix:ino");
-        Files.delete(buildDir.rootState());
-        assertThatThrownBy(() -> BuildRoot.open(buildDir, HOST, Console.NULL))
-                .hasMessageContaining("is missing or incomplete: run 'mvn djdd:init' (as root)");
+        long rootInode = (long) Files.getAttribute(buildDir.root(ItSupport.SUITE).path(), "unix:ino");
+        Files.delete(buildDir.root(ItSupport.SUITE).state());
+        assertThatThrownBy(() -> BuildRoot.open(buildDir, ItSupport.SUITE, HOST, Console.NULL))
+                .hasMessageContaining("has no complete " + ItSupport.SUITE + " build root: run 'mvn djdd:init -Ddjdd.suite="
+                        + ItSupport.SUITE + "' (as root)");
         ItSupport.RecordingConsole console = new ItSupport.RecordingConsole();
 
         new InitBuildRootStep(buildDir, defaults(), console).call();
 
         assertThat(console.lines).anyMatch(line -> line.contains("was left unfinished by an earlier init"))
                 .noneMatch(line -> line.startsWith("Bootstrapping"));
-        assertThat(BuildRoot.open(buildDir, HOST, Console.NULL).path()).isEqualTo(buildDir.root());
-        assertThat((long) Files.getAttribute(buildDir.root(), "unix:ino")).isEqualTo(rootInode);
+        assertThat(BuildRoot.open(buildDir, ItSupport.SUITE, HOST, Console.NULL).path()).isEqualTo(buildDir.root(ItSupport.SUITE).path());
+        assertThat((long) Files.getAttribute(buildDir.root(ItSupport.SUITE).path(), "unix:ino")).isEqualTo(rootInode);
     }
 
     @Test
     void initLeftEverythingABuildNeeds() throws Exception {
-        assertThat(BuildRoot.open(buildDir, HOST, Console.NULL).missingPackages(InitBuildRootStep.BUILD_PACKAGES))
+        assertThat(BuildRoot.open(buildDir, ItSupport.SUITE, HOST, Console.NULL).missingPackages(InitBuildRootStep.BUILD_PACKAGES))
                 .isEmpty();
         assertThat(HOST.run(Command.of("getent", "group", "djdd")).succeeded()).isTrue();
         Path schroot = Path.of("/etc/schroot/chroot.d", root.schrootName());
-        assertThat(Files.readString(schroot)).contains("directory=" + buildDir.root() + "\n", "groups=djdd,root\n");
-        assertThat(buildDir.root().resolve("usr/sbin/policy-rc.d")).isExecutable();
+        assertThat(Files.readString(schroot)).contains("directory=" + buildDir.root(ItSupport.SUITE).path() + "\n", "groups=djdd,root\n");
+        assertThat(buildDir.root(ItSupport.SUITE).path().resolve("usr/sbin/policy-rc.d")).isExecutable();
+    }
+
+    @Test
+    void initMovesTheRootOfTheEarlierLayoutInsteadOfBootstrapping() throws Exception {
+        RootDir current = buildDir.root(ItSupport.SUITE);
+        RootDir legacy = buildDir.legacyRoot();
+        long rootInode = (long) Files.getAttribute(current.path(), "unix:ino");
+        Files.move(current.path(), legacy.path());
+        Files.move(current.state(), legacy.state());
+        assertThatThrownBy(() -> BuildRoot.open(buildDir, ItSupport.SUITE, HOST, Console.NULL))
+                .hasMessageContaining("holds its build root in the layout of an earlier djdd (" + legacy.path() + ")");
+        ItSupport.RecordingConsole console = new ItSupport.RecordingConsole();
+
+        new InitBuildRootStep(buildDir, defaults(), console).call();
+
+        assertThat(console.lines).contains("Moved the build root of an earlier djdd from " + legacy.path() + " to "
+                + current.path() + ".").noneMatch(line -> line.startsWith("Bootstrapping"));
+        assertThat((long) Files.getAttribute(current.path(), "unix:ino")).isEqualTo(rootInode);
+        assertThat(legacy.path()).doesNotExist();
+        assertThat(legacy.state()).doesNotExist();
+        assertThat(legacy.lock()).doesNotExist();
+        assertThat(BuildRoot.open(buildDir, ItSupport.SUITE, HOST, Console.NULL).path()).isEqualTo(current.path());
+    }
+
+    @Test
+    void initAppliesPendingUpdatesAndSaysWhichPackagesChanged() throws Exception {
+        root.installPackages(List.of("hello"), "test");
+        String version = root.check(RootCommand.of("dpkg-query", "--show", "--showformat=${Version}", "hello"))
+                .output().get(0);
+        // An installed version older than the archive's, as after a point release or a security update.
+        Path status = root.path().resolve("var/lib/dpkg/status");
+        Files.writeString(status, Pattern.compile("(\nPackage: hello\n(?:[^\n]+\n)*?Version: )" + Pattern.quote(version)
+                + "\n").matcher(Files.readString(status)).replaceFirst("$10.1-1\n"));
+        ItSupport.RecordingConsole console = new ItSupport.RecordingConsole();
+
+        new InitBuildRootStep(buildDir, defaults(), console).call();
+
+        assertThat(console.lines).contains("Upgraded in the build root: hello 0.1-1 -> " + version + ".");
+        assertThat(root.check(RootCommand.of("dpkg-query", "--show", "--showformat=${Version}", "hello")).output())
+                .containsExactly(version);
+        assertThat(Files.readString(root.path().resolve("etc/apt/sources.list"))).isEqualTo(
+                "deb " + BuildRootOptions.DEFAULT_MIRROR + " " + ItSupport.SUITE + " main\n"
+                + "deb " + BuildRootOptions.DEFAULT_MIRROR + " " + ItSupport.SUITE + "-updates main\n"
+                + "deb " + BuildRootOptions.DEFAULT_SECURITY_MIRROR + " " + ItSupport.SUITE + "-security main\n");
     }
 
     @Test
     void pythonIsTheRootsNotTheHosts() throws Exception {
-        Path marker = buildDir.root().resolve("root/djdd-it-marker");
+        Path marker = buildDir.root(ItSupport.SUITE).path().resolve("root/djdd-it-marker");
         Files.writeString(marker, "inside");
         try {
             CommandResult version = root.check(RootCommand.of("python3", "--version"));
@@ -128,7 +175,7 @@ class BuildRootIT {
     /** The upstream version of the python3.X package that dpkg installed in the root. */
     private static String packagedPythonVersion() throws Exception {
         String minor = root.pythonVersion();
-        String status = Files.readString(buildDir.root().resolve("var/lib/dpkg/status"));
+        String status = Files.readString(buildDir.root(ItSupport.SUITE).path().resolve("var/lib/dpkg/status"));
         Matcher matcher = Pattern.compile("Package: python" + Pattern.quote(minor) + "\n(?:[^\n]+\n)*?Version: ([0-9.]+)")
                 .matcher(status);
         assertThat(matcher.find()).isTrue();
@@ -179,7 +226,7 @@ class BuildRootIT {
         CommandResult write = HOST.run(Command.of("runuser", "-u", "djdd-it-builder", "--", "python3", "-c",
                 "import fcntl, os, sys\nf = open(sys.argv[1], 'w')\nfcntl.lockf(f, fcntl.LOCK_EX)\n"
                         + "open(os.path.join(sys.argv[2], 'written-by-member'), 'w').close()",
-                buildDir.rootLock().toString(), buildDir.packages().toString()));
+                buildDir.root(ItSupport.SUITE).lock().toString(), buildDir.packages().toString()));
         CommandResult result = HOST.check(Command.of("runuser", "-u", "djdd-it-builder", "--", "schroot", "--chroot",
                 root.schrootName(), "--user", "root", "--directory", "/", "--", "python3", "--version"));
         CommandResult stranger = HOST.run(Command.of("runuser", "-u", "nobody", "--", "schroot", "--chroot",
@@ -198,7 +245,7 @@ class BuildRootIT {
         root.run(RootCommand.of("apt-get", "purge", "--yes", "hello").withTimeout(Duration.ofMinutes(5)));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            Callable<List<String>> install = () -> BuildRoot.open(buildDir, HOST, Console.NULL)
+            Callable<List<String>> install = () -> BuildRoot.open(buildDir, ItSupport.SUITE, HOST, Console.NULL)
                     .installPackages(List.of("hello"), "test");
             List<Future<List<String>>> results = new ArrayList<>(pool.invokeAll(List.of(install, install)));
 

@@ -92,7 +92,7 @@ class EnvAndSourcePackagesIT {
     }
 
     private static List<BuiltPackage> build(String ref, ItSupport.RecordingConsole console) throws DjddException {
-        return new ProjectBuild(new BuildRequest(buildDir, SOFTWARE, upstream.toString(),
+        return new ProjectBuild(new BuildRequest(buildDir, ItSupport.SUITE, SOFTWARE, upstream.toString(),
                 new SiteVariants(List.of(SiteVariant.defaults(VariantName.of("blue"))), true), ref, "", SampleProject.pip(),
                 new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.DEFAULT, Optional.empty()),
                 SiteOptions.DEFAULTS), console).run();
@@ -128,7 +128,7 @@ class EnvAndSourcePackagesIT {
         assertThat(built.get(0).file().getFileName().toString()).matches("djddit-env-[0-9a-f]{12}_1_amd64\\.deb");
         assertThat(built.get(1).file().getFileName().toString()).matches("djddit-src-[0-9a-f]{12}_1_all\\.deb");
         assertThat(built.get(2).file().getFileName().toString())
-                .matches("djddit-site-blue_20261101\\.120000\\+g[0-9a-f]{12}\\.[0-9a-f]{8}_all\\.deb");
+                .matches("djddit-site-blue_20261101\\.120000\\.deb12\\+g[0-9a-f]{12}\\.[0-9a-f]{8}_all\\.deb");
         assertThat(ourFiles()).containsExactlyInAnyOrder(built.get(0).file().getFileName().toString(),
                 built.get(0).file().getFileName() + ".sha256", built.get(1).file().getFileName().toString(),
                 built.get(1).file().getFileName() + ".sha256", built.get(2).file().getFileName().toString(),
@@ -139,7 +139,7 @@ class EnvAndSourcePackagesIT {
     void envPackageHoldsTheVirtualenvAndDependsOnItsPython() throws Exception {
         Path env = blue().get(0).file();
         String hash = field(env, "Package").substring("djddit-env-".length());
-        BuildRoot root = BuildRoot.open(buildDir, HOST, Console.NULL);
+        BuildRoot root = BuildRoot.open(buildDir, ItSupport.SUITE, HOST, Console.NULL);
         String python = root.pythonVersion();
         List<String> contents = contents(env);
 
@@ -352,7 +352,7 @@ class EnvAndSourcePackagesIT {
     @Test
     void projectDebianPackagesReachTheRootAndTheRuntimeOnesTheDepends() throws Exception {
         List<BuiltPackage> built = build("with-debian-packages", new ItSupport.RecordingConsole());
-        BuildRoot root = BuildRoot.open(buildDir, HOST, Console.NULL);
+        BuildRoot root = BuildRoot.open(buildDir, ItSupport.SUITE, HOST, Console.NULL);
 
         assertThat(root.missingPackages(List.of("libpq-dev", "libpq5", "gettext-base"))).isEmpty();
         assertThat(field(built.get(0).file(), "Depends")).endsWith(", libpq5").doesNotContain("libpq-dev");
@@ -383,7 +383,7 @@ class EnvAndSourcePackagesIT {
                 .hasMessageContaining("pip could not install requirements.txt")
                 .hasMessageContaining("djdd-no-such-package");
         assertThat(ourFiles()).isEqualTo(before);
-        try (Stream<Path> envs = Files.list(BuildRoot.open(buildDir, HOST, Console.NULL).path()
+        try (Stream<Path> envs = Files.list(BuildRoot.open(buildDir, ItSupport.SUITE, HOST, Console.NULL).path()
                 .resolve("usr/lib/djddit-env"))) {
             assertThat(envs.toList()).as("only complete envs unpacked for collectstatic")
                     .allMatch(env -> Files.isRegularFile(env.resolve(".djdd-package")));

@@ -44,8 +44,9 @@ class FullDiskIT {
         Files.createDirectories(mount);
         HOST.check(Command.of("mount", "-t", "tmpfs", "-o", "size=4g", "djdd-full", mount.toString()));
         try {
-            HOST.check(Command.of("cp", "-a", "--one-file-system", cached.root().toString(),
-                    cached.rootState().toString(), mount.toString()));
+            Files.createDirectories(mount.resolve("roots"));
+            HOST.check(Command.of("cp", "-a", "--one-file-system", cached.root(ItSupport.SUITE).path().toString(),
+                    cached.root(ItSupport.SUITE).state().toString(), mount.resolve("roots").toString()));
             long used = Files.getFileStore(mount).getTotalSpace() - Files.getFileStore(mount).getUsableSpace();
             HOST.check(Command.of("mount", "-o", "remount,size=" + (used + FREE), mount.toString()));
 
@@ -59,9 +60,9 @@ class FullDiskIT {
                     + " \\([0-9.]+ MiB free now\\): free space there or point -Ddjdd.buildDir at a larger disk, then"
                     + " build again\\.");
             assertThat(entries(mount.resolve("packages"))).isEmpty();
-            assertThat(entries(mount.resolve("root/usr/lib/djddfull-env"))).isEmpty();
+            assertThat(entries(mount.resolve("roots/" + ItSupport.SUITE + "/usr/lib/djddfull-env"))).isEmpty();
             assertThat(entries(mount.resolve("work"))).isEmpty();
-            assertThat(BuildRootIT.hostMountsUnder(mount.resolve("root"))).isEmpty();
+            assertThat(BuildRootIT.hostMountsUnder(mount.resolve("roots"))).isEmpty();
             System.out.printf("Space left after the failed build: %.1f MiB of %.1f MiB%n",
                     Files.getFileStore(mount).getUsableSpace() / 1048576.0, FREE / 1048576.0);
 

@@ -31,7 +31,7 @@ class InterruptedInitIT {
         Process first = new ProcessBuilder(BuildProcess.command("init", path.toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
         try {
-            Path dpkg = buildDir.rootInProgress().resolve("var/lib/dpkg/status");
+            Path dpkg = buildDir.root(options.suite()).inProgress().resolve("var/lib/dpkg/status");
             for (int i = 0; i < 1200 && !(Files.exists(dpkg) && first.descendants().anyMatch(
                     p -> ProcessTree.commandLine(p).contains("mmdebstrap"))); i++) {
                 assertThat(first.isAlive()).as("init ended before the bootstrap got under way").isTrue();
@@ -41,9 +41,9 @@ class InterruptedInitIT {
             ProcessTree.kill(ProcessTree.freeze(first.toHandle()));
 
             assertThat(BuildRootIT.hostMountsUnder(path)).isEmpty();
-            assertThat(buildDir.root()).doesNotExist();
-            assertThatThrownBy(() -> BuildRoot.open(buildDir, new ProcessRunner(Console.NULL), Console.NULL))
-                    .isInstanceOf(DjddException.class).hasMessageContaining("run 'mvn djdd:init'");
+            assertThat(buildDir.root(options.suite()).path()).doesNotExist();
+            assertThatThrownBy(() -> BuildRoot.open(buildDir, options.suite(), new ProcessRunner(Console.NULL),
+                    Console.NULL)).isInstanceOf(DjddException.class).hasMessageContaining("run 'mvn djdd:init");
 
             ItSupport.RecordingConsole console = new ItSupport.RecordingConsole();
             BuildRoot root = new InitBuildRootStep(buildDir, options, console).call();
@@ -51,12 +51,13 @@ class InterruptedInitIT {
             assertThat(console.lines).anyMatch(line -> line.contains("left by an interrupted bootstrap"))
                     .noneMatch(line -> line.contains("Waiting for another build"));
             assertThat(root.run(RootCommand.of("python3", "-c", "import venv")).exitCode()).isZero();
-            assertThat(BuildRoot.open(buildDir, new ProcessRunner(Console.NULL), Console.NULL)).isNotNull();
+            assertThat(BuildRoot.open(buildDir, options.suite(), new ProcessRunner(Console.NULL), Console.NULL))
+                    .isNotNull();
         } finally {
             first.destroyForcibly();
             try (var configs = Files.list(Path.of("/etc/schroot/chroot.d"))) {
                 for (Path config : configs.toList()) {
-                    if (Files.readString(config).contains("directory=" + buildDir.root() + "\n")) {
+                    if (Files.readString(config).contains("directory=" + buildDir.root(options.suite()).path() + "\n")) {
                         Files.delete(config);
                     }
                 }

@@ -14,6 +14,9 @@ import java.util.stream.Stream;
 
 /** Shared pieces of the integration tests: the cached build dir and a console that remembers. */
 final class ItSupport {
+    /** The suite of the cached build root and of every build the ITs make. */
+    static final String SUITE = BuildRootOptions.DEFAULT_SUITE;
+
     private ItSupport() {}
 
     /** The build dir kept between runs (djdd-it/target/djdd-build), so a second run reuses the root. */
@@ -23,7 +26,7 @@ final class ItSupport {
 
     /** The build root of the cached build dir, made or completed by djdd:init's step if needed. */
     static synchronized BuildRoot cachedRoot() throws Exception {
-        return new InitBuildRootStep(BuildDir.prepare(cachedBuildDir()), BuildRootOptions.of("bookworm",
+        return new InitBuildRootStep(BuildDir.prepare(cachedBuildDir()), BuildRootOptions.of(SUITE,
                 BuildRootOptions.DEFAULT_MIRROR), Console.NULL).call();
     }
 

@@ -149,7 +149,7 @@ class ServerIT {
         String key = ref + " " + Arrays.stream(variants).map(v -> v.name().value()).collect(Collectors.joining(" "));
         List<BuiltPackage> built = RELEASES.get(key);
         if (built == null) {
-            built = new ProjectBuild(new BuildRequest(buildDir, SOFTWARE, upstream.toString(),
+            built = new ProjectBuild(new BuildRequest(buildDir, ItSupport.SUITE, SOFTWARE, upstream.toString(),
                     new SiteVariants(List.of(variants), true), ref, "", SampleProject.pip(), new PackageSettings(DebControl.DEFAULT_MAINTAINER,
                             Compression.GZIP, Optional.empty()), SiteOptions.DEFAULTS),
                     new ItSupport.RecordingConsole()).run();

@@ -99,7 +99,7 @@ class SitePackagesIT {
 
     private static List<BuiltPackage> build(List<SiteVariant> variants, boolean named, String ref, SiteOptions site)
             throws DjddException {
-        return new ProjectBuild(new BuildRequest(buildDir, SOFTWARE, upstream.toString(),
+        return new ProjectBuild(new BuildRequest(buildDir, ItSupport.SUITE, SOFTWARE, upstream.toString(),
                 new SiteVariants(variants, named), ref, "",
                 SampleProject.pip(), new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.DEFAULT,
                         Optional.empty()), site), new ItSupport.RecordingConsole()).run();
@@ -130,7 +130,7 @@ class SitePackagesIT {
         assertThat(built().subList(2, 4)).extracting(BuiltPackage::name).containsExactly("djddit-site-blue",
                 "djddit-site-red");
         assertThat(site("blue").getFileName().toString())
-                .matches("djddit-site-blue_20261101\\.120000\\+g[0-9a-f]{12}\\.[0-9a-f]{8}_all\\.deb");
+                .matches("djddit-site-blue_20261101\\.120000\\.deb12\\+g[0-9a-f]{12}\\.[0-9a-f]{8}_all\\.deb");
     }
 
     @Test
@@ -274,7 +274,7 @@ class SitePackagesIT {
         List<BuiltPackage> overridden = build(List.of(red()), "overrides", SiteOptions.of(null, null, null, "42"));
         Path red = overridden.get(2).file();
 
-        assertThat(red.getFileName().toString()).isEqualTo("djddit-site-red_42_all.deb");
+        assertThat(red.getFileName().toString()).isEqualTo("djddit-site-red_42+deb12_all.deb");
         assertThat(file(red, "/usr/lib/djddit-site/red/maintenance.html")).isEqualTo("<p>djddit-site-red 42 is resting</p>");
         assertThat(file(red, "/usr/lib/djddit-site/red/templates/notes/index.html")).isEqualTo("<p>red's own page</p>");
         Files.delete(red);

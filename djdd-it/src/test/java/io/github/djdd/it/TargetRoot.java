@@ -5,6 +5,7 @@ import io.github.djdd.core.buildroot.BuildRoot;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
 import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.workspace.RootDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,28 +51,28 @@ final class TargetRoot {
         return tarball;
     }
 
-    /** A new root in {@code dir}/root, opened through djdd's own BuildRoot. */
+    /** A new root in {@code dir}/roots/bookworm, opened through djdd's own BuildRoot. */
     static BuildRoot unpack(Path dir) throws Exception {
         return unpack(dir, "bookworm");
     }
 
     /**
-     * A new root of {@code suite} in {@code dir}/root. Other suites than bookworm are plain
+     * A new root of {@code suite} in {@code dir}/roots/{suite}. Other suites than bookworm are plain
      * minbase (no python3): enough for dpkg to unpack into.
      */
     static BuildRoot unpack(Path dir, String suite) throws Exception {
         Path tarball = suite.equals("bookworm") ? tarball() : bootstrap("target-root-" + suite + ".tar", suite, "");
-        Path root = dir.resolve("root");
-        Files.createDirectories(root);
+        RootDir rootDir = new BuildDir(dir).root(suite);
+        Path root = Files.createDirectories(rootDir.path());
         RUNNER.check(Command.of("tar", "--extract", "--file", tarball.toString(), "--directory", root.toString())
                 .quietly());
-        Files.writeString(dir.resolve("root.properties"), "suite=" + suite
+        Files.writeString(rootDir.state(), "suite=" + suite
                 + "\nmirror=http\\://deb.debian.org/debian\ncomplete=true\n");
-        return BuildRoot.open(new BuildDir(dir), RUNNER, Console.NULL);
+        return BuildRoot.open(new BuildDir(dir), suite, RUNNER, Console.NULL);
     }
 
     /** Deletes the root made by {@link #unpack}, before JUnit would walk its absolute symlinks. */
     static void remove(Path dir) throws Exception {
-        RUNNER.check(Command.of("rm", "-rf", "--one-file-system", dir.resolve("root").toString()).quietly());
+        RUNNER.check(Command.of("rm", "-rf", "--one-file-system", dir.resolve("roots").toString()).quietly());
     }
 }

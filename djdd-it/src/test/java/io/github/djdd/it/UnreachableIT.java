@@ -66,7 +66,7 @@ class UnreachableIT {
 
     private static List<BuiltPackage> build(SoftwareName software, String repository, String ref, PipOptions pip,
             ItSupport.RecordingConsole console) throws DjddException {
-        return new ProjectBuild(new BuildRequest(buildDir, software, repository,
+        return new ProjectBuild(new BuildRequest(buildDir, ItSupport.SUITE, software, repository,
                 new SiteVariants(List.of(SiteVariant.defaults(VariantName.of("blue"))), true), ref, "", pip,
                 new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.GZIP, Optional.empty()),
                 SiteOptions.DEFAULTS), console).run();

@@ -2,6 +2,7 @@ package io.github.djdd.plugin;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
+import io.github.djdd.core.buildroot.BuildRootOptions;
 import io.github.djdd.core.deb.Compression;
 import io.github.djdd.core.deb.DebControl;
 import io.github.djdd.core.deb.PackageSettings;
@@ -33,6 +34,15 @@ public class BuildMojo extends AbstractRepositoryMojo {
      */
     @Parameter(property = "variant")
     String variant;
+
+    /**
+     * The Debian codename to build for: the build root {@code djdd:init} made for that suite builds,
+     * and the packages suit servers of that suite.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.suite", defaultValue = BuildRootOptions.DEFAULT_SUITE)
+    String suite;
 
     /**
      * The folder of the repository that holds {@code manage.py} and {@code requirements.txt}.
@@ -127,7 +137,7 @@ public class BuildMojo extends AbstractRepositoryMojo {
         PackageSettings packages = new PackageSettings(PackageSettings.maintainer(maintainer),
                 Compression.of(compression), PackageSettings.timestamp(outputTimestamp, System.getenv()));
         SiteOptions site = SiteOptions.of(settings, wsgiApplication, celeryApp, siteVersion);
-        BuildRequest request = new BuildRequest(preparedBuildDir(), name, url, selected, checkedRef,
+        BuildRequest request = new BuildRequest(preparedBuildDir(), BuildRootOptions.suite(suite), name, url, selected, checkedRef,
                 BuildRequest.projectDir(projectDir), pipOptions, packages, site);
         new ProjectBuild(request, console).run();
     }

@@ -10,9 +10,10 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * Creates or completes the build root: a minimal Debian of {@code suite} in
- * {@code {buildDir}/root} with the build packages, the {@code djdd} group and a schroot
- * definition for it. A second run on a complete root only checks it. Needs root.
+ * Creates, completes or updates the build root of a suite: a minimal Debian of {@code suite} in
+ * {@code roots/SUITE} of the build dir with the build packages, the suite's updates and security
+ * archives, the {@code djdd} group and a schroot definition for it. A second run on a complete
+ * root applies pending updates and prints them. Needs root.
  *
  * @since 0.1.0
  */
@@ -34,6 +35,15 @@ public class InitMojo extends AbstractDjddMojo {
     @Parameter(property = "djdd.mirror", defaultValue = BuildRootOptions.DEFAULT_MIRROR)
     String mirror;
 
+    /**
+     * The Debian security archive the root is updated from ({@code {suite}-security}); {@code none}
+     * for an offline mirror without one.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.securityMirror", defaultValue = BuildRootOptions.DEFAULT_SECURITY_MIRROR)
+    String securityMirror;
+
     @Override
     void run(Console console) throws DjddException {
         // init needs neither, but a POM with a bad name should fail now, not at the first build.
@@ -41,7 +51,7 @@ public class InitMojo extends AbstractDjddMojo {
             SoftwareName.of(software);
         }
         variants(null);
-        BuildRootOptions options = BuildRootOptions.of(suite, mirror);
+        BuildRootOptions options = BuildRootOptions.of(suite, mirror, securityMirror);
         InitBuildRootStep init = new InitBuildRootStep(preparedBuildDir(), options, console);
         new StepsRunner(console).run("Build root " + options.suite(), init);
     }

@@ -165,10 +165,21 @@ class BuildMojoTest {
 
     @Test
     @InjectMojo(goal = "build", pom = POM)
-    void missingBuildRootSaysToRunInit(BuildMojo mojo) {
+    void missingBuildRootSaysToRunInitForTheSuite(BuildMojo mojo) {
         configure(mojo);
+        mojo.suite = "trixie";
 
         assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
-                .hasMessageContaining("run 'mvn djdd:init'");
+                .hasMessageContaining("has no complete trixie build root: run 'mvn djdd:init -Ddjdd.suite=trixie'");
+    }
+
+    @Test
+    @InjectMojo(goal = "build", pom = POM)
+    void invalidSuiteIsRefused(BuildMojo mojo) {
+        configure(mojo);
+        mojo.suite = "Trixie 13";
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageContaining("Invalid suite 'Trixie 13': use a Debian codename");
     }
 }

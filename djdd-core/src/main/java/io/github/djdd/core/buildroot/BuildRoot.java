@@ -8,6 +8,7 @@ import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.process.ProcessRunner;
 import io.github.djdd.core.workspace.BuildDir;
 import io.github.djdd.core.workspace.BuildLock;
+import io.github.djdd.core.workspace.RootDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,32 +67,66 @@ public final class BuildRoot implements RootShell {
     private static final Pattern UNKNOWN_PACKAGE = Pattern.compile(
             "^E: (?:Unable to locate package (\\S+)|Package '?([^ ']+?)'? has no installation candidate)");
 
-    private final BuildDir buildDir;
-    private final String suite;
+    private final RootDir dir;
     private final String schrootName;
     private final ProcessRunner runner;
     private final Console console;
 
-    BuildRoot(BuildDir buildDir, String suite, ProcessRunner runner, Console console) {
-        this.buildDir = buildDir;
-        this.suite = suite;
-        this.schrootName = SchrootConfig.nameFor(buildDir);
+    BuildRoot(BuildDir buildDir, RootDir dir, ProcessRunner runner, Console console) {
+        this.dir = dir;
+        this.schrootName = SchrootConfig.nameFor(buildDir, dir.suite());
         this.runner = runner;
         this.console = console;
     }
 
     /**
-     * The root of a build dir that {@code djdd:init} completed.
+     * The root of {@code suite} in a build dir, once {@code djdd:init} completed it.
      *
-     * @throws DjddException naming {@code djdd:init} when the root is missing or unfinished
+     * @throws DjddException naming {@code djdd:init} with the suite when the root is missing or unfinished
      */
-    public static BuildRoot open(BuildDir buildDir, ProcessRunner runner, Console console) throws DjddException {
-        RootState state = RootState.read(buildDir).orElse(null);
-        if (state == null || !state.complete() || !Files.isDirectory(buildDir.root())) {
-            throw new DjddException("The build root " + buildDir.root() + " is missing or incomplete:"
-                    + " run 'mvn djdd:init' (as root) with the same -Ddjdd.buildDir first.");
+    public static BuildRoot open(BuildDir buildDir, String suite, ProcessRunner runner, Console console)
+            throws DjddException {
+        RootDir dir = buildDir.root(suite);
+        RootState state = RootState.read(dir).orElse(null);
+        if (state == null || !state.complete() || !state.suite().equals(suite) || !Files.isDirectory(dir.path())) {
+            String init = "run 'mvn djdd:init -Ddjdd.suite=" + suite + "' (as root) with the same -Ddjdd.buildDir";
+            if (Files.isDirectory(buildDir.legacyRoot().path())) {
+                throw new DjddException("The build dir " + buildDir.path() + " holds its build root in the layout of an"
+                        + " earlier djdd (" + buildDir.legacyRoot().path() + "): " + init + " once to move it to "
+                        + dir.path() + ".");
+            }
+            List<String> others = completeSuites(buildDir);
+            throw new DjddException("The build dir " + buildDir.path() + " has no complete " + suite + " build root"
+                    + (others.isEmpty() ? "" : " (it has " + String.join(", ", others) + ")") + ": " + init + " first"
+                    + (others.isEmpty() ? "." : ", or build for " + String.join(" or ", others)
+                            + " with -Ddjdd.suite."));
         }
-        return new BuildRoot(buildDir, state.suite(), runner, console);
+        return new BuildRoot(buildDir, dir, runner, console);
+    }
+
+    /** The suites whose roots init completed in {@code buildDir}, sorted. */
+    static List<String> completeSuites(BuildDir buildDir) throws DjddException {
+        if (!Files.isDirectory(buildDir.roots())) {
+            return List.of();
+        }
+        List<String> suites = new ArrayList<>();
+        try (var files = Files.list(buildDir.roots())) {
+            for (Path file : files.sorted().toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".properties")) {
+                    String suite = name.substring(0, name.length() - ".properties".length());
+                    RootDir other = buildDir.root(suite);
+                    if (Files.isDirectory(other.path())
+                            && RootState.read(other).map(RootState::complete).orElse(false)) {
+                        suites.add(suite);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new DjddException("Cannot list " + buildDir.roots() + " (" + e.getMessage() + "): check the build"
+                    + " dir.", e);
+        }
+        return suites;
     }
 
     /**
@@ -103,39 +139,60 @@ public final class BuildRoot implements RootShell {
         List<String> removed = notInstalled(path(), InitBuildRootStep.BUILD_PACKAGES);
         if (!removed.isEmpty()) {
             throw new DjddException("The build root " + path() + " lacks " + String.join(", ", removed)
-                    + ", which djdd:init installed: run 'mvn djdd:init' (as root) with the same -Ddjdd.buildDir"
+                    + ", which djdd:init installed: run 'mvn djdd:init -Ddjdd.suite=" + suite() + "' (as root) with the same"
+                    + " -Ddjdd.buildDir"
                     + " to put it back.");
         }
     }
 
     /** The packages of {@code names} that dpkg's status file in {@code root} does not show as installed. */
     static List<String> notInstalled(Path root, List<String> names) throws DjddException {
+        Map<String, String> installed = installedVersions(root);
+        return names.stream().filter(name -> !installed.containsKey(name)).toList();
+    }
+
+    /** Each installed package of {@code root} with its version, from dpkg's status file. */
+    static Map<String, String> installedVersions(Path root) throws DjddException {
         Path status = root.resolve("var/lib/dpkg/status");
-        Set<String> installed = new HashSet<>();
+        Map<String, String> installed = new HashMap<>();
         try {
             String name = null;
+            String version = null;
+            boolean isInstalled = false;
             for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
-                if (line.startsWith("Package: ")) {
+                if (line.isEmpty()) {
+                    if (name != null && isInstalled) {
+                        installed.put(name, version == null ? "" : version);
+                    }
+                    name = null;
+                    version = null;
+                    isInstalled = false;
+                } else if (line.startsWith("Package: ")) {
                     name = line.substring("Package: ".length()).strip();
-                } else if (line.startsWith("Status: ") && line.endsWith(" installed") && name != null) {
-                    installed.add(name);
+                } else if (line.startsWith("Version: ")) {
+                    version = line.substring("Version: ".length()).strip();
+                } else if (line.startsWith("Status: ")) {
+                    isInstalled = line.endsWith(" installed");
                 }
+            }
+            if (name != null && isInstalled) {
+                installed.put(name, version == null ? "" : version);
             }
         } catch (IOException e) {
             throw new DjddException("Cannot read " + status + " (" + e.getMessage() + "): the build root is damaged;"
                     + " run 'mvn djdd:init' (as root) with the same -Ddjdd.buildDir to repair it.", e);
         }
-        return names.stream().filter(name -> !installed.contains(name)).toList();
+        return installed;
     }
 
     @Override
     public String suite() {
-        return suite;
+        return dir.suite();
     }
 
     @Override
     public Path path() {
-        return buildDir.root();
+        return dir.path();
     }
 
     /** The schroot chroot name non-root users enter the root with ({@code schroot -c NAME}). */
@@ -215,7 +272,7 @@ public final class BuildRoot implements RootShell {
         if (missingPackages(names).isEmpty()) {
             return List.of();
         }
-        try (BuildLock lock = BuildLock.acquire(buildDir.rootLock(), "the build root's packages", console)) {
+        try (BuildLock lock = BuildLock.acquire(dir.lock(), "the build root's packages", console)) {
             List<String> missing = missingPackages(names);
             if (missing.isEmpty()) {
                 return missing;

@@ -8,6 +8,7 @@ import io.github.djdd.core.process.ProcessRunner;
 import io.github.djdd.core.step.Step;
 import io.github.djdd.core.workspace.BuildDir;
 import io.github.djdd.core.workspace.BuildLock;
+import io.github.djdd.core.workspace.RootDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,12 +18,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Creates or completes the build root: bootstrap (only when there is no root yet), the
- * {@code djdd} group, the schroot definition and the build packages. Every piece is checked and
- * only what is missing is done, so a second run on a complete root takes a second or two and an
- * interrupted run is finished by the next one. The root is marked complete only at the end.
+ * Creates, completes or updates the build root of a suite: bootstrap (only when there is no root
+ * yet), its APT sources (the suite, its updates and its security archive), the {@code djdd}
+ * group, the schroot definition, the build packages and pending updates. Every piece is checked
+ * and only what is missing is done, so a second run on a current root costs an {@code apt-get
+ * update} and an interrupted run is finished by the next one. The root is marked complete only at
+ * the end.
  */
 public final class InitBuildRootStep implements Step<BuildRoot> {
     /** What every env and src build needs in the root. */
@@ -50,54 +54,140 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
                     + " (for example with sudo); builds can then run as any member of the '"
                     + SchrootConfig.GROUP + "' group.");
         }
-        try (BuildLock lock = BuildLock.acquire(buildDir.rootLock(), "the build root", console)) {
-            RootState state = RootState.read(buildDir).orElse(null);
-            if (state != null && !state.suite().equals(options.suite()) && Files.isDirectory(buildDir.root())) {
-                throw new InvalidConfigurationException("suite", "The build root " + buildDir.root() + " holds "
-                        + state.suite() + " but the suite is " + options.suite() + ": use another -Ddjdd.buildDir,"
-                        + " or delete " + buildDir.root() + " and " + buildDir.rootState() + " to bootstrap again.");
-            }
-            if (!Files.isDirectory(buildDir.root())) {
-                bootstrap();
+        moveLegacyRoot();
+        RootDir dir = buildDir.root(options.suite());
+        createRoots();
+        try (BuildLock lock = BuildLock.acquire(dir.lock(), "the build root", console)) {
+            RootState state = RootState.read(dir).orElse(null);
+            boolean updates = MirrorCheck.check(options);
+            if (!Files.isDirectory(dir.path())) {
+                bootstrap(dir);
                 state = null;
             } else if (state == null || !state.complete()) {
-                console.info("The build root " + buildDir.root() + " was left unfinished by an earlier init:"
+                console.info("The build root " + dir.path() + " was left unfinished by an earlier init:"
                         + " completing it.");
             }
+            boolean changed = writeIfChanged(dir.path().resolve("etc/apt/sources.list"), sources(updates),
+                    "rw-r--r--");
             if (state == null || !state.mirror().equals(options.mirror().toString())) {
                 state = new RootState(options.suite(), options.mirror().toString(), false);
-                writeSources();
-                state.write(buildDir);
+                state.write(dir);
             }
-            BuildRoot root = new BuildRoot(buildDir, options.suite(), runner, console);
-            boolean changed = ensureGroup() | ensureSchroot() | ensureSharedFolders();
+            BuildRoot root = new BuildRoot(buildDir, dir, runner, console);
+            changed |= ensureGroup() | ensureSchroot(dir) | ensureSharedFolders(dir);
             changed |= !root.installPackages(BUILD_PACKAGES, "djdd's build packages").isEmpty();
+            changed |= upgrade(root);
             if (!state.complete()) {
-                state.completed().write(buildDir);
+                state.completed().write(dir);
                 changed = true;
             }
-            console.info(changed ? "Build root " + buildDir.root() + " is ready (" + options.suite() + ")."
-                    : "Build root " + buildDir.root() + " is complete: nothing to do.");
+            console.info(changed ? "Build root " + dir.path() + " is ready (" + options.suite() + ")."
+                    : "Build root " + dir.path() + " is complete and current: nothing to do.");
             return root;
         }
     }
 
-    private void bootstrap() throws DjddException {
-        MirrorCheck.check(options);
-        Path partial = buildDir.rootInProgress();
+    /** The root's APT sources: the suite, its point-release updates when the mirror has them, its security archive. */
+    String sources(boolean updates) {
+        StringBuilder sources = new StringBuilder("deb " + options.mirror() + " " + options.suite() + " main\n");
+        if (updates) {
+            sources.append("deb ").append(options.mirror()).append(' ').append(options.updatesSuite()).append(" main\n");
+        }
+        options.security().ifPresent(security -> sources.append("deb ").append(security).append(' ')
+                .append(options.securitySuite()).append(" main\n"));
+        return sources.toString();
+    }
+
+    /**
+     * Applies pending security and point-release updates, and says which packages changed. apt
+     * fetches only index files that changed, so a current root costs one quick {@code apt-get update}.
+     */
+    private boolean upgrade(BuildRoot root) throws DjddException {
+        Map<String, String> before = BuildRoot.installedVersions(root.path());
+        Map<String, String> apt = Map.of("DEBIAN_FRONTEND", "noninteractive");
+        Duration timeout = Duration.ofMinutes(30);
+        root.check(RootCommand.of("apt-get", "update").withEnvironment(apt).withTimeout(timeout).quietly());
+        root.check(RootCommand.of("apt-get", "upgrade", "--yes", "--no-install-recommends", "-o",
+                "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold").withEnvironment(apt)
+                .withTimeout(timeout).quietly());
+        Map<String, String> after = BuildRoot.installedVersions(root.path());
+        List<String> upgraded = after.entrySet().stream()
+                .filter(entry -> before.containsKey(entry.getKey()) && !before.get(entry.getKey()).equals(entry.getValue()))
+                .map(entry -> entry.getKey() + " " + before.get(entry.getKey()) + " -> " + entry.getValue())
+                .sorted()
+                .toList();
+        if (!upgraded.isEmpty()) {
+            console.info("Upgraded in the build root: " + String.join(", ", upgraded) + ".");
+        }
+        return !upgraded.isEmpty();
+    }
+
+    /**
+     * Earlier builds of djdd kept one root in {@code root/}; it becomes {@code roots/{suite}} of the
+     * suite it holds, with its state, so that its builds go on without a new bootstrap.
+     */
+    private void moveLegacyRoot() throws DjddException {
+        RootDir legacy = buildDir.legacyRoot();
+        if (!Files.exists(legacy.path()) && !Files.exists(legacy.state()) && !Files.exists(legacy.inProgress())) {
+            return;
+        }
+        try (BuildLock lock = BuildLock.acquire(legacy.lock(), "the build root", console)) {
+            RootState state = RootState.read(legacy).orElse(null);
+            runner.check(Command.of("rm", "-rf", "--one-file-system", legacy.inProgress().toString()).quietly());
+            if (state == null || !state.complete() || !Files.isDirectory(legacy.path())) {
+                console.info("Removing the unfinished build root " + legacy.path() + " of an earlier djdd.");
+                runner.check(Command.of("rm", "-rf", "--one-file-system", legacy.path().toString()).quietly());
+                Files.deleteIfExists(legacy.state());
+            } else {
+                RootDir target = buildDir.root(state.suite());
+                if (Files.exists(target.path())) {
+                    throw new DjddException("The build dir holds two " + state.suite() + " build roots, "
+                            + legacy.path() + " of an earlier djdd and " + target.path() + ": delete "
+                            + legacy.path() + " and " + legacy.state() + ".");
+                }
+                createRoots();
+                Files.move(legacy.path(), target.path(), StandardCopyOption.ATOMIC_MOVE);
+                Files.move(legacy.state(), target.state(), StandardCopyOption.ATOMIC_MOVE);
+                console.info("Moved the build root of an earlier djdd from " + legacy.path() + " to "
+                        + target.path() + ".");
+            }
+            Files.deleteIfExists(SCHROOT_DIR.resolve(SchrootConfig.legacyNameFor(buildDir)));
+        } catch (IOException e) {
+            throw new DjddException("Cannot move the build root " + legacy.path() + " of an earlier djdd ("
+                    + e.getMessage() + "): check the build dir.", e);
+        }
+        try {
+            Files.deleteIfExists(legacy.lock());
+        } catch (IOException e) {
+            console.warn("Cannot delete " + legacy.lock() + " (" + e.getMessage() + "); it is no longer used.");
+        }
+    }
+
+    /** The roots' folder belongs to root and is not group-writable: builds never swap a root. */
+    private void createRoots() throws DjddException {
+        try {
+            Files.createDirectories(buildDir.roots());
+        } catch (IOException e) {
+            throw new DjddException("Cannot create " + buildDir.roots() + " (" + e.getMessage()
+                    + "): check the build dir.", e);
+        }
+    }
+
+    private void bootstrap(RootDir dir) throws DjddException {
+        Path partial = dir.inProgress();
         if (Files.exists(partial)) {
             console.info("Removing " + partial + " left by an interrupted bootstrap.");
             runner.check(Command.of("rm", "-rf", "--one-file-system", partial.toString()));
         }
         Bootstrap tool = Bootstrap.detect();
         console.info("Bootstrapping Debian " + options.suite() + " from " + options.mirror() + " into "
-                + buildDir.root() + " with " + tool.tool() + ".");
+                + dir.path() + " with " + tool.tool() + ".");
         runner.check(tool.command(options, BUILD_PACKAGES, partial));
         preventServiceStarts(partial);
         try {
-            Files.move(partial, buildDir.root(), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(partial, dir.path(), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new DjddException("Cannot move " + partial + " to " + buildDir.root() + " (" + e.getMessage()
+            throw new DjddException("Cannot move " + partial + " to " + dir.path() + " (" + e.getMessage()
                     + "): check the build dir.", e);
         }
     }
@@ -106,11 +196,6 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
     private static void preventServiceStarts(Path root) throws DjddException {
         writeIfChanged(root.resolve("usr/sbin/policy-rc.d"), "#!/bin/sh\n# djdd build root: never start services.\nexit 101\n",
                 "rwxr-xr-x");
-    }
-
-    private void writeSources() throws DjddException {
-        writeIfChanged(buildDir.root().resolve("etc/apt/sources.list"),
-                "deb " + options.mirror() + " " + options.suite() + " main\n", "rw-r--r--");
     }
 
     private boolean ensureGroup() throws DjddException {
@@ -130,7 +215,7 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
      * The folders and lock files builds write, owned by group {@code djdd} and group-writable
      * (setgid folders, so new files join the group too): any member can build, not only root.
      */
-    private boolean ensureSharedFolders() throws DjddException {
+    private boolean ensureSharedFolders(RootDir dir) throws DjddException {
         boolean changed = false;
         try {
             for (Path folder : List.of(buildDir.packages(), buildDir.sources(), buildDir.cache(), buildDir.locks(),
@@ -138,7 +223,7 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
                 Files.createDirectories(folder);
                 changed |= share(folder, "2775");
             }
-            changed |= share(buildDir.rootLock(), "0664");
+            changed |= share(dir.lock(), "0664");
         } catch (IOException e) {
             throw new DjddException("Cannot create the folders of " + buildDir.path() + " (" + e.getMessage()
                     + "): check the build dir.", e);
@@ -157,12 +242,12 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
         return !right;
     }
 
-    private boolean ensureSchroot() throws DjddException {
-        Path file = SCHROOT_DIR.resolve(SchrootConfig.nameFor(buildDir));
-        boolean changed = writeIfChanged(file, SchrootConfig.render(buildDir, options.suite()), "rw-r--r--");
+    private boolean ensureSchroot(RootDir dir) throws DjddException {
+        Path file = SCHROOT_DIR.resolve(SchrootConfig.nameFor(buildDir, dir.suite()));
+        boolean changed = writeIfChanged(file, SchrootConfig.render(buildDir, dir), "rw-r--r--");
         if (changed) {
             console.info("Wrote " + file + ": members of '" + SchrootConfig.GROUP + "' enter the root with 'schroot -c "
-                    + SchrootConfig.nameFor(buildDir) + "'.");
+                    + SchrootConfig.nameFor(buildDir, dir.suite()) + "'.");
             if (Host.which("schroot").isEmpty()) {
                 console.warn("schroot is not installed, so only root can use the build root:"
                         + " apt-get install schroot.");

@@ -15,35 +15,62 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Asks the mirror for the suite's {@code Release} file before a bootstrap starts, so that a typo
- * in the suite or an unreachable mirror fails in seconds with a message that says which, instead
- * of deep inside debootstrap's output.
+ * Asks the mirror and the security archive for the suite's {@code Release} files before init
+ * changes anything, so that a typo in the suite or an unreachable archive fails in seconds with a
+ * message that says which, instead of deep inside debootstrap's or apt's output.
  */
 final class MirrorCheck {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private MirrorCheck() {}
 
-    static void check(BuildRootOptions options) throws DjddException {
-        URI release = URI.create(options.mirror() + "/dists/" + options.suite() + "/Release");
-        int status;
-        if ("file".equals(release.getScheme())) {
-            status = Files.isRegularFile(Path.of(release)) ? 200 : 404;
-        } else {
-            status = head(release, options);
-        }
+    /**
+     * Checks the suite on the mirror and on the security archive; nothing in the root has changed yet.
+     *
+     * @return whether the mirror has the suite's point-release updates ({@code {suite}-updates})
+     */
+    static boolean check(BuildRootOptions options) throws DjddException {
+        String fix = "check the mirror URL (-Ddjdd.mirror)";
+        int status = status(options.mirror(), options.suite(), "the Debian mirror", fix);
         if (status == 404) {
             throw new InvalidConfigurationException("suite", "Suite '" + options.suite() + "' does not exist on mirror "
-                    + options.mirror() + " (no " + release + "): use a Debian codename such as bookworm or trixie"
-                    + " (-Ddjdd.suite).");
+                    + options.mirror() + " (no " + release(options.mirror(), options.suite())
+                    + "): use a Debian codename such as bookworm or trixie (-Ddjdd.suite).");
         }
+        failed(status, options.mirror(), options.suite(), fix);
+        if (options.security().isPresent()) {
+            URI security = options.security().get();
+            String securityFix = "check -Ddjdd.securityMirror, or set it to " + BuildRootOptions.NO_SECURITY_MIRROR
+                    + " for a mirror without a security archive";
+            int found = status(security, options.securitySuite(), "the Debian security archive", securityFix);
+            if (found == 404) {
+                throw new InvalidConfigurationException("securityMirror", "The security archive " + security
+                        + " has no " + options.securitySuite() + " (no " + release(security, options.securitySuite())
+                        + "): " + securityFix + ".");
+            }
+            failed(found, security, options.securitySuite(), securityFix);
+        }
+        int updates = status(options.mirror(), options.updatesSuite(), "the Debian mirror", fix);
+        failed(updates == 404 ? 200 : updates, options.mirror(), options.updatesSuite(), fix);
+        return updates != 404;
+    }
+
+    private static URI release(URI archive, String suite) {
+        return URI.create(archive + "/dists/" + suite + "/Release");
+    }
+
+    private static void failed(int status, URI archive, String suite, String fix) throws DjddException {
         if (status >= 400) {
-            throw new DjddException("Mirror " + options.mirror() + " answered HTTP " + status + " for " + release
-                    + ": check the mirror URL (-Ddjdd.mirror).");
+            throw new DjddException("Archive " + archive + " answered HTTP " + status + " for "
+                    + release(archive, suite) + ": " + fix + ".");
         }
     }
 
-    private static int head(URI release, BuildRootOptions options) throws DjddException {
+    private static int status(URI archive, String suite, String what, String fix) throws DjddException {
+        URI release = release(archive, suite);
+        if ("file".equals(release.getScheme())) {
+            return Files.isRegularFile(Path.of(release)) ? 200 : 404;
+        }
         HttpClient.Builder client = HttpClient.newBuilder()
                 .connectTimeout(TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NORMAL);
@@ -55,12 +82,12 @@ final class MirrorCheck {
         try {
             return client.build().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
-            throw new DjddException("Cannot reach the Debian mirror " + options.mirror() + " ("
+            throw new DjddException("Cannot reach " + what + " " + archive + " ("
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-                    + "): check the mirror URL (-Ddjdd.mirror) and the network or proxy (http_proxy).", e);
+                    + "): " + fix + ", and the network or proxy (http_proxy).", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DjddException("Interrupted while checking the mirror " + options.mirror(), e);
+            throw new DjddException("Interrupted while checking " + what + " " + archive, e);
         }
     }
 

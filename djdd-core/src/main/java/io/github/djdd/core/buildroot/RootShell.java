@@ -2,15 +2,27 @@ package io.github.djdd.core.buildroot;
 
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.process.CommandResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What the build steps ask of a build root: run commands in it, install Debian packages into it,
  * and see its files. {@link BuildRoot} is the real one; the steps' unit tests use a recording fake.
  */
 public interface RootShell {
+    /** Testing suites, whose os-release has no {@code VERSION_ID} until they are released. */
+    Map<String, Integer> PLANNED_RELEASES = Map.of("forky", 14, "duke", 15);
+
+    /** {@code VERSION_ID="13"} of {@code /etc/os-release}. */
+    Pattern VERSION_ID = Pattern.compile("VERSION_ID=\"?([0-9]+)\"?");
+
     /** The root's folder on the build host. */
     Path path();
 
@@ -31,6 +43,34 @@ public interface RootShell {
      * @return the packages that were installed
      */
     List<String> installPackages(Collection<String> names, String source) throws DjddException;
+
+    /**
+     * The major Debian release of the root (12 for bookworm, 13 for trixie): {@code VERSION_ID} of
+     * its {@code /etc/os-release}, or for a testing suite, which has none yet, the number its
+     * codename will have.
+     *
+     * @throws DjddException when neither tells (unstable)
+     */
+    default int debianRelease() throws DjddException {
+        Path osRelease = path().resolve("etc/os-release");
+        try {
+            for (String line : Files.readAllLines(osRelease, StandardCharsets.UTF_8)) {
+                Matcher matcher = VERSION_ID.matcher(line);
+                if (matcher.matches()) {
+                    return Integer.parseInt(matcher.group(1));
+                }
+            }
+        } catch (IOException e) {
+            throw new DjddException("Cannot read " + osRelease + " (" + e.getMessage() + "): the build root is"
+                    + " damaged; run 'mvn djdd:init -Ddjdd.suite=" + suite() + "' (as root) to repair it.", e);
+        }
+        Integer planned = PLANNED_RELEASES.get(suite());
+        if (planned == null) {
+            throw new DjddException("The build root's suite " + suite() + " has no Debian release number, which"
+                    + " the site package's version carries: build for a released suite such as trixie or bookworm.");
+        }
+        return planned;
+    }
 
     /** The root's {@code python3} version as {@code X.Y}. */
     default String pythonVersion() throws DjddException {

@@ -1,7 +1,7 @@
 package io.github.djdd.core.buildroot;
 
 import io.github.djdd.core.DjddException;
-import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.workspace.RootDir;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -13,14 +13,14 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * What init recorded about the root, beside it in {@code root.properties}. Only a root whose
+ * What init recorded about the root, beside it in {@code {suite}.properties}. Only a root whose
  * state says {@code complete=true} is ever used by a build; anything else is finished by the
  * next init.
  */
 record RootState(String suite, String mirror, boolean complete) {
 
-    static Optional<RootState> read(BuildDir dir) throws DjddException {
-        Path file = dir.rootState();
+    static Optional<RootState> read(RootDir dir) throws DjddException {
+        Path file = dir.state();
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
@@ -35,12 +35,12 @@ record RootState(String suite, String mirror, boolean complete) {
     }
 
     /** Written to a temporary file and renamed, so a crash never leaves half a state file. */
-    void write(BuildDir dir) throws DjddException {
+    void write(RootDir dir) throws DjddException {
         Properties properties = new Properties();
         properties.setProperty("suite", suite);
         properties.setProperty("mirror", mirror);
         properties.setProperty("complete", Boolean.toString(complete));
-        Path file = dir.rootState();
+        Path file = dir.state();
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             try (Writer writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {

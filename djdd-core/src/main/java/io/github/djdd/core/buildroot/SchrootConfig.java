@@ -1,6 +1,7 @@
 package io.github.djdd.core.buildroot;
 
 import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.workspace.RootDir;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,8 +17,13 @@ final class SchrootConfig {
 
     private SchrootConfig() {}
 
-    /** One name per build dir, so several build dirs on one machine never share a definition. */
-    static String nameFor(BuildDir dir) {
+    /** One name per build dir and suite, so several build dirs on one machine never share a definition. */
+    static String nameFor(BuildDir dir, String suite) {
+        return legacyNameFor(dir) + "-" + suite;
+    }
+
+    /** The name of the one definition per build dir that earlier builds of djdd wrote. */
+    static String legacyNameFor(BuildDir dir) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(dir.path().toString().getBytes(StandardCharsets.UTF_8));
@@ -27,12 +33,12 @@ final class SchrootConfig {
         }
     }
 
-    static String render(BuildDir dir, String suite) {
+    static String render(BuildDir dir, RootDir root) {
         return "# Written by djdd:init for " + dir.path() + "; init rewrites it, edit the deployment POM instead.\n"
-                + "[" + nameFor(dir) + "]\n"
-                + "description=djdd build root (" + suite + ") in " + dir.path() + "\n"
+                + "[" + nameFor(dir, root.suite()) + "]\n"
+                + "description=djdd build root (" + root.suite() + ") in " + dir.path() + "\n"
                 + "type=directory\n"
-                + "directory=" + dir.root() + "\n"
+                + "directory=" + root.path() + "\n"
                 + "groups=" + GROUP + ",root\n"
                 + "root-groups=" + GROUP + ",root\n"
                 + "profile=minimal\n"

@@ -14,12 +14,13 @@ import java.util.regex.Pattern;
 /**
  * What {@link ProjectBuild} builds.
  *
+ * @param suite the Debian codename to build for: the build root of that suite builds
  * @param repository the URL to fetch from; null builds from the existing clone
  * @param variants the variants to build, in order
  * @param ref a ref that overrides every variant's, or null
  * @param projectDir the folder of the repository that holds the Django project, "" for the top
  */
-public record BuildRequest(BuildDir buildDir, SoftwareName software, String repository, SiteVariants variants,
+public record BuildRequest(BuildDir buildDir, String suite, SoftwareName software, String repository, SiteVariants variants,
         String ref, String projectDir, PipOptions pip, PackageSettings settings, SiteOptions site) {
 
     private static final Pattern SAFE_FOLDER = Pattern.compile("([A-Za-z0-9_][A-Za-z0-9._-]*)(/[A-Za-z0-9_][A-Za-z0-9._-]*)*");

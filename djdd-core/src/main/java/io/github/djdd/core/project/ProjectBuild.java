@@ -60,7 +60,7 @@ public final class ProjectBuild {
      */
     public List<BuiltPackage> run() throws DjddException {
         try {
-            BuildRoot root = BuildRoot.open(request.buildDir(), new ProcessRunner(console), console);
+            BuildRoot root = BuildRoot.open(request.buildDir(), request.suite(), new ProcessRunner(console), console);
             root.requireBuildPackages();
             return run(root);
         } catch (DjddException e) {

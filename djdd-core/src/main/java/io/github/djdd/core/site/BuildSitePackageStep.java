@@ -78,9 +78,10 @@ public final class BuildSitePackageStep implements Step<BuiltPackage> {
         // Two builds of one variant at once write the same file names: one after the other.
         try (BuildLock lock = BuildLock.acquire(buildDir.locks().resolve(name + ".lock"), name, console)) {
             Instant time = settings.timestampFor(commitTime);
-            String version = versionOverride != null ? versionOverride
-                    : SiteVersion.of(time.isAfter(commitTime) ? time : commitTime, files.release().src().commitId(),
-                            contentHash());
+            int release = context.root().debianRelease();
+            String version = versionOverride != null ? SiteVersion.configured(versionOverride, release)
+                    : SiteVersion.of(time.isAfter(commitTime) ? time : commitTime, release,
+                            files.release().src().commitId(), contentHash());
             DebControl control = control(version);
             Path existing = buildDir.packages().resolve(control.fileName());
             if (versionOverride == null && PackageStore.intact(existing)) {

@@ -9,12 +9,14 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The site package's Debian version: {@code YYYYMMDD.HHMMSS+g{srchash}.{contenthash}}.
+ * The site package's Debian version: {@code YYYYMMDD.HHMMSS.debN+g{srchash}.{contenthash}}.
  *
  * <p>The time is the commit's (or the configured build timestamp when that is later), so a build
- * of newer code sorts higher and {@code apt-get install} upgrades; the src hash and a hash of the
- * package's contents make the version differ whenever the package does, and stay the same for the
- * same inputs. An operator may set the version instead (a Jenkins build number, for example).
+ * of newer code sorts higher and {@code apt-get install} upgrades; N is the Debian release the
+ * package was built for, so that of one commit's packages a server moving from Debian 12 to 13
+ * picks the one for 13; the src hash and a hash of the package's contents make the version differ
+ * whenever the package does, and stay the same for the same inputs. An operator may set the
+ * version instead (a Jenkins build number, for example); {@code +debN} is appended to it.
  */
 public final class SiteVersion {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd.HHmmss", Locale.ROOT)
@@ -26,11 +28,17 @@ public final class SiteVersion {
 
     /**
      * @param time when the code was made: the commit time, or a later configured timestamp
+     * @param debianRelease the major Debian release the package is built for
      * @param commitId the commit's short id (the src package's hash)
      * @param contentHash a hash of everything in the site package
      */
-    public static String of(Instant time, String commitId, String contentHash) {
-        return TIME.format(time) + "+g" + commitId + "." + contentHash.substring(0, 8);
+    public static String of(Instant time, int debianRelease, String commitId, String contentHash) {
+        return TIME.format(time) + ".deb" + debianRelease + "+g" + commitId + "." + contentHash.substring(0, 8);
+    }
+
+    /** A configured version for packages of {@code debianRelease}. */
+    public static String configured(String override, int debianRelease) {
+        return override + "+deb" + debianRelease;
     }
 
     /** Checks {@code -Ddjdd.siteVersion}; null or blank means "derive it". */

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 
 /**
- * The folder every build step works in ({@code /var/lib/djdd/build} by default): the build root,
+ * The folder every build step works in ({@code /var/lib/djdd/build} by default): the build roots,
  * the clones, the finished packages, caches and the lock files that serialize concurrent builds.
  */
 public record BuildDir(Path path) {
@@ -38,24 +38,19 @@ public record BuildDir(Path path) {
         return e.getClass().getSimpleName().replace("Exception", "") + (message == null ? "" : ": " + message);
     }
 
-    /** The bootstrapped Debian system. */
-    public Path root() {
-        return path.resolve("root");
+    /** The build root of {@code suite}, in {@link #roots()}. */
+    public RootDir root(String suite) {
+        return new RootDir(roots().resolve(suite), suite);
     }
 
-    /** Where a bootstrap happens before it is complete enough to be called {@link #root()}. */
-    public Path rootInProgress() {
-        return path.resolve("root.partial");
+    /** The build roots, one per suite, only root may change them. */
+    public Path roots() {
+        return path.resolve("roots");
     }
 
-    /** What init recorded about the root; present and complete only after a successful init. */
-    public Path rootState() {
-        return path.resolve("root.properties");
-    }
-
-    /** Serializes changes to the root's installed packages. */
-    public Path rootLock() {
-        return path.resolve("root.lock");
+    /** The one build root of earlier builds of djdd ({@code root/}, {@code root.properties}, ...); init moves it. */
+    public RootDir legacyRoot() {
+        return new RootDir(path.resolve("root"), "root");
     }
 
     public Path sources() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.djdd.core.InvalidConfigurationException;
+import java.net.URI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,6 +17,24 @@ class BuildRootOptionsTest {
 
         assertThat(options.suite()).isEqualTo("bookworm");
         assertThat(options.mirror()).hasToString("http://deb.debian.org/debian");
+        assertThat(options.security()).contains(URI.create("http://security.debian.org/debian-security"));
+    }
+
+    @Test
+    void theSecurityArchiveCanBeLeftOutForAnOfflineMirror() throws Exception {
+        assertThat(BuildRootOptions.of("trixie", "file:///srv/mirror", " none ").security()).isEmpty();
+        assertThat(BuildRootOptions.of("trixie", "file:///srv/mirror", "https://security.example.org/ds/").security()
+                .orElseThrow()).hasToString("https://security.example.org/ds");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "security.debian.org", "ftp://security.debian.org/debian-security", "None"})
+    void malformedSecurityMirrorsAreRefused(String security) {
+        assertThatThrownBy(() -> BuildRootOptions.of("trixie", BuildRootOptions.DEFAULT_MIRROR, security))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("Invalid securityMirror URL")
+                .hasMessageContaining("or none for a mirror without one")
+                .hasMessageContaining("-Ddjdd.securityMirror");
     }
 
     @Test

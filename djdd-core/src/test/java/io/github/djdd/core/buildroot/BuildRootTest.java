@@ -22,33 +22,75 @@ class BuildRootTest {
     @Test
     void openRefusesARootThatInitDidNotComplete() throws Exception {
         BuildDir buildDir = BuildDir.prepare(dir);
-        new RootState("bookworm", "http://deb.debian.org/debian", false).write(buildDir);
+        Files.createDirectories(buildDir.root("bookworm").path());
+        new RootState("bookworm", "http://deb.debian.org/debian", false).write(buildDir.root("bookworm"));
 
-        assertThatThrownBy(() -> BuildRoot.open(buildDir, new ProcessRunner(Console.NULL), Console.NULL))
+        assertThatThrownBy(() -> BuildRoot.open(buildDir, "bookworm", new ProcessRunner(Console.NULL), Console.NULL))
                 .isInstanceOf(DjddException.class)
-                .hasMessageContaining("missing or incomplete")
-                .hasMessageContaining("djdd:init");
+                .hasMessage("The build dir " + dir + " has no complete bookworm build root: run 'mvn djdd:init"
+                        + " -Ddjdd.suite=bookworm' (as root) with the same -Ddjdd.buildDir first.");
+    }
+
+    @Test
+    void aBuildForASuiteWithoutARootNamesTheRootsThereAre() throws Exception {
+        BuildDir buildDir = BuildDir.prepare(dir);
+        Files.createDirectories(buildDir.root("bookworm").path());
+        new RootState("bookworm", "http://deb.debian.org/debian", true).write(buildDir.root("bookworm"));
+
+        assertThatThrownBy(() -> BuildRoot.open(buildDir, "trixie", new ProcessRunner(Console.NULL), Console.NULL))
+                .isInstanceOf(DjddException.class)
+                .hasMessage("The build dir " + dir + " has no complete trixie build root (it has bookworm): run 'mvn"
+                        + " djdd:init -Ddjdd.suite=trixie' (as root) with the same -Ddjdd.buildDir first, or build for"
+                        + " bookworm with -Ddjdd.suite.");
+        assertThat(BuildRoot.open(buildDir, "bookworm", new ProcessRunner(Console.NULL), Console.NULL).path())
+                .isEqualTo(dir.resolve("roots/bookworm"));
+    }
+
+    @Test
+    void aRootOfTheEarlierLayoutIsNamedWithTheInitThatMovesIt() throws Exception {
+        BuildDir buildDir = BuildDir.prepare(dir);
+        Files.createDirectories(dir.resolve("root"));
+        Files.writeString(dir.resolve("root.properties"), "suite=bookworm\ncomplete=true\n");
+
+        assertThatThrownBy(() -> BuildRoot.open(buildDir, "bookworm", new ProcessRunner(Console.NULL), Console.NULL))
+                .isInstanceOf(DjddException.class)
+                .hasMessage("The build dir " + dir + " holds its build root in the layout of an earlier djdd ("
+                        + dir.resolve("root") + "): run 'mvn djdd:init -Ddjdd.suite=bookworm' (as root) with the same"
+                        + " -Ddjdd.buildDir once to move it to " + dir.resolve("roots/bookworm") + ".");
+    }
+
+    @Test
+    void installedVersionsAreReadFromDpkgsStatusFile() throws Exception {
+        Path dpkg = Files.createDirectories(dir.resolve("var/lib/dpkg"));
+        Files.writeString(dpkg.resolve("status"), "Package: libc6\nStatus: install ok installed\nVersion: 2.41-12\n\n"
+                + "Package: gettext\nVersion: 0.23\nStatus: install ok unpacked\n\n"
+                + "Package: tzdata\nStatus: install ok installed\nVersion: 2025b-4+deb13u1");
+
+        assertThat(BuildRoot.installedVersions(dir)).containsExactlyInAnyOrderEntriesOf(Map.of("libc6", "2.41-12",
+                "tzdata", "2025b-4+deb13u1"));
     }
 
     @Test
     void aRootThatLostAPackageInitInstalledIsRefused() throws Exception {
         BuildDir buildDir = BuildDir.prepare(dir);
-        new RootState("bookworm", "http://deb.debian.org/debian", true).write(buildDir);
+        Files.createDirectories(buildDir.root("bookworm").path());
+        new RootState("bookworm", "http://deb.debian.org/debian", true).write(buildDir.root("bookworm"));
         StringBuilder status = new StringBuilder();
         for (String name : InitBuildRootStep.BUILD_PACKAGES) {
             status.append("Package: ").append(name).append("\nStatus: ")
                     .append(name.equals("git") ? "deinstall ok config-files" : "install ok installed")
                     .append("\nVersion: 1\n\n");
         }
-        Path dpkg = Files.createDirectories(buildDir.root().resolve("var/lib/dpkg"));
+        Path dpkg = Files.createDirectories(buildDir.root("bookworm").path().resolve("var/lib/dpkg"));
         Files.writeString(dpkg.resolve("status"), status);
 
-        BuildRoot root = BuildRoot.open(buildDir, new ProcessRunner(Console.NULL), Console.NULL);
+        BuildRoot root = BuildRoot.open(buildDir, "bookworm", new ProcessRunner(Console.NULL), Console.NULL);
 
         assertThatThrownBy(root::requireBuildPackages)
                 .isInstanceOf(DjddException.class)
-                .hasMessage("The build root " + buildDir.root() + " lacks git, which djdd:init installed: run 'mvn"
-                        + " djdd:init' (as root) with the same -Ddjdd.buildDir to put it back.");
+                .hasMessage("The build root " + dir.resolve("roots/bookworm") + " lacks git, which djdd:init installed:"
+                        + " run 'mvn djdd:init -Ddjdd.suite=bookworm' (as root) with the same -Ddjdd.buildDir to put it"
+                        + " back.");
 
         Files.writeString(dpkg.resolve("status"), status.toString().replace("deinstall ok config-files",
                 "install ok installed"));
@@ -58,14 +100,14 @@ class BuildRootTest {
     @Test
     void missingPackagesAndThePythonVersionAreReadFromTheRootsFilesWithoutAProcess() throws Exception {
         BuildDir buildDir = BuildDir.prepare(dir);
-        Path dpkg = Files.createDirectories(buildDir.root().resolve("var/lib/dpkg"));
+        Path dpkg = Files.createDirectories(buildDir.root("trixie").path().resolve("var/lib/dpkg"));
         Files.writeString(dpkg.resolve("status"), "Package: libpq5\nStatus: install ok installed\n\n"
                 + "Package: gettext\nStatus: install ok unpacked\n\n"
                 + "Package: libpq-dev\nStatus: deinstall ok config-files\n\n");
-        Files.createSymbolicLink(Files.createDirectories(buildDir.root().resolve("usr/bin")).resolve("python3"),
+        Files.createSymbolicLink(Files.createDirectories(buildDir.root("trixie").path().resolve("usr/bin")).resolve("python3"),
                 Path.of("python3.13"));
         // No runner: a command would fail the test with a NullPointerException.
-        BuildRoot root = new BuildRoot(buildDir, "trixie", null, Console.NULL);
+        BuildRoot root = new BuildRoot(buildDir, buildDir.root("trixie"), null, Console.NULL);
 
         assertThat(root.missingPackages(List.of("libpq5", "gettext", "libpq-dev:amd64", "libicu-dev")))
                 .containsExactly("gettext", "libpq-dev:amd64", "libicu-dev");
@@ -74,8 +116,28 @@ class BuildRootTest {
     }
 
     @Test
+    void theDebianReleaseIsReadFromTheRootsOsReleaseOrForTestingFromItsCodename() throws Exception {
+        BuildDir buildDir = new BuildDir(dir);
+        Path trixie = Files.createDirectories(buildDir.root("trixie").path().resolve("etc"));
+        Files.writeString(trixie.resolve("os-release"), "PRETTY_NAME=\"Debian GNU/Linux 13 (trixie)\"\n"
+                + "NAME=\"Debian GNU/Linux\"\nVERSION_ID=\"13\"\nVERSION_CODENAME=trixie\n");
+        Path forky = Files.createDirectories(buildDir.root("forky").path().resolve("etc"));
+        Files.writeString(forky.resolve("os-release"), "PRETTY_NAME=\"Debian GNU/Linux forky/sid\"\nID=debian\n");
+        Path sid = Files.createDirectories(buildDir.root("sid").path().resolve("etc"));
+        Files.writeString(sid.resolve("os-release"), "PRETTY_NAME=\"Debian GNU/Linux forky/sid\"\nID=debian\n");
+
+        assertThat(new BuildRoot(buildDir, buildDir.root("trixie"), null, Console.NULL).debianRelease()).isEqualTo(13);
+        assertThat(new BuildRoot(buildDir, buildDir.root("forky"), null, Console.NULL).debianRelease()).isEqualTo(14);
+        assertThatThrownBy(() -> new BuildRoot(buildDir, buildDir.root("sid"), null, Console.NULL).debianRelease())
+                .isInstanceOf(DjddException.class)
+                .hasMessage("The build root's suite sid has no Debian release number, which the site package's"
+                        + " version carries: build for a released suite such as trixie or bookworm.");
+    }
+
+    @Test
     void commandsGetACleanEnvironmentAndTheirBindMounts() throws Exception {
-        BuildRoot root = new BuildRoot(new BuildDir(dir), "bookworm", new ProcessRunner(Console.NULL), Console.NULL);
+        BuildDir buildDir = new BuildDir(dir);
+        BuildRoot root = new BuildRoot(buildDir, buildDir.root("bookworm"), new ProcessRunner(Console.NULL), Console.NULL);
         RootCommand command = RootCommand.of("python3", "--version")
                 .withEnvironment(Map.of("PIP_INDEX_URL", "file:///opt/pypi/simple"))
                 .withBinds(List.of(BindMount.sameReadOnly(Path.of("/opt/pypi"))));
@@ -89,27 +151,43 @@ class BuildRootTest {
         if (Host.isRoot()) {
             assertThat(argv).startsWith("setpriv", "--pdeathsig", "KILL", "--", "unshare", "--mount",
                     "--propagation", "private", "--pid", "--fork", "--kill-child", "--");
-            assertThat(argv).containsSubsequence(dir.resolve("root").toString(), "/opt/pypi", "/opt/pypi", "ro", "--");
+            assertThat(argv).containsSubsequence(dir.resolve("roots/bookworm").toString(), "/opt/pypi", "/opt/pypi", "ro", "--");
         }
     }
 
     @Test
-    void eachBuildDirHasItsOwnSchrootName() {
-        String first = SchrootConfig.nameFor(new BuildDir(Path.of("/var/lib/djdd/build")));
+    void eachBuildDirAndSuiteHasItsOwnSchrootName() {
+        String first = SchrootConfig.nameFor(new BuildDir(Path.of("/var/lib/djdd/build")), "trixie");
 
-        assertThat(first).matches("djdd-[0-9a-f]{8}");
-        assertThat(SchrootConfig.nameFor(new BuildDir(Path.of("/srv/other")))).isNotEqualTo(first);
+        assertThat(first).matches("djdd-[0-9a-f]{8}-trixie");
+        assertThat(SchrootConfig.nameFor(new BuildDir(Path.of("/srv/other")), "trixie")).isNotEqualTo(first);
+        assertThat(SchrootConfig.nameFor(new BuildDir(Path.of("/var/lib/djdd/build")), "bookworm"))
+                .isEqualTo(first.replace("trixie", "bookworm"));
     }
 
     @Test
     void schrootConfigLetsTheDjddGroupInAndPointsAtTheRoot() {
         BuildDir buildDir = new BuildDir(Path.of("/var/lib/djdd/build"));
 
-        String config = SchrootConfig.render(buildDir, "bookworm");
+        String config = SchrootConfig.render(buildDir, buildDir.root("bookworm"));
 
-        assertThat(config).contains("[" + SchrootConfig.nameFor(buildDir) + "]\n", "type=directory\n",
-                "directory=/var/lib/djdd/build/root\n", "groups=djdd,root\n", "root-groups=djdd,root\n",
+        assertThat(config).contains("[" + SchrootConfig.nameFor(buildDir, "bookworm") + "]\n", "type=directory\n",
+                "directory=/var/lib/djdd/build/roots/bookworm\n", "groups=djdd,root\n", "root-groups=djdd,root\n",
                 "profile=minimal\n");
+    }
+
+    @Test
+    void theRootsSourcesHoldTheSuiteItsUpdatesAndItsSecurityArchive() throws Exception {
+        BuildDir buildDir = new BuildDir(dir);
+        InitBuildRootStep init = new InitBuildRootStep(buildDir, BuildRootOptions.of("trixie",
+                "http://deb.debian.org/debian/"), Console.NULL);
+        InitBuildRootStep offline = new InitBuildRootStep(buildDir, BuildRootOptions.of("trixie",
+                "file:///srv/mirror", "none"), Console.NULL);
+
+        assertThat(init.sources(true)).isEqualTo("deb http://deb.debian.org/debian trixie main\n"
+                + "deb http://deb.debian.org/debian trixie-updates main\n"
+                + "deb http://security.debian.org/debian-security trixie-security main\n");
+        assertThat(offline.sources(false)).isEqualTo("deb file:///srv/mirror trixie main\n");
     }
 
     @Test

@@ -97,6 +97,11 @@ public final class RecordingRoot implements RootShell {
     }
 
     @Override
+    public int debianRelease() {
+        return 12;
+    }
+
+    @Override
     public CommandResult run(RootCommand command) {
         commands.add(command);
         String line = String.join(" ", command.argv());

@@ -69,7 +69,7 @@ class ProjectBuildTest {
     private List<BuiltPackage> build(String... variants) throws Exception {
         List<SiteVariant> configured = Arrays.stream(variants)
                 .map(name -> SiteVariant.defaults(new VariantName(name))).toList();
-        BuildRequest request = new BuildRequest(buildDir, new SoftwareName("mysoftware"), upstream.toString(),
+        BuildRequest request = new BuildRequest(buildDir, "bookworm", new SoftwareName("mysoftware"), upstream.toString(),
                 SiteVariants.select(configured, null), null, "", PipOptions.of("https://pypi.example.com/simple",
                         List.of(), List.of(), List.of(), List.of(), dir, Map.of()),
                 new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.GZIP, Optional.empty()),

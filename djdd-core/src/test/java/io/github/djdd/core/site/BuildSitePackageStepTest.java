@@ -68,15 +68,15 @@ class BuildSitePackageStepTest {
         Files.writeString(templates.resolve("base.html"), "<html>changed</html>\n");
         String changed = DpkgDeb.field(build(null).file(), "Version");
 
-        assertThat(first).matches("20261101\\.120000\\+g0123456789ab\\.[0-9a-f]{8}").isEqualTo(again);
-        assertThat(changed).startsWith("20261101.120000+g0123456789ab.").isNotEqualTo(first);
+        assertThat(first).matches("20261101\\.120000\\.deb12\\+g0123456789ab\\.[0-9a-f]{8}").isEqualTo(again);
+        assertThat(changed).startsWith("20261101.120000.deb12+g0123456789ab.").isNotEqualTo(first);
     }
 
     @Test
     void aConfiguredVersionWins() throws Exception {
         BuiltPackage site = build("42");
 
-        assertThat(site.file().getFileName()).hasToString("mysoftware-site-berlin_42_all.deb");
+        assertThat(site.file().getFileName()).hasToString("mysoftware-site-berlin_42+deb12_all.deb");
         assertThat(site.reused()).isFalse();
     }
 }

@@ -22,9 +22,9 @@ class SiteVersionTest {
 
     @Test
     void newerCodeSortsHigher() throws Exception {
-        String monday = SiteVersion.of(Instant.parse("2026-11-23T09:00:00Z"), "ffffffffffff", HASH);
-        String tuesday = SiteVersion.of(Instant.parse("2026-11-24T08:59:59Z"), "000000000000", HASH);
-        String later = SiteVersion.of(Instant.parse("2026-11-24T09:00:00Z"), "000000000000", HASH);
+        String monday = SiteVersion.of(Instant.parse("2026-11-23T09:00:00Z"), 12, "ffffffffffff", HASH);
+        String tuesday = SiteVersion.of(Instant.parse("2026-11-24T08:59:59Z"), 12, "000000000000", HASH);
+        String later = SiteVersion.of(Instant.parse("2026-11-24T09:00:00Z"), 12, "000000000000", HASH);
         assertThat(dpkgLess(monday, tuesday)).isTrue();
         assertThat(dpkgLess(tuesday, later)).isTrue();
         assertThat(dpkgLess(later, monday)).isFalse();
@@ -33,20 +33,36 @@ class SiteVersionTest {
     @Test
     void sameInputsGiveTheSameVersion() {
         Instant time = Instant.parse("2026-11-23T09:00:00Z");
-        assertThat(SiteVersion.of(time, "af755c185f07", HASH)).isEqualTo("20261123.090000+gaf755c185f07.01234567")
-                .isEqualTo(SiteVersion.of(time, "af755c185f07", HASH));
+        assertThat(SiteVersion.of(time, 12, "af755c185f07", HASH)).isEqualTo("20261123.090000.deb12+gaf755c185f07.01234567")
+                .isEqualTo(SiteVersion.of(time, 12, "af755c185f07", HASH));
     }
 
     @Test
     void differentContentGivesADifferentVersion() {
         Instant time = Instant.parse("2026-11-23T09:00:00Z");
-        assertThat(SiteVersion.of(time, "af755c185f07", HASH))
-                .isNotEqualTo(SiteVersion.of(time, "af755c185f07", "f" + HASH.substring(1)));
+        assertThat(SiteVersion.of(time, 12, "af755c185f07", HASH))
+                .isNotEqualTo(SiteVersion.of(time, 12, "af755c185f07", "f" + HASH.substring(1)));
+    }
+
+    @Test
+    void ofOneCommitThePackageForTheNewerDebianSortsHigher() throws Exception {
+        Instant time = Instant.parse("2026-11-23T09:00:00Z");
+        String bookworm = SiteVersion.of(time, 12, "af755c185f07", "f" + HASH.substring(1));
+        String trixie = SiteVersion.of(time, 13, "af755c185f07", HASH);
+
+        assertThat(trixie).isNotEqualTo(bookworm);
+        assertThat(dpkgLess(bookworm, trixie)).isTrue();
+        assertThat(dpkgLess(SiteVersion.configured("42", 12), SiteVersion.configured("42", 13))).isTrue();
+        assertThat(dpkgLess(SiteVersion.configured("42", 13), SiteVersion.configured("43", 12))).isTrue();
+        // Versions of djdd before the Debian release was part of them: the same commit's new package upgrades.
+        assertThat(dpkgLess("20261123.090000+gaf755c185f07.fffffff", bookworm)).isTrue();
+        // A newer commit still wins over the Debian release.
+        assertThat(dpkgLess(trixie, SiteVersion.of(time.plusSeconds(1), 12, "000000000000", HASH))).isTrue();
     }
 
     @Test
     void derivedVersionsAreValidForDpkg() throws Exception {
-        String version = SiteVersion.of(Instant.parse("2026-11-23T09:00:00Z"), "af755c185f07", HASH);
+        String version = SiteVersion.of(Instant.parse("2026-11-23T09:00:00Z"), 12, "af755c185f07", HASH);
         assertThat(RUNNER.run(Command.of("dpkg", "--compare-versions", version, "eq", version).quietly())
                 .succeeded()).isTrue();
     }

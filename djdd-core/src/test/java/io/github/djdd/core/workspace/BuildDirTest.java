@@ -59,7 +59,11 @@ class BuildDirTest {
     void layoutIsUnderTheFolder() {
         BuildDir buildDir = new BuildDir(Path.of("/var/lib/djdd/build/"));
 
-        assertThat(buildDir.root()).isEqualTo(Path.of("/var/lib/djdd/build/root"));
+        assertThat(buildDir.root("trixie").path()).isEqualTo(Path.of("/var/lib/djdd/build/roots/trixie"));
+        assertThat(buildDir.root("trixie").state()).isEqualTo(Path.of("/var/lib/djdd/build/roots/trixie.properties"));
+        assertThat(buildDir.root("trixie").lock()).isEqualTo(Path.of("/var/lib/djdd/build/roots/trixie.lock"));
+        assertThat(buildDir.root("trixie").inProgress()).isEqualTo(Path.of("/var/lib/djdd/build/roots/trixie.partial"));
+        assertThat(buildDir.legacyRoot().state()).isEqualTo(Path.of("/var/lib/djdd/build/root.properties"));
         assertThat(buildDir.sources()).isEqualTo(Path.of("/var/lib/djdd/build/sources"));
         assertThat(buildDir.packages()).isEqualTo(Path.of("/var/lib/djdd/build/packages"));
     }
