@@ -380,8 +380,9 @@ class EnvAndSourcePackagesIT {
 
         assertThatThrownBy(() -> build("missing-pip-package", new ItSupport.RecordingConsole()))
                 .isInstanceOf(BuildFailedException.class)
-                .hasMessageContaining("pip could not install requirements.txt")
-                .hasMessageContaining("djdd-no-such-package");
+                .hasMessageStartingWith("pip found no distribution of djdd-no-such-package for Python "
+                        + BuildRoot.open(buildDir, ItSupport.SUITE, HOST, Console.NULL).pythonVersion()
+                        + " (the build root's, Debian " + ItSupport.SUITE + ") in the package index: check its name");
         assertThat(ourFiles()).isEqualTo(before);
         try (Stream<Path> envs = Files.list(BuildRoot.open(buildDir, ItSupport.SUITE, HOST, Console.NULL).path()
                 .resolve("usr/lib/djddit-env"))) {

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -40,6 +41,8 @@ import java.util.regex.Pattern;
  */
 public final class BuildEnvPackageStep implements Step<EnvPackage> {
     /** How pip (urllib3, requests) words a connection that failed or broke off. */
+    /** pip's last word when no file of a requirement fits this Python and platform. */
+    private static final Pattern NO_DISTRIBUTION = Pattern.compile("No matching distribution found for (\\S+)");
     private static final Pattern NETWORK_FAILURES = Pattern.compile("Failed to establish a new connection"
             + "|Connection refused|Connection reset by peer|Connection aborted|RemoteDisconnected|IncompleteRead"
             + "|Read timed out|Temporary failure in name resolution|Name or service not known"
@@ -89,7 +92,7 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
         root.check(RootCommand.of("rm", "-rf", venv).quietly());
         try {
             root.check(RootCommand.of("python3", "-m", "venv", venv));
-            install(venv);
+            install(venv, python);
             root.check(RootCommand.of("find", venv, "-name", "__pycache__", "-type", "d", "-prune", "-exec", "rm",
                     "-rf", "{}", "+").quietly());
             // Debian ships shared objects stripped: smaller, and no build paths in debug sections.
@@ -123,7 +126,7 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
         return output.get(output.size() - 1).strip().replaceFirst("-[^-]*$", "");
     }
 
-    private void install(String venv) throws DjddException {
+    private void install(String venv, String python) throws DjddException {
         Path cache = context.buildDir().cache().resolve("pip");
         try {
             Files.createDirectories(cache);
@@ -148,6 +151,17 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
             throw new DjddException("pip lost the connection to the package index (" + unreachable.get().strip()
                     + "): check the <pip> index settings and that the build machine reaches them, then build again.\n"
                     + result.tail(25));
+        }
+        Optional<String> missing = result.output().stream().map(NO_DISTRIBUTION::matcher).filter(Matcher::find)
+                .map(matcher -> matcher.group(1)).findFirst();
+        if (!result.succeeded() && missing.isPresent()) {
+            throw new BuildFailedException("pip found no distribution of " + missing.get() + " for Python " + python
+                    + " (the build root's, Debian " + root.suite() + ") in the package index: check its name and"
+                    + " version; when the index has only"
+                    + " binary wheels of it for other Python versions, require a version with a source distribution"
+                    + " and list the -dev packages it builds with in venv-debian-requirements.txt, use a pure-Python"
+                    + " package instead (psycopg with libpq5 in venv-debian-requirements.txt rather than"
+                    + " psycopg2-binary), or build for another suite (-Ddjdd.suite).\n" + result.tail(25));
         }
         if (!result.succeeded()) {
             throw new BuildFailedException("pip could not install " + checkout.shown("requirements.txt") + " (exit code "

@@ -96,13 +96,29 @@ class BuildEnvPackageStepTest {
     @Test
     void aRequirementPipCannotInstallFailsTheBuildNamingTheFile() {
         root.answer("/usr/lib/mysoftware-env/", command -> RecordingRoot.failure(1,
-                "ERROR: No matching distribution found for Django==5.2"));
+                "ERROR: Failed building wheel for psycopg2"));
 
         assertThatThrownBy(this::build).isInstanceOf(BuildFailedException.class)
                 .hasMessageStartingWith("pip could not install requirements.txt (exit code 1): fix the requirement pip"
-                        + " names below or the <pip> index settings.\nERROR: No matching distribution found");
+                        + " names below or the <pip> index settings.\nERROR: Failed building wheel for psycopg2");
         assertThat(context.buildDir().packages()).satisfiesAnyOf(packages -> assertThat(packages).doesNotExist(),
                 packages -> assertThat(packages).isEmptyDirectory());
+    }
+
+    @Test
+    void aRequirementWithoutADistributionForTheRootsPythonIsNamedWithPythonSuiteAndWaysOut() {
+        root.answer("/usr/lib/mysoftware-env/", command -> RecordingRoot.failure(1,
+                "ERROR: Could not find a version that satisfies the requirement psycopg2-binary==2.9.10 (from versions:"
+                        + " none)", "ERROR: No matching distribution found for psycopg2-binary==2.9.10"));
+
+        assertThatThrownBy(this::build).isInstanceOf(BuildFailedException.class)
+                .hasMessageStartingWith("pip found no distribution of psycopg2-binary==2.9.10 for Python 3.11 (the"
+                        + " build root's, Debian bookworm) in the package index: check its name and version; when the"
+                        + " index has only binary wheels"
+                        + " of it for other Python versions, require a version with a source distribution and list"
+                        + " the -dev packages it builds with in venv-debian-requirements.txt, use a pure-Python"
+                        + " package instead (psycopg with libpq5 in venv-debian-requirements.txt rather than"
+                        + " psycopg2-binary), or build for another suite (-Ddjdd.suite).\nERROR: Could not find");
     }
 
     @Test
