@@ -27,6 +27,7 @@ import io.github.djdd.core.store.PackageChecksum;
 import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -350,16 +351,55 @@ class EnvAndSourcePackagesIT {
     }
 
     @Test
-    void projectDebianPackagesReachTheRootAndTheRuntimeOnesTheDepends() throws Exception {
+    void projectDebianPackagesReachTheRootAndTheRuntimeOnesTheDepends(@TempDir Path target) throws Exception {
         List<BuiltPackage> built = build("with-debian-packages", new ItSupport.RecordingConsole());
         BuildRoot root = BuildRoot.open(buildDir, ItSupport.SUITE, HOST, Console.NULL);
+        try {
+            assertThat(root.missingPackages(List.of("libpq-dev", "libpq5", "gettext-base"))).isEmpty();
+            assertThat(field(built.get(0).file(), "Depends")).endsWith(", libpq5").doesNotContain("libpq-dev");
+            assertThat(field(built.get(1).file(), "Depends")).isEqualTo("python3, gettext-base");
+            theFirstAptRunRegistersTheEnvsLibrariesBeforeItsDependentsAreConfigured(built.get(0).file(), target);
+        } finally {
+            for (BuiltPackage extra : built) {
+                Files.delete(extra.file());
+                Files.delete(PackageChecksum.fileFor(extra.file()));
+            }
+        }
+    }
 
-        assertThat(root.missingPackages(List.of("libpq-dev", "libpq5", "gettext-base"))).isEmpty();
-        assertThat(field(built.get(0).file(), "Depends")).endsWith(", libpq5").doesNotContain("libpq-dev");
-        assertThat(field(built.get(1).file(), "Depends")).isEqualTo("python3, gettext-base");
-        for (BuiltPackage extra : built) {
-            Files.delete(extra.file());
-            Files.delete(PackageChecksum.fileFor(extra.file()));
+    /**
+     * On a fresh system one apt run brings the env and libpq5, and a package that depends on the
+     * env loads libpq in its postinst, as the site's {@code manage.py check} does through psycopg:
+     * libc-bin's deferred ldconfig trigger must have run by then.
+     */
+    private static void theFirstAptRunRegistersTheEnvsLibrariesBeforeItsDependentsAreConfigured(Path env, Path target)
+            throws Exception {
+        String envName = field(env, "Package");
+        String python = "/usr/lib/djddit-env/" + envName.substring("djddit-env-".length()) + "/bin/python";
+        Path probe = Files.createDirectories(target.resolve("probe/DEBIAN"));
+        Files.writeString(probe.resolve("control"), "Package: djddit-probe\nVersion: 1\nArchitecture: all\n"
+                + "Maintainer: djdd <djdd@example.org>\nDepends: " + envName + "\nDescription: loads libpq\n");
+        Files.writeString(probe.resolve("postinst"), "#!/bin/sh\nset -e\n" + python + " -c 'import ctypes.util, sys;"
+                + " sys.exit(0 if ctypes.util.find_library(\"pq\") else \"libpq is not registered yet\")'\n");
+        Files.setPosixFilePermissions(probe.resolve("postinst"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path packages = Files.createDirectories(target.resolve("packages"));
+        HOST.check(Command.of("dpkg-deb", "--build", "--root-owner-group", probe.getParent().toString(),
+                packages.resolve("djddit-probe.deb").toString()).quietly());
+        Files.copy(env, packages.resolve(env.getFileName()));
+        try {
+            BuildRoot server = TargetRoot.unpack(target);
+            assertThat(server.missingPackages(List.of("libpq5"))).as("a fresh system").containsExactly("libpq5");
+            Map<String, String> apt = Map.of("DEBIAN_FRONTEND", "noninteractive");
+            List<BindMount> binds = List.of(new BindMount(packages, "/run/packages", true));
+            server.check(RootCommand.of("apt-get", "update").withEnvironment(apt).withTimeout(Duration.ofMinutes(5)));
+            CommandResult install = server.check(RootCommand.of("apt-get", "install", "--yes",
+                    "--no-install-recommends", "/run/packages/" + env.getFileName(), "/run/packages/djddit-probe.deb")
+                    .withEnvironment(apt).withBinds(binds).withTimeout(Duration.ofMinutes(10)));
+
+            assertThat(install.output()).containsSubsequence("Setting up " + envName + " (1) ...",
+                    "Processing triggers for libc-bin", "Setting up djddit-probe (1) ...");
+        } finally {
+            TargetRoot.remove(target);
         }
     }
 

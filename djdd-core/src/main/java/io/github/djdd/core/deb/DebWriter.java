@@ -50,6 +50,7 @@ public final class DebWriter {
     private static final int EXECUTABLE = 0755;
     private static final int REGULAR = 0644;
     private static final Set<String> SCRIPTS = Set.of("preinst", "postinst", "prerm", "postrm");
+    private static final String TRIGGERS = "triggers";
     /** Shared libraries are mapped, not executed: Debian ships them 0644. */
     private static final Pattern SHARED_LIBRARY = Pattern.compile(".*\\.so(\\.[0-9]+)*");
 
@@ -62,14 +63,15 @@ public final class DebWriter {
     /**
      * Writes {@code packages/{control.fileName()}}.
      *
-     * @param scripts maintainer scripts by name ({@code postinst}, {@code prerm}, ...)
+     * @param scripts maintainer scripts by name ({@code postinst}, {@code prerm}, ...), and the
+     *     {@code triggers} control file
      * @param timestamp the time every entry carries (the commit time, or SOURCE_DATE_EPOCH)
      * @return the finished package
      */
     public Path write(DebControl control, Map<String, String> scripts, List<DebContent> contents, Instant timestamp,
             Compression compression, Path packages) throws DjddException {
         for (String script : scripts.keySet()) {
-            if (!SCRIPTS.contains(script)) {
+            if (!SCRIPTS.contains(script) && !script.equals(TRIGGERS)) {
                 throw new IllegalArgumentException("Not a maintainer script: " + script);
             }
         }
@@ -159,7 +161,9 @@ public final class DebWriter {
         files.put("md5sums", md5sums(entries).getBytes(StandardCharsets.UTF_8));
         scripts.forEach((name, script) -> {
             files.put(name, script.getBytes(StandardCharsets.UTF_8));
-            modes.put(name, EXECUTABLE);
+            if (SCRIPTS.contains(name)) {
+                modes.put(name, EXECUTABLE);
+            }
         });
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = tar(new GZIPOutputStream(bytes))) {

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,15 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
             "wrong-path-for-interpreter", "A virtualenv's scripts run its own python by design.",
             "unusual-interpreter", "The virtualenv's python, or a wheel's script that names plain python.",
             "absolute-symlink-in-top-level-folder", "The virtualenv's python links to the system's python3.");
+
+    /**
+     * The runtime libraries come with the env (a first install brings them in the same apt run),
+     * and libc-bin registers them in ld.so's cache only when its deferred ldconfig trigger runs.
+     * Awaiting it keeps the env unconfigured until then, so dpkg runs the trigger before it
+     * configures the site package, whose checks load the libraries ({@code find_library("pq")}).
+     */
+    static final String AWAIT_LDCONFIG = "# The site packages' checks load the runtime libraries: register them first.\n"
+            + "activate-await ldconfig\n";
 
     private final BuildContext context;
     private final RootShell root;
@@ -110,10 +120,17 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
             List<DebContent> contents = new ArrayList<>(List.of(
                     new DebContent.Tree(root.path().resolve(venv.substring(1)), venv),
                     DebContent.Data.text(layout.shareDir() + "/requirements.txt", readRequirements())));
+            Map<String, String> scripts = new HashMap<>(ByteCompile.scripts(layout.python(), venv));
+            Map<String, String> overrides = new HashMap<>(LINTIAN_OVERRIDES);
+            if (!debs.runtime().isEmpty()) {
+                scripts.put("triggers", AWAIT_LDCONFIG);
+                overrides.put("package-has-unnecessary-activation-of-ldconfig-trigger", "The env's dependents need"
+                        + " the libraries it depends on registered before they are configured.");
+            }
             contents.addAll(PackageDocs.of(control, software.value(), "Virtualenv " + layout.hash() + " built by djdd.",
-                    time, LINTIAN_OVERRIDES));
-            return new DebWriter(context.console()).write(control, ByteCompile.scripts(layout.python(), venv),
-                    contents, time, settings.compression(), context.buildDir().packages());
+                    time, overrides));
+            return new DebWriter(context.console()).write(control, scripts, contents, time, settings.compression(),
+                    context.buildDir().packages());
         } finally {
             root.run(RootCommand.of("rm", "-rf", venv).quietly());
         }

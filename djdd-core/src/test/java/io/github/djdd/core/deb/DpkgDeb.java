@@ -17,6 +17,11 @@ public final class DpkgDeb {
         return RUNNER.check(Command.of("dpkg-deb", option, deb.toString()).quietly()).output();
     }
 
+    /** {@code dpkg-deb OPTION DEB TARGET}, e.g. {@code --control} into a folder. */
+    public static void run(String option, Path deb, Path target) throws Exception {
+        RUNNER.check(Command.of("dpkg-deb", option, deb.toString(), target.toString()).quietly());
+    }
+
     /** One control field's value. */
     public static String field(Path deb, String name) throws Exception {
         return String.join("\n", RUNNER.check(Command.of("dpkg-deb", "--field", deb.toString(), name).quietly())

@@ -83,6 +83,32 @@ class BuildEnvPackageStepTest {
     }
 
     @Test
+    void anEnvWithRuntimeLibrariesAwaitsTheirRegistrationByLdconfig() throws Exception {
+        Path deb = build().deb().file();
+        Path control = Files.createDirectories(dir.resolve("control"));
+        DpkgDeb.run("--control", deb, control);
+
+        assertThat(control.resolve("triggers")).content().isEqualTo(BuildEnvPackageStep.AWAIT_LDCONFIG)
+                .contains("\nactivate-await ldconfig\n");
+        assertThat(Files.isExecutable(control.resolve("triggers"))).isFalse();
+        Path files = Files.createDirectories(dir.resolve("files"));
+        DpkgDeb.run("--extract", deb, files);
+        assertThat(files.resolve("usr/share/lintian/overrides/mysoftware-env-" + build().layout().hash())).content()
+                .contains("package-has-unnecessary-activation-of-ldconfig-trigger");
+    }
+
+    @Test
+    void anEnvWithoutRuntimeLibrariesActivatesNoTrigger() throws Exception {
+        Files.writeString(checkout.file("venv-debian-requirements.txt"), "libpq-dev\n");
+        Path control = Files.createDirectories(dir.resolve("control"));
+
+        DpkgDeb.run("--control", build().deb().file(), control);
+
+        assertThat(control.resolve("triggers")).doesNotExist();
+        assertThat(control.resolve("postinst")).isExecutable();
+    }
+
+    @Test
     void anExistingPackageIsReusedWithoutEnteringTheRootForPip() throws Exception {
         build();
         int before = root.commands().size();
