@@ -69,7 +69,7 @@ class EnvAndSourcePackagesIT {
                 "malformed", Map.of("requirements.txt", "Django(5.2\n"),
                 "unknown-deb", Map.of("venv-debian-requirements.txt", "djdd-no-such-debian-package\n"),
                 "with-debian-packages", Map.of(
-                        "requirements.txt", "Django>=5.2,<5.3\ngunicorn\ncelery\npsycopg[binary]\ndj-database-url\nsqlparse\n",
+                        "requirements.txt", "Django>=5.2,<5.3\ngunicorn\ncelery\npsycopg\ndj-database-url\nsqlparse\n",
                         "venv-debian-requirements.txt", "# psycopg from source would need these\nlibpq-dev libpq5\n",
                         "src-debian-requirements.txt", "gettext-base\n")));
     }
