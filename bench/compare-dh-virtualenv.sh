@@ -9,16 +9,18 @@
 #   tuned  - the peer's bench.sh with DHV_FAST=1 (zstd, no strip-nondeterminism in the venv)
 # It prints the wall times (median over the rounds) with the ratios djdd/peer, the package sizes
 # and the peak RSS of djdd's Maven process during the cold build.
-# Usage: sudo bench/compare-dh-virtualenv.sh [build dir]    (ROUNDS=n, default 1)
-# The build dir defaults to djdd-it/target/djdd-build, the tests' cached root.
+# Usage: sudo bench/compare-dh-virtualenv.sh [build dir [suite]]    (ROUNDS=n, default 1)
+# The build dir defaults to djdd-it/target/djdd-build, the tests' cached root; the suite to bookworm,
+# the peer's (it builds on this Debian 12 machine).
 set -eu
 cd "$(dirname "$0")/.."
 top=$PWD
 build=${1:-$top/djdd-it/target/djdd-build}
+suite=${2:-bookworm}
 rounds=${ROUNDS:-1}
 peer=$(cd "$top/../shared/peers/dh-virtualenv" && pwd)
 work=${DJDD_BENCH_DIR:-/var/tmp/djdd-bench-compare}
-[ -f "$build/root.properties" ] || { echo "No build root in $build: run djdd:init (or the ITs) first." >&2; exit 2; }
+[ -f "$build/roots/$suite.properties" ] || { echo "No $suite build root in $build: run djdd:init (or the ITs) first." >&2; exit 2; }
 rm -rf --one-file-system "$work"
 mkdir -p "$work"
 
@@ -43,9 +45,12 @@ djdd() {
   # shellcheck disable=SC2086
   (cd "$work" && /usr/bin/time -f '%M' -o "$work/$stage.rss" "$top/mvnw" -B $repo_args \
     "io.github.djdd:djdd-maven-plugin:$version:build" -Ddjdd.software=djddbench -Ddjdd.buildDir="$build" \
-    -Ddjdd.repository="$site") >"$work/djdd-$stage.log" 2>&1 \
+    -Ddjdd.repository="$site" -Ddjdd.suite="$suite") >"$work/djdd-$stage.log" 2>&1 \
     || { tail -n 40 "$work/djdd-$stage.log" >&2; exit 1; }
   printf 'djdd\t%s\t%s\n' "$stage" "$(elapsed "$start" "$(now)")" >>"$results"
+  # djdd's own work: the sum of its steps' times (no JVM start, no Maven, no plugin loading).
+  printf 'own\t%s\t%s\n' "$stage" "$(grep -o 'done in [0-9.]* s' "$work/djdd-$stage.log" \
+    | awk '{ s += $3 } END { printf "%.2f", s }')" >>"$results"
 }
 
 djdd_round() {
@@ -105,6 +110,8 @@ for tool in stock tuned djdd; do
   esac
   printf '%-34s %8s %8s %8s\n' "$label" "$(median "$tool" cold)" "$(median "$tool" warm)" "$(median "$tool" change)"
 done
+printf '%-34s %8s %8s %8s\n' "  djdd's own work (its steps)" "$(median own cold)" "$(median own warm)" \
+  "$(median own change)"
 for peer_name in stock tuned; do
   printf '%-34s %8s %8s %8s\n' "djdd / $peer_name" \
     "$(ratio "$(median djdd cold)" "$(median "$peer_name" cold)")" \

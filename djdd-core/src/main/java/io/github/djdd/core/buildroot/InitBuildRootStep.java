@@ -58,8 +58,9 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
         RootDir dir = buildDir.root(options.suite());
         createRoots();
         try (BuildLock lock = BuildLock.acquire(dir.lock(), "the build root", console)) {
-            RootState state = RootState.read(dir).orElse(null);
-            boolean updates = MirrorCheck.check(options);
+            RootState recorded = RootState.read(dir).orElse(null);
+            RootState state = recorded;
+            MirrorCheck.Archives archives = MirrorCheck.check(options);
             if (!Files.isDirectory(dir.path())) {
                 bootstrap(dir);
                 state = null;
@@ -67,19 +68,22 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
                 console.info("The build root " + dir.path() + " was left unfinished by an earlier init:"
                         + " completing it.");
             }
-            boolean changed = writeIfChanged(dir.path().resolve("etc/apt/sources.list"), sources(updates),
+            boolean changed = writeIfChanged(dir.path().resolve("etc/apt/sources.list"), sources(archives.updates()),
                     "rw-r--r--");
-            if (state == null || !state.mirror().equals(options.mirror().toString())) {
+            if (changed || state == null || !state.mirror().equals(options.mirror().toString())) {
                 state = new RootState(options.suite(), options.mirror().toString(), false);
                 state.write(dir);
             }
             BuildRoot root = new BuildRoot(buildDir, dir, runner, console);
             changed |= ensureGroup() | ensureSchroot(dir) | ensureSharedFolders(dir);
             changed |= !root.installPackages(BUILD_PACKAGES, "djdd's build packages").isEmpty();
-            changed |= upgrade(root);
-            if (!state.complete()) {
+            if (!state.updated().equals(archives.fingerprint())) {
+                changed |= upgrade(root);
+                state = state.updatedTo(archives.fingerprint());
+            }
+            changed |= !state.complete();
+            if (!state.completed().equals(recorded)) {
                 state.completed().write(dir);
-                changed = true;
             }
             console.info(changed ? "Build root " + dir.path() + " is ready (" + options.suite() + ")."
                     : "Build root " + dir.path() + " is complete and current: nothing to do.");
@@ -99,8 +103,9 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
     }
 
     /**
-     * Applies pending security and point-release updates, and says which packages changed. apt
-     * fetches only index files that changed, so a current root costs one quick {@code apt-get update}.
+     * Applies pending security and point-release updates, and says which packages changed. Run
+     * only when an archive's {@code Release} changed since the last time, so a current root costs
+     * the three HEAD requests of {@link MirrorCheck} and no apt run.
      */
     private boolean upgrade(BuildRoot root) throws DjddException {
         Map<String, String> before = BuildRoot.installedVersions(root.path());

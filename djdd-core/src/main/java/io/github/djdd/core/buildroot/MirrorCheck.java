@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -25,13 +26,26 @@ final class MirrorCheck {
     private MirrorCheck() {}
 
     /**
-     * Checks the suite on the mirror and on the security archive; nothing in the root has changed yet.
+     * What the archives hold now.
      *
-     * @return whether the mirror has the suite's point-release updates ({@code {suite}-updates})
+     * @param updates whether the mirror has the suite's point-release updates ({@code {suite}-updates})
+     * @param fingerprint the {@code Last-Modified} and {@code ETag} of each archive's {@code Release}:
+     *     while it stays the same, there is nothing new to install
      */
-    static boolean check(BuildRootOptions options) throws DjddException {
+    record Archives(boolean updates, String fingerprint) {}
+
+    /** One archive's answer for a {@code Release} file. */
+    private record Answer(int status, String version) {}
+
+    /**
+     * Checks the suite on the mirror and on the security archive; nothing in the root has changed yet.
+     */
+    static Archives check(BuildRootOptions options) throws DjddException {
         String fix = "check the mirror URL (-Ddjdd.mirror)";
-        int status = status(options.mirror(), options.suite(), "the Debian mirror", fix);
+        StringBuilder fingerprint = new StringBuilder();
+        Answer answer = status(options.mirror(), options.suite(), "the Debian mirror", fix);
+        fingerprint.append(answer.version());
+        int status = answer.status();
         if (status == 404) {
             throw new InvalidConfigurationException("suite", "Suite '" + options.suite() + "' does not exist on mirror "
                     + options.mirror() + " (no " + release(options.mirror(), options.suite())
@@ -42,7 +56,10 @@ final class MirrorCheck {
             URI security = options.security().get();
             String securityFix = "check -Ddjdd.securityMirror, or set it to " + BuildRootOptions.NO_SECURITY_MIRROR
                     + " for a mirror without a security archive";
-            int found = status(security, options.securitySuite(), "the Debian security archive", securityFix);
+            Answer securityAnswer = status(security, options.securitySuite(), "the Debian security archive",
+                    securityFix);
+            fingerprint.append(' ').append(securityAnswer.version());
+            int found = securityAnswer.status();
             if (found == 404) {
                 throw new InvalidConfigurationException("securityMirror", "The security archive " + security
                         + " has no " + options.securitySuite() + " (no " + release(security, options.securitySuite())
@@ -50,9 +67,10 @@ final class MirrorCheck {
             }
             failed(found, security, options.securitySuite(), securityFix);
         }
-        int updates = status(options.mirror(), options.updatesSuite(), "the Debian mirror", fix);
-        failed(updates == 404 ? 200 : updates, options.mirror(), options.updatesSuite(), fix);
-        return updates != 404;
+        Answer updates = status(options.mirror(), options.updatesSuite(), "the Debian mirror", fix);
+        failed(updates.status() == 404 ? 200 : updates.status(), options.mirror(), options.updatesSuite(), fix);
+        fingerprint.append(' ').append(updates.version());
+        return new Archives(updates.status() != 404, fingerprint.toString());
     }
 
     private static URI release(URI archive, String suite) {
@@ -66,10 +84,17 @@ final class MirrorCheck {
         }
     }
 
-    private static int status(URI archive, String suite, String what, String fix) throws DjddException {
+    private static Answer status(URI archive, String suite, String what, String fix) throws DjddException {
         URI release = release(archive, suite);
         if ("file".equals(release.getScheme())) {
-            return Files.isRegularFile(Path.of(release)) ? 200 : 404;
+            Path file = Path.of(release);
+            try {
+                return Files.isRegularFile(file)
+                        ? new Answer(200, Files.getLastModifiedTime(file) + "/" + Files.size(file))
+                        : new Answer(404, "-");
+            } catch (IOException e) {
+                throw new DjddException("Cannot read " + file + " (" + e.getMessage() + "): " + fix + ".", e);
+            }
         }
         HttpClient.Builder client = HttpClient.newBuilder()
                 .connectTimeout(TIMEOUT)
@@ -80,7 +105,10 @@ final class MirrorCheck {
                 .timeout(TIMEOUT)
                 .build();
         try {
-            return client.build().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpResponse<Void> response = client.build().send(request, HttpResponse.BodyHandlers.discarding());
+            HttpHeaders headers = response.headers();
+            return new Answer(response.statusCode(), headers.firstValue("Last-Modified").orElse("-") + "/"
+                    + headers.firstValue("ETag").orElse("-"));
         } catch (IOException e) {
             throw new DjddException("Cannot reach " + what + " " + archive + " ("
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())

@@ -17,7 +17,15 @@ import java.util.Properties;
  * state says {@code complete=true} is ever used by a build; anything else is finished by the
  * next init.
  */
-record RootState(String suite, String mirror, boolean complete) {
+/**
+ * @param updated the archives' fingerprint ({@link MirrorCheck.Archives#fingerprint()}) when init
+ *     last brought the root up to date with them; empty before
+ */
+record RootState(String suite, String mirror, boolean complete, String updated) {
+    RootState(String suite, String mirror, boolean complete) {
+        this(suite, mirror, complete, "");
+    }
+
 
     static Optional<RootState> read(RootDir dir) throws DjddException {
         Path file = dir.state();
@@ -31,7 +39,7 @@ record RootState(String suite, String mirror, boolean complete) {
             throw new DjddException("Cannot read " + file + " (" + e.getMessage() + "): delete it and run djdd:init.", e);
         }
         return Optional.of(new RootState(properties.getProperty("suite", ""), properties.getProperty("mirror", ""),
-                Boolean.parseBoolean(properties.getProperty("complete"))));
+                Boolean.parseBoolean(properties.getProperty("complete")), properties.getProperty("updated", "")));
     }
 
     /** Written to a temporary file and renamed, so a crash never leaves half a state file. */
@@ -40,6 +48,7 @@ record RootState(String suite, String mirror, boolean complete) {
         properties.setProperty("suite", suite);
         properties.setProperty("mirror", mirror);
         properties.setProperty("complete", Boolean.toString(complete));
+        properties.setProperty("updated", updated);
         Path file = dir.state();
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
@@ -53,6 +62,11 @@ record RootState(String suite, String mirror, boolean complete) {
     }
 
     RootState completed() {
-        return new RootState(suite, mirror, true);
+        return new RootState(suite, mirror, true, updated);
+    }
+
+    /** The state once the root is up to date with archives of {@code fingerprint}. */
+    RootState updatedTo(String fingerprint) {
+        return new RootState(suite, mirror, complete, fingerprint);
     }
 }

@@ -60,6 +60,19 @@ class BuildRootTest {
     }
 
     @Test
+    void theStateKeepsTheArchivesFingerprintOfTheLastUpdate() throws Exception {
+        BuildDir buildDir = BuildDir.prepare(dir);
+        Files.createDirectories(buildDir.root("trixie").path());
+        String fingerprint = "Sat, 15 Nov 2026 09:12:44 GMT/\"5a3f-64a1\" Sat, 29 Nov 2026 08:00:01 GMT/- -/-";
+        RootState state = new RootState("trixie", "http://deb.debian.org/debian", true).updatedTo(fingerprint);
+
+        state.write(buildDir.root("trixie"));
+
+        assertThat(RootState.read(buildDir.root("trixie"))).contains(state);
+        assertThat(state.completed().updated()).isEqualTo(fingerprint);
+    }
+
+    @Test
     void installedVersionsAreReadFromDpkgsStatusFile() throws Exception {
         Path dpkg = Files.createDirectories(dir.resolve("var/lib/dpkg"));
         Files.writeString(dpkg.resolve("status"), "Package: libc6\nStatus: install ok installed\nVersion: 2.41-12\n\n"
