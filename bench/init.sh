@@ -1,6 +1,6 @@
 #!/bin/sh
 # Benchmark of djdd:init against plain debootstrap, on this machine, as root:
-#   cold init    - djdd:init into an empty build dir (bootstrap + build packages + group + schroot)
+#   cold init    - djdd:init into an empty build dir (bootstrap + build packages + updates + group + schroot)
 #   re-init      - djdd:init again on the complete root (wall time with JVM start, and djdd's own step time)
 #   debootstrap  - plain 'debootstrap --variant=minbase' of the same suite (no build packages)
 #   mmdebstrap   - plain 'mmdebstrap --variant=minbase' of the same suite (no build packages)
@@ -45,7 +45,7 @@ start=$(now)
 mmdebstrap --variant=minbase --include="$packages" "$suite" "$work/mmdebstrap-full" "$mirror" >"$work/mmdebstrap-full.log" 2>&1
 full_mmdebstrap=$(elapsed "$start" "$(now)")
 
-rm -f "/etc/schroot/chroot.d/$(grep -l "directory=$work/build/root" /etc/schroot/chroot.d/* | xargs -r basename)"
+rm -f "/etc/schroot/chroot.d/$(grep -l "directory=$work/build/roots/$suite" /etc/schroot/chroot.d/* | xargs -r basename)"
 rm -rf --one-file-system "$work"
 
 printf '%-44s %10s\n' "measure ($suite, $(nproc) cores)" "seconds"
