@@ -23,6 +23,19 @@ class InitMojoTest {
         assertThat(mojo.suite).isEqualTo("trixie");
         assertThat(mojo.mirror).isEqualTo("http://127.0.0.1:9/debian");
         assertThat(mojo.buildDir).hasToString("/var/lib/djdd/build");
+        assertThat(mojo.securityMirror).isEqualTo("http://security.debian.org/debian-security");
+    }
+
+    @Test
+    @InjectMojo(goal = "init", pom = POM)
+    void malformedSecurityMirrorIsRefusedBeforeTheBuildDirIsCreated(InitMojo mojo) {
+        mojo.buildDir = dir.resolve("build").toFile();
+        mojo.securityMirror = "security.debian.org";
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageContaining("Invalid securityMirror URL 'security.debian.org'")
+                .hasMessageContaining("-Ddjdd.securityMirror");
+        assertThat(dir.resolve("build")).doesNotExist();
     }
 
     @Test
