@@ -3,22 +3,31 @@ package io.github.djdd.core.buildroot;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.InvalidConfigurationException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
-import java.net.ProxySelector;
+import java.net.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Asks the mirror and the security archive for the suite's {@code Release} files before init
  * changes anything, so that a typo in the suite or an unreachable archive fails in seconds with a
- * message that says which, instead of deep inside debootstrap's or apt's output.
+ * message that says which, instead of deep inside debootstrap's or apt's output. The three
+ * requests run at once.
  */
 final class MirrorCheck {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -29,48 +38,61 @@ final class MirrorCheck {
      * What the archives hold now.
      *
      * @param updates whether the mirror has the suite's point-release updates ({@code {suite}-updates})
-     * @param fingerprint the {@code Last-Modified} and {@code ETag} of each archive's {@code Release}:
-     *     while it stays the same, there is nothing new to install
+     * @param fingerprint the {@code Last-Modified} and {@code ETag} of each archive's {@code Release}
+     *     (or a hash of it when a proxy drops both): while it stays the same, there is nothing new to install
      */
     record Archives(boolean updates, String fingerprint) {}
 
     /** One archive's answer for a {@code Release} file. */
     private record Answer(int status, String version) {}
 
-    /**
-     * Checks the suite on the mirror and on the security archive; nothing in the root has changed yet.
-     */
+    /** Checks the suite on the mirror and on the security archive; nothing in the root has changed yet. */
     static Archives check(BuildRootOptions options) throws DjddException {
         String fix = "check the mirror URL (-Ddjdd.mirror)";
-        StringBuilder fingerprint = new StringBuilder();
-        Answer answer = status(options.mirror(), options.suite(), "the Debian mirror", fix);
-        fingerprint.append(answer.version());
-        int status = answer.status();
-        if (status == 404) {
+        String securityFix = "check -Ddjdd.securityMirror, or set it to " + BuildRootOptions.NO_SECURITY_MIRROR
+                + " for a mirror without a security archive";
+        ExecutorService executor = Executors.newFixedThreadPool(3, task -> {
+            Thread thread = new Thread(task, "djdd-mirror-check");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            return check(options, executor, fix, securityFix);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private static Archives check(BuildRootOptions options, Executor executor, String fix, String securityFix)
+            throws DjddException {
+        CompletableFuture<Answer> suite = ask(options.mirror(), options.suite(), executor);
+        Optional<CompletableFuture<Answer>> security = options.security()
+                .map(archive -> ask(archive, options.securitySuite(), executor));
+        CompletableFuture<Answer> updates = ask(options.mirror(), options.updatesSuite(), executor);
+
+        Answer answer = await(suite, options.mirror(), "the Debian mirror", fix);
+        if (answer.status() == 404) {
             throw new InvalidConfigurationException("suite", "Suite '" + options.suite() + "' does not exist on mirror "
                     + options.mirror() + " (no " + release(options.mirror(), options.suite())
                     + "): use a Debian codename such as bookworm or trixie (-Ddjdd.suite).");
         }
-        failed(status, options.mirror(), options.suite(), fix);
-        if (options.security().isPresent()) {
-            URI security = options.security().get();
-            String securityFix = "check -Ddjdd.securityMirror, or set it to " + BuildRootOptions.NO_SECURITY_MIRROR
-                    + " for a mirror without a security archive";
-            Answer securityAnswer = status(security, options.securitySuite(), "the Debian security archive",
-                    securityFix);
-            fingerprint.append(' ').append(securityAnswer.version());
-            int found = securityAnswer.status();
-            if (found == 404) {
-                throw new InvalidConfigurationException("securityMirror", "The security archive " + security
-                        + " has no " + options.securitySuite() + " (no " + release(security, options.securitySuite())
+        failed(answer.status(), options.mirror(), options.suite(), fix);
+        StringBuilder fingerprint = new StringBuilder(answer.version());
+        if (security.isPresent()) {
+            URI archive = options.security().get();
+            Answer found = await(security.get(), archive, "the Debian security archive", securityFix);
+            if (found.status() == 404) {
+                throw new InvalidConfigurationException("securityMirror", "The security archive " + archive
+                        + " has no " + options.securitySuite() + " (no " + release(archive, options.securitySuite())
                         + "): " + securityFix + ".");
             }
-            failed(found, security, options.securitySuite(), securityFix);
+            failed(found.status(), archive, options.securitySuite(), securityFix);
+            fingerprint.append(' ').append(found.version());
         }
-        Answer updates = status(options.mirror(), options.updatesSuite(), "the Debian mirror", fix);
-        failed(updates.status() == 404 ? 200 : updates.status(), options.mirror(), options.updatesSuite(), fix);
-        fingerprint.append(' ').append(updates.version());
-        return new Archives(updates.status() != 404, fingerprint.toString());
+        Answer updated = await(updates, options.mirror(), "the Debian mirror", fix);
+        failed(updated.status() == 404 ? 200 : updated.status(), options.mirror(), options.updatesSuite(), fix);
+        fingerprint.append(' ').append(updated.version());
+        return new Archives(updated.status() != 404, fingerprint.toString());
     }
 
     private static URI release(URI archive, String suite) {
@@ -84,49 +106,87 @@ final class MirrorCheck {
         }
     }
 
-    private static Answer status(URI archive, String suite, String what, String fix) throws DjddException {
+    private static Answer await(CompletableFuture<Answer> answer, URI archive, String what, String fix)
+            throws DjddException {
+        try {
+            return answer.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DjddException("Interrupted while checking " + what + " " + archive, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            while ((cause instanceof CompletionException || cause instanceof UncheckedIOException)
+                    && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw new DjddException("Cannot reach " + what + " " + archive + " ("
+                    + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())
+                    + "): " + fix + ", and the network or proxy (http_proxy).", cause);
+        }
+    }
+
+    /** HEAD of the suite's {@code Release}; its whole body only when no validator came back. */
+    private static CompletableFuture<Answer> ask(URI archive, String suite, Executor executor) {
         URI release = release(archive, suite);
         if ("file".equals(release.getScheme())) {
             Path file = Path.of(release);
             try {
-                return Files.isRegularFile(file)
+                return CompletableFuture.completedFuture(Files.isRegularFile(file)
                         ? new Answer(200, Files.getLastModifiedTime(file) + "/" + Files.size(file))
-                        : new Answer(404, "-");
+                        : new Answer(404, "-"));
             } catch (IOException e) {
-                throw new DjddException("Cannot read " + file + " (" + e.getMessage() + "): " + fix + ".", e);
+                return CompletableFuture.failedFuture(e);
             }
         }
-        HttpClient.Builder client = HttpClient.newBuilder()
-                .connectTimeout(TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NORMAL);
-        proxy(release.getScheme()).ifPresent(client::proxy);
-        HttpRequest request = HttpRequest.newBuilder(release)
-                .method("HEAD", HttpRequest.BodyPublishers.noBody())
-                .timeout(TIMEOUT)
-                .build();
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                HttpURLConnection head = open(release);
+                head.setRequestMethod("HEAD");
+                int status = head.getResponseCode();
+                String modified = head.getHeaderField("Last-Modified");
+                String tag = head.getHeaderField("ETag");
+                head.disconnect();
+                if (status != 200 || modified != null || tag != null) {
+                    return new Answer(status, (modified == null ? "-" : modified) + "/" + (tag == null ? "-" : tag));
+                }
+                // A proxy that drops both validators: the file itself (tens of KiB) tells whether it changed.
+                HttpURLConnection get = open(release);
+                try (InputStream body = get.getInputStream()) {
+                    return new Answer(get.getResponseCode(), "sha256:" + sha256(body.readAllBytes()));
+                } finally {
+                    get.disconnect();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, executor);
+    }
+
+    /** A connection through the proxy of http_proxy/https_proxy, as debootstrap and apt use. */
+    private static HttpURLConnection open(URI uri) throws IOException {
+        Proxy proxy = proxy(uri.getScheme());
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(proxy);
+        connection.setConnectTimeout((int) TIMEOUT.toMillis());
+        connection.setReadTimeout((int) TIMEOUT.toMillis());
+        connection.setInstanceFollowRedirects(true);
+        return connection;
+    }
+
+    private static String sha256(byte[] bytes) {
         try {
-            HttpResponse<Void> response = client.build().send(request, HttpResponse.BodyHandlers.discarding());
-            HttpHeaders headers = response.headers();
-            return new Answer(response.statusCode(), headers.firstValue("Last-Modified").orElse("-") + "/"
-                    + headers.firstValue("ETag").orElse("-"));
-        } catch (IOException e) {
-            throw new DjddException("Cannot reach " + what + " " + archive + " ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-                    + "): " + fix + ", and the network or proxy (http_proxy).", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DjddException("Interrupted while checking " + what + " " + archive, e);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 
     /** Honours the http_proxy/https_proxy variables that debootstrap and apt honour too. */
-    private static Optional<ProxySelector> proxy(String scheme) {
+    private static Proxy proxy(String scheme) {
         String value = System.getenv(scheme + "_proxy");
         if (value == null || value.isBlank()) {
-            return Optional.empty();
+            return Proxy.NO_PROXY;
         }
         URI uri = URI.create(value.contains("://") ? value : "http://" + value);
-        return Optional.of(ProxySelector.of(new InetSocketAddress(uri.getHost(),
-                uri.getPort() == -1 ? 80 : uri.getPort())));
+        return new Proxy(Proxy.Type.HTTP, new InetSocketAddress(uri.getHost(), uri.getPort() == -1 ? 80 : uri.getPort()));
     }
 }
