@@ -9,7 +9,8 @@
 #   tuned  - the peer's bench.sh with DHV_FAST=1 (zstd, no strip-nondeterminism in the venv)
 # It prints the wall times (median over the rounds) with the ratios djdd/peer, the package sizes
 # and the peak RSS of djdd's Maven process during the cold build.
-# Usage: sudo bench/compare-dh-virtualenv.sh [build dir [suite]]    (ROUNDS=n, default 1)
+# Usage: sudo bench/compare-dh-virtualenv.sh [build dir [suite]]    (ROUNDS=n, default 1; PEERS=tuned
+# leaves out the stock peer, which takes most of the time; PEERS=none runs djdd alone, for a quick look)
 # The build dir defaults to djdd-it/target/djdd-build, the tests' cached root; the suite to bookworm,
 # the peer's (it builds on this Debian 12 machine).
 set -eu
@@ -88,14 +89,16 @@ i=1
 while [ "$i" -le "$rounds" ]; do
   echo "== round $i of $rounds: djdd, dh-virtualenv stock, dh-virtualenv tuned"
   djdd_round
-  peer_round stock 0
-  peer_round tuned 1
+  if [ "${PEERS:-all}" != none ]; then
+    [ "${PEERS:-all}" = tuned ] || peer_round stock 0
+    peer_round tuned 1
+  fi
   i=$((i + 1))
 done
 
 median() {  # median of the seconds of tool $1, stage $2
   awk -F '\t' -v t="$1" -v s="$2" '$1 == t && $2 == s { print $3 }' "$results" | sort -n \
-    | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+    | awk '{ v[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
@@ -103,6 +106,7 @@ echo
 echo "$(nproc) cores, $(. /etc/os-release && echo "$PRETTY_NAME"), $rounds round(s), wall seconds:"
 printf '%-34s %8s %8s %8s\n' "tool" "cold" "warm" "change"
 for tool in stock tuned djdd; do
+  [ -n "$(median "$tool" cold)" ] || continue
   case $tool in
     stock) label="dh-virtualenv $(dpkg-query -W -f='${Version}' dh-virtualenv) (stock: xz)" ;;
     tuned) label="dh-virtualenv tuned (zstd)" ;;
@@ -113,6 +117,7 @@ done
 printf '%-34s %8s %8s %8s\n' "  djdd's own work (its steps)" "$(median own cold)" "$(median own warm)" \
   "$(median own change)"
 for peer_name in stock tuned; do
+  [ -n "$(median "$peer_name" cold)" ] || continue
   printf '%-34s %8s %8s %8s\n' "djdd / $peer_name" \
     "$(ratio "$(median djdd cold)" "$(median "$peer_name" cold)")" \
     "$(ratio "$(median djdd warm)" "$(median "$peer_name" warm)")" \
@@ -121,6 +126,8 @@ done
 echo
 printf '%-52s %12s\n' "djdd env package (default compression), bytes" "$(stat -c %s "$work"/djddbench-env-*.deb)"
 printf '%-52s %12s\n' "  its data member" "$(ar t "$work"/djddbench-env-*.deb | grep data.tar)"
-printf '%-52s %12s\n' "dh-virtualenv stock package (xz), bytes" "$(stat -c %s "$work/peer-stock.deb")"
-printf '%-52s %12s\n' "dh-virtualenv tuned package (zstd), bytes" "$(stat -c %s "$work/peer-tuned.deb")"
+[ ! -f "$work/peer-stock.deb" ] || printf '%-52s %12s\n' "dh-virtualenv stock package (xz), bytes" \
+  "$(stat -c %s "$work/peer-stock.deb")"
+[ ! -f "$work/peer-tuned.deb" ] || printf '%-52s %12s\n' "dh-virtualenv tuned package (zstd), bytes" \
+  "$(stat -c %s "$work/peer-tuned.deb")"
 printf '%-52s %12s\n' "djdd cold build: peak RSS of Maven (KiB)" "$(tail -n 1 "$work/cold.rss")"

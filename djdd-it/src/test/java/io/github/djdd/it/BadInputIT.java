@@ -12,11 +12,14 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -28,7 +31,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * wrong and how to fix it, show no djdd stack trace, and leave {@code packages/} of the shared
  * build dir exactly as it was. One good build first makes the example's env package, so the cases
  * that get as far as collectstatic reuse it and a new file in {@code packages/} would be a fault.
+ * No run writes anything, so two run at once (Maven's start is most of each run's time).
  */
+@Execution(ExecutionMode.CONCURRENT)
 class BadInputIT {
     private static final String SOFTWARE = "djddbad";
     private static final String SOFTWARE_RULE = "use 2 to 16 characters: lowercase letters and digits, starting with a"
@@ -41,7 +46,7 @@ class BadInputIT {
 
     private static Path upstream;
     private static Instant started;
-    private static int runs;
+    private static final AtomicInteger RUNS = new AtomicInteger();
 
     @BeforeAll
     static void upstreamAndAGoodBuild() throws Exception {
@@ -63,7 +68,7 @@ class BadInputIT {
 
     @AfterAll
     static void howLong() {
-        System.out.println("BadInputIT: " + runs + " Maven runs in " + Duration.between(started, Instant.now())
+        System.out.println("BadInputIT: " + RUNS.get() + " Maven runs in " + Duration.between(started, Instant.now())
                 .toSeconds() + " s");
     }
 
@@ -273,7 +278,7 @@ class BadInputIT {
     }
 
     private static MavenBuild.Run maven(String pom, String... arguments) throws Exception {
-        runs++;
+        RUNS.incrementAndGet();
         return MavenBuild.run(dir, pom, arguments);
     }
 

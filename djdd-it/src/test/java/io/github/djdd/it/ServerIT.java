@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -37,8 +38,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodDescriptor;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.MethodOrdererContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,9 +58,22 @@ import org.junit.jupiter.api.io.TempDir;
  * one of them runs alone as well as after the others. Scenarios whose assertions cover everything
  * installed (which env and src packages, what autoremove drops) or that kill dpkg get a server of
  * their own. Each scenario builds the releases it needs ({@link #release}); a release is built once
- * per run.
+ * per run. Scenarios with a server of their own (those that take a scenario folder) run first, so
+ * that the shared server, which they power off, is booted once; no scenario depends on the order.
  */
+@TestMethodOrder(ServerIT.OwnServersFirst.class)
 class ServerIT {
+    /** Scenarios with a server of their own (a {@code Path} parameter) first, the rest by name. */
+    static final class OwnServersFirst implements MethodOrderer {
+        @Override
+        public void orderMethods(MethodOrdererContext context) {
+            context.getMethodDescriptors().sort(Comparator
+                    .comparing((MethodDescriptor method) -> !Arrays.asList(method.getMethod().getParameterTypes())
+                            .contains(Path.class))
+                    .thenComparing(method -> method.getMethod().getName()));
+        }
+    }
+
     private static final SoftwareName SOFTWARE = new SoftwareName("djddit");
     private static final int PORT = 18081;
     private static final Instant MAIN = Instant.parse("2026-11-01T12:00:00Z");

@@ -24,9 +24,9 @@ import java.util.Map;
  * Creates, completes or updates the build root of a suite: bootstrap (only when there is no root
  * yet), its APT sources (the suite, its updates and its security archive), the {@code djdd}
  * group, the schroot definition, the build packages and pending updates. Every piece is checked
- * and only what is missing is done, so a second run on a current root costs an {@code apt-get
- * update} and an interrupted run is finished by the next one. The root is marked complete only at
- * the end.
+ * and only what is missing is done, so a second run on a current root costs three HTTP requests
+ * and no apt run, and an interrupted run is finished by the next one. The root is marked complete
+ * only at the end.
  */
 public final class InitBuildRootStep implements Step<BuildRoot> {
     /** What every env and src build needs in the root. */
@@ -105,7 +105,7 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
     /**
      * Applies pending security and point-release updates, and says which packages changed. Run
      * only when an archive's {@code Release} changed since the last time, so a current root costs
-     * the three HEAD requests of {@link MirrorCheck} and no apt run.
+     * the requests of {@link MirrorCheck} and no apt run.
      */
     private boolean upgrade(BuildRoot root) throws DjddException {
         Map<String, String> before = BuildRoot.installedVersions(root.path());

@@ -17,6 +17,7 @@ import io.github.djdd.core.deb.PackageSettings;
 import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.step.Step;
+import io.github.djdd.core.store.PackageChecksum;
 import io.github.djdd.core.store.PackageStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +71,9 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
     static final String AWAIT_LDCONFIG = "# The site packages' checks load the runtime libraries: register them first.\n"
             + "activate-await ldconfig\n";
 
+    /** Where Debian's python3-pip-whl puts pip's wheel. */
+    static final String PIP_WHEELS = "/usr/share/python-wheels";
+
     private final BuildContext context;
     private final RootShell root;
     private final SoftwareName software;
@@ -100,9 +106,10 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
         String venv = layout.installDir();
         PackageSettings settings = context.packages();
         root.check(RootCommand.of("rm", "-rf", venv).quietly());
+        boolean built = false;
         try {
-            root.check(RootCommand.of("python3", "-m", "venv", venv));
-            install(venv, python);
+            List<String> pipCommand = createVenv(venv);
+            install(venv, pipCommand, python);
             root.check(RootCommand.of("find", venv, "-name", "__pycache__", "-type", "d", "-prune", "-exec", "rm",
                     "-rf", "{}", "+").quietly());
             // Debian ships shared objects stripped: smaller, and no build paths in debug sections.
@@ -129,10 +136,20 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
             }
             contents.addAll(PackageDocs.of(control, software.value(), "Virtualenv " + layout.hash() + " built by djdd.",
                     time, overrides));
-            return new DebWriter(context.console()).write(control, scripts, contents, time, settings.compression(),
-                    context.buildDir().packages());
+            Path file = new DebWriter(context.console()).write(control, scripts, contents, time,
+                    settings.compression(), context.buildDir().packages());
+            // What the package holds stays in the root for collectstatic, marked with the package's checksum.
+            Files.writeString(root.path().resolve(layout.rootMarker().substring(1)),
+                    PackageChecksum.recorded(file) + "\n", StandardCharsets.UTF_8);
+            built = true;
+            return file;
+        } catch (IOException e) {
+            throw new DjddException("Cannot mark the virtualenv " + venv + " in the build root (" + e.getMessage()
+                    + "): check the build dir.", e);
         } finally {
-            root.run(RootCommand.of("rm", "-rf", venv).quietly());
+            if (!built) {
+                root.run(RootCommand.of("rm", "-rf", venv).quietly());
+            }
         }
     }
 
@@ -143,15 +160,56 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
         return output.get(output.size() - 1).strip().replaceFirst("-[^-]*$", "");
     }
 
-    private void install(String venv, String python) throws DjddException {
+    /**
+     * Creates the virtualenv and returns the command that runs pip for it. Debian's
+     * {@code python3-venv} brings pip as a wheel ({@code /usr/share/python-wheels}); pip runs from
+     * that wheel with the virtualenv's python, so the virtualenv is made without pip (ensurepip,
+     * which installs pip into it, takes 3 s of a cold build) and ships without an installer.
+     */
+    private List<String> createVenv(String venv) throws DjddException {
+        Optional<String> wheel = pipWheel();
+        if (wheel.isEmpty()) {
+            root.check(RootCommand.of("python3", "-m", "venv", venv));
+            return List.of(venv + "/bin/python", "-m", "pip");
+        }
+        root.check(RootCommand.of("python3", "-m", "venv", "--without-pip", venv));
+        return List.of(venv + "/bin/python", wheel.get() + "/pip");
+    }
+
+    /** The newest pip wheel of the root's {@code python3-pip-whl}, as a path inside the root. */
+    private Optional<String> pipWheel() throws DjddException {
+        Path wheels = root.path().resolve(PIP_WHEELS.substring(1));
+        if (!Files.isDirectory(wheels)) {
+            return Optional.empty();
+        }
+        try (var files = Files.list(wheels)) {
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.startsWith("pip-") && name.endsWith(".whl"))
+                    .max(Comparator.comparing(BuildEnvPackageStep::wheelVersion, Arrays::compare))
+                    .map(name -> PIP_WHEELS + "/" + name);
+        } catch (IOException e) {
+            throw new DjddException("Cannot read the pip wheels of the build root in " + wheels + " ("
+                    + e.getMessage() + "): run 'mvn djdd:init -Ddjdd.suite=" + root.suite() + "' (as root) to"
+                    + " repair it.", e);
+        }
+    }
+
+    /** The numeric parts of a wheel's version: pip-25.1.1-py3-none-any.whl gives [25, 1, 1]. */
+    static int[] wheelVersion(String wheel) {
+        return Arrays.stream(wheel.split("-")[1].split("\\.")).map(part -> part.replaceAll("[^0-9].*", ""))
+                .mapToInt(part -> part.isEmpty() ? 0 : Integer.parseInt(part)).toArray();
+    }
+
+    private void install(String venv, List<String> pipCommand, String python) throws DjddException {
         Path cache = context.buildDir().cache().resolve("pip");
         try {
             Files.createDirectories(cache);
         } catch (IOException e) {
             throw new DjddException("Cannot create the pip cache " + cache + " (" + e.getMessage() + ")", e);
         }
-        List<String> argv = new ArrayList<>(List.of(venv + "/bin/python", "-m", "pip", "install", "--no-compile",
-                "--disable-pip-version-check", "--no-input", "--progress-bar", "off"));
+        List<String> argv = new ArrayList<>(pipCommand);
+        argv.addAll(List.of("install", "--no-compile", "--disable-pip-version-check", "--no-input", "--progress-bar",
+                "off"));
         argv.addAll(pip.arguments());
         argv.addAll(List.of("--requirement", CHECKOUT + "/" + checkout.shown("requirements.txt")));
         Map<String, String> environment = new LinkedHashMap<>(pip.environment());
@@ -174,11 +232,11 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
         if (!result.succeeded() && missing.isPresent()) {
             throw new BuildFailedException("pip found no distribution of " + missing.get() + " for Python " + python
                     + " (the build root's, Debian " + root.suite() + ") in the package index: check its name and"
-                    + " version; when the index has only"
-                    + " binary wheels of it for other Python versions, require a version with a source distribution"
-                    + " and list the -dev packages it builds with in venv-debian-requirements.txt, use a pure-Python"
-                    + " package instead (psycopg with libpq5 in venv-debian-requirements.txt rather than"
-                    + " psycopg2-binary), or build for another suite (-Ddjdd.suite).\n" + result.tail(25));
+                    + " version; when the index has only binary wheels of it for other Python versions, require a"
+                    + " version with a source distribution and list the -dev packages it builds with in"
+                    + " venv-debian-requirements.txt, use a pure-Python package instead (psycopg with libpq5 in"
+                    + " venv-debian-requirements.txt rather than psycopg2-binary), or build for another suite"
+                    + " (-Ddjdd.suite).\n" + result.tail(25));
         }
         if (!result.succeeded()) {
             throw new BuildFailedException("pip could not install " + checkout.shown("requirements.txt") + " (exit code "

@@ -24,6 +24,14 @@ public record EnvLayout(SoftwareName software, String hash) {
         return "/usr/share/" + software + "-env/" + hash;
     }
 
+    /**
+     * In the build root only: the file that says which package the virtualenv there is (its
+     * checksum), so that collectstatic uses it as it is instead of unpacking the package again.
+     */
+    public String rootMarker() {
+        return installDir() + "/.djdd-package";
+    }
+
     /** The virtualenv's python. */
     public String python() {
         return installDir() + "/bin/python";

@@ -25,9 +25,10 @@ import java.util.stream.Collectors;
 
 /**
  * The name-giving hash of an env package (SPEC §4): the first 12 hex digits of SHA-256 over the
- * normalized requirements, the runtime Debian packages, the python version and the suite. Normalizing makes reordering,
- * comments, blank lines and line continuations irrelevant, and expands {@code -r}/{@code -c}
- * includes so that a change in an included file changes the hash.
+ * normalized requirements, the lines of {@code venv-debian-requirements.txt}, the python version
+ * and the suite. Normalizing makes reordering, comments, blank lines and line continuations
+ * irrelevant, and expands {@code -r}/{@code -c} includes so that a change in an included file
+ * changes the hash.
  */
 public final class RequirementsHash {
     private static final Pattern COMMENT = Pattern.compile("(^|\\s)#.*$");

@@ -36,13 +36,21 @@ import java.util.Optional;
 public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
     /** nobody:nogroup in every Debian root: owns nothing that matters. */
     static final String NOBODY = "65534";
-    private static final String MARKER = ".djdd-package";
-    private static final String READ_URLS = String.join("\n",
+    /**
+     * One python for both (Django's start is most of collectstatic's time): load the settings and
+     * print the URLs nginx serves, then run the project's {@code manage.py collectstatic} (its own
+     * code included, as the site runs it).
+     */
+    private static final String COLLECT = String.join("\n",
+            "import runpy, sys",
             "import django",
             "from django.conf import settings",
             "django.setup()",
             "print('djdd-static-url=' + str(settings.STATIC_URL or ''))",
-            "print('djdd-media-url=' + str(settings.MEDIA_URL or ''))");
+            "print('djdd-media-url=' + str(settings.MEDIA_URL or ''), flush=True)",
+            "sys.argv = [sys.argv[1], 'collectstatic', '--noinput']",
+            "runpy.run_path(sys.argv[0], run_name='__main__')");
+    private static final String STATIC_URL = "djdd-static-url=";
 
     private final BuildContext context;
     private final RootShell root;
@@ -96,22 +104,21 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
             throw new DjddException("Cannot create " + output + " (" + e.getMessage() + "): check the build dir.", e);
         }
         String settings = environment.get("DJANGO_SETTINGS_MODULE");
-        CommandResult urls = root.run(asSite(List.of(env.layout().python(), "-c", READ_URLS)).quietly());
-        if (!urls.succeeded()) {
+        CommandResult collected = root.run(asSite(List.of(env.layout().python(), "-c", COLLECT,
+                src.projectPath() + "/manage.py")).withTimeout(Duration.ofMinutes(30)));
+        if (!collected.succeeded() && collected.output().stream().noneMatch(line -> line.startsWith(STATIC_URL))) {
             throw new BuildFailedException("The settings module " + settings + " does not load in commit "
                     + src.commitId()
                     + (checkout.projectDir().isEmpty() ? "" : " (in " + checkout.projectDir() + ")") + ": "
-                    + hint(urls, settings) + "\n" + urls.tail(20));
+                    + hint(collected, settings) + "\n" + collected.tail(20));
         }
-        CommandResult collected = root.run(asSite(List.of(env.layout().python(), src.projectPath() + "/manage.py",
-                "collectstatic", "--noinput")).withTimeout(Duration.ofMinutes(30)));
         if (!collected.succeeded()) {
             throw new BuildFailedException("collectstatic failed for " + layout.packageName() + " (exit code "
                     + collected.exitCode() + ") with the settings " + settings + ": fix the error Django shows"
                     + " below.\n" + collected.tail(20));
         }
-        return cache.store(key, new Result(output, value(urls, "djdd-static-url="), value(urls, "djdd-media-url=")),
-                context.buildDir().path());
+        return cache.store(key, new Result(output, value(collected, STATIC_URL),
+                value(collected, "djdd-media-url=")), context.buildDir().path());
     }
 
     private static String hint(CommandResult result, String settings) {
@@ -153,13 +160,14 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
 
     /**
      * Puts the env package's virtualenv at its path in the root, unless the same package is there
-     * already; under the package's lock, as its build uses that path too.
+     * already (the env step leaves what it packaged there); under the package's lock, as its build
+     * uses that path too.
      */
     private void unpackEnv() throws DjddException {
         BuildDir buildDir = context.buildDir();
         String envDir = env.layout().installDir();
         BuiltPackage deb = env.deb();
-        Path marker = root.path().resolve(envDir.substring(1)).resolve(MARKER);
+        Path marker = root.path().resolve(env.layout().rootMarker().substring(1));
         try {
             Files.createDirectories(buildDir.locks());
         } catch (IOException e) {
@@ -177,10 +185,10 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
                     "rm -rf \"$2\" \"$3\" && mkdir -p \"$3\" \"$(dirname \"$2\")\"",
                     "dpkg-deb --extract \"$1\" \"$3\"",
                     "mv \"$3$2\" \"$2\"",
-                    "printf '%s\\n' \"$4\" > \"$2/" + MARKER + "\"",
+                    "printf '%s\\n' \"$4\" > \"$5\"",
                     "rm -rf \"$3\""), "unpack-env", "/run/djdd/packages/" + deb.file().getFileName(), envDir,
-                    unpacked, checksum).withBinds(List.of(new BindMount(deb.file().getParent(), "/run/djdd/packages",
-                            true))).quietly());
+                    unpacked, checksum, env.layout().rootMarker()).withBinds(List.of(new BindMount(
+                            deb.file().getParent(), "/run/djdd/packages", true))).quietly());
         } catch (IOException e) {
             throw new DjddException("Cannot read " + marker + " (" + e.getMessage() + ")", e);
         }

@@ -42,7 +42,8 @@ public final class RecordingRoot implements RootShell {
         answer("dpkg-query --show --showformat ${Version}\\n libc6", command -> output("2.36-9+deb12u13"));
         answer("python3 -m venv ", command -> {
             try {
-                Files.createDirectories(path.resolve(command.argv().get(3).substring(1)).resolve("bin"));
+                String dir = command.argv().get(command.argv().size() - 1);
+                Files.createDirectories(path.resolve(dir.substring(1)).resolve("bin"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -13,9 +13,11 @@ import io.github.djdd.core.checkout.Checkout;
 import io.github.djdd.core.context.BuildContext;
 import io.github.djdd.core.deb.DpkgDeb;
 import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.store.PackageChecksum;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +53,7 @@ class BuildEnvPackageStepTest {
     }
 
     @Test
-    void buildsTheVirtualenvAtItsFinalPathWithPipFromTheConfiguredIndex() throws Exception {
+    void buildsTheVirtualenvAtItsFinalPathWithPipFromTheConfiguredIndexAndEnsurepipWithoutDebiansWheel() throws Exception {
         EnvPackage env = build();
 
         String hash = "c872e0a9bb97"; // SPEC §4 over the requirements and "libpq-dev libpq5", python 3.11, bookworm
@@ -68,7 +70,42 @@ class BuildEnvPackageStepTest {
         assertThat(root.lines()).startsWith("python3 -c 'import sys; print('\\''%d.%d'\\'' % sys.version_info[:2])'",
                 "rm -rf " + venv, "python3 -m venv " + venv);
         assertThat(root.lines()).contains("find " + venv + " -type f -name '*.so*' -exec strip --strip-unneeded '{}' +")
-                .endsWith("rm -rf " + venv);
+                .containsOnlyOnce("rm -rf " + venv);
+        assertThat(root.path().resolve(venv.substring(1)).resolve(".djdd-package")).content()
+                .isEqualTo(PackageChecksum.recorded(env.deb().file()) + "\n");
+    }
+
+    @Test
+    void aFailedBuildLeavesNoVirtualenvInTheRoot() {
+        root.answer("/usr/lib/mysoftware-env/", command -> RecordingRoot.failure(1, "ERROR: Failed building wheel"));
+
+        assertThatThrownBy(this::build).isInstanceOf(BuildFailedException.class);
+        assertThat(root.lines()).endsWith("rm -rf /usr/lib/mysoftware-env/c872e0a9bb97");
+    }
+
+    @Test
+    void pipRunsFromDebiansWheelSoTheVirtualenvIsMadeWithoutEnsurepip() throws Exception {
+        Path wheels = Files.createDirectories(root.path().resolve("usr/share/python-wheels"));
+        for (String wheel : List.of("pip-9.0.1-py2.py3-none-any.whl", "pip-23.0.1-py3-none-any.whl",
+                "pip-23.0-py3-none-any.whl", "setuptools-66.1.1-py3-none-any.whl")) {
+            Files.createFile(wheels.resolve(wheel));
+        }
+
+        build();
+
+        String venv = "/usr/lib/mysoftware-env/c872e0a9bb97";
+        assertThat(root.lines()).contains("python3 -m venv --without-pip " + venv)
+                .doesNotContain("python3 -m venv " + venv);
+        assertThat(root.lines()).filteredOn(line -> line.contains(" install --no-compile ")).singleElement()
+                .asString().startsWith(venv + "/bin/python /usr/share/python-wheels/pip-23.0.1-py3-none-any.whl/pip"
+                        + " install --no-compile --disable-pip-version-check");
+    }
+
+    @Test
+    void wheelVersionsCompareByNumber() {
+        assertThat(Arrays.compare(BuildEnvPackageStep.wheelVersion("pip-25.0-py3-none-any.whl"),
+                BuildEnvPackageStep.wheelVersion("pip-9.0.1-py3-none-any.whl"))).isPositive();
+        assertThat(BuildEnvPackageStep.wheelVersion("pip-25.1.1rc1-py3-none-any.whl")).containsExactly(25, 1, 1);
     }
 
     @Test

@@ -46,7 +46,7 @@ class CollectStaticStepTest {
     @BeforeEach
     void envPackageAndCheckout() throws Exception {
         root = new RecordingRoot(dir.resolve("root")).answer(AS_NOBODY + " -c", command -> RecordingRoot.output(
-                "djdd-static-url=/assets/", "djdd-media-url=/uploads/"));
+                "djdd-static-url=/assets/", "djdd-media-url=/uploads/", "0 static files copied"));
         context = root.context(dir.resolve("build"), new RecordingConsole());
         BuildDir buildDir = context.buildDir();
         Path deb = Files.createDirectories(buildDir.packages()).resolve("mysoftware-env-ba9876543210_1_amd64.deb");
@@ -76,14 +76,14 @@ class CollectStaticStepTest {
 
     /** collectstatic as Django runs it: one file into the bound folder, which nobody must own. */
     private void collectstaticWritesAFile() {
-        root.answer(AS_NOBODY + " /usr", command -> {
+        root.answer(AS_NOBODY + " -c", command -> {
             try {
                 assertThat(Files.getAttribute(output, "unix:uid")).isEqualTo(65534);
                 Files.writeString(output.resolve("style.css"), "body {}\n");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-            return RecordingRoot.output("1 static file copied");
+            return RecordingRoot.output("djdd-static-url=/assets/", "djdd-media-url=/uploads/", "1 static file copied");
         });
     }
 
@@ -95,9 +95,14 @@ class CollectStaticStepTest {
 
         assertThat(result.staticUrl()).isEqualTo("/assets/");
         assertThat(result.mediaUrl()).isEqualTo("/uploads/");
-        RootCommand collect = commandOf("collectstatic");
-        assertThat(collect.argv()).containsExactly("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
-                PYTHON, "/usr/lib/mysoftware-src/0123456789ab/app/manage.py", "collectstatic", "--noinput");
+        assertThat(root.commands()).filteredOn(c -> c.argv().contains(PYTHON)).as("one python for URLs and files")
+                .hasSize(1);
+        RootCommand collect = root.commands().stream().filter(c -> c.argv().contains(PYTHON)).findFirst()
+                .orElseThrow();
+        assertThat(collect.argv()).startsWith("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                PYTHON, "-c").endsWith("/usr/lib/mysoftware-src/0123456789ab/app/manage.py");
+        assertThat(collect.argv().get(7)).contains("django.setup()", "settings.STATIC_URL", "settings.MEDIA_URL",
+                "'collectstatic', '--noinput'", "runpy.run_path(sys.argv[0], run_name='__main__')");
         assertThat(collect.binds()).containsExactly(
                 new BindMount(checkout.root(), "/usr/lib/mysoftware-src/0123456789ab", true),
                 new BindMount(output, "/usr/lib/mysoftware-site/berlin/static", false));
@@ -156,8 +161,19 @@ class CollectStaticStepTest {
         assertThat(root.lines()).filteredOn(line -> line.startsWith("sh -c")).singleElement().asString()
                 .endsWith(" unpack-env /run/djdd/packages/mysoftware-env-ba9876543210_1_amd64.deb"
                         + " /usr/lib/mysoftware-env/ba9876543210 /var/tmp/djdd-mysoftware-env-ba9876543210 "
-                        + PackageChecksum.recorded(env.deb().file()));
+                        + PackageChecksum.recorded(env.deb().file()) + " /usr/lib/mysoftware-env/ba9876543210/.djdd-package");
         assertThat(root.lines()).filteredOn(line -> line.contains("collectstatic")).hasSize(2);
+    }
+
+    @Test
+    void aVirtualenvTheEnvStepLeftMarkedWithThePackagesChecksumIsUsedAsItIs() throws Exception {
+        Path venv = Files.createDirectories(root.path().resolve("usr/lib/mysoftware-env/ba9876543210"));
+        Files.writeString(venv.resolve(".djdd-package"), PackageChecksum.recorded(env.deb().file()) + "\n");
+
+        collect(layout, Map.of());
+
+        assertThat(root.lines()).noneMatch(line -> line.contains("unpack-env"))
+                .anyMatch(line -> line.contains("collectstatic"));
     }
 
     @Test
@@ -165,20 +181,21 @@ class CollectStaticStepTest {
         root.answer(AS_NOBODY + " -c", command -> RecordingRoot.failure(1,
                 "ModuleNotFoundError: No module named 'mysite'"));
 
+
         assertThatThrownBy(this::collect).isInstanceOf(BuildFailedException.class).hasMessageStartingWith(
                 "The settings module mysite.settings does not load in commit 0123456789ab (in app): there is no such"
                         + " module; set <settings> (or -Ddjdd.settings) to the module of the project's settings");
-        assertThat(root.lines()).noneMatch(line -> line.contains("collectstatic"));
     }
 
     @Test
     void aFailingCollectstaticNamesThePackageAndSettings() {
-        root.answer(AS_NOBODY + " /usr", command ->
-                RecordingRoot.failure(1, "django.core.exceptions.ImproperlyConfigured: no STATIC_ROOT"));
+        root.answer(AS_NOBODY + " -c", command -> RecordingRoot.failure(1, "djdd-static-url=/static/",
+                "djdd-media-url=", "django.core.exceptions.ImproperlyConfigured: no STATIC_ROOT"));
 
         assertThatThrownBy(this::collect).isInstanceOf(BuildFailedException.class).hasMessage(
                 "collectstatic failed for mysoftware-site-berlin (exit code 1) with the settings mysite.settings: fix"
-                        + " the error Django shows below.\ndjango.core.exceptions.ImproperlyConfigured: no STATIC_ROOT");
+                        + " the error Django shows below.\ndjdd-static-url=/static/\ndjdd-media-url=\n"
+                        + "django.core.exceptions.ImproperlyConfigured: no STATIC_ROOT");
     }
 
 }
