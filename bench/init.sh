@@ -4,8 +4,9 @@
 #   re-init      - djdd:init again on the complete root (wall time with JVM start, and djdd's own step time)
 #   debootstrap  - plain 'debootstrap --variant=minbase' of the same suite (no build packages)
 #   mmdebstrap   - plain 'mmdebstrap --variant=minbase' of the same suite (no build packages)
-#   mmdebstrap+  - plain 'mmdebstrap --variant=minbase --include=...' with djdd's build packages:
-#                  the same package set as djdd:init, so the ratio shows djdd's own cost
+#   mmdebstrap+  - plain 'mmdebstrap --variant=minbase --include=...' with djdd's build packages and
+#                  the suite's updates and security archives: the same package set and sources as
+#                  djdd:init, so the ratio shows djdd's own cost
 # Usage: sudo bench/init.sh [suite]   (work folder: $DJDD_BENCH_DIR, default /var/tmp/djdd-bench)
 set -eu
 cd "$(dirname "$0")/.."
@@ -42,7 +43,9 @@ plain_mmdebstrap=$(elapsed "$start" "$(now)")
 packages=$(sed -n '/BUILD_PACKAGES = List.of(/,/);/p' djdd-core/src/main/java/io/github/djdd/core/buildroot/InitBuildRootStep.java \
   | grep -o '"[a-z0-9.+-]*"' | tr -d '"' | paste -sd, -)
 start=$(now)
-mmdebstrap --variant=minbase --include="$packages" "$suite" "$work/mmdebstrap-full" "$mirror" >"$work/mmdebstrap-full.log" 2>&1
+mmdebstrap --variant=minbase --include="$packages" "$suite" "$work/mmdebstrap-full" "deb $mirror $suite main" \
+  "deb $mirror $suite-updates main" "deb http://security.debian.org/debian-security $suite-security main" \
+  >"$work/mmdebstrap-full.log" 2>&1
 full_mmdebstrap=$(elapsed "$start" "$(now)")
 
 rm -f "/etc/schroot/chroot.d/$(grep -l "directory=$work/build/roots/$suite" /etc/schroot/chroot.d/* | xargs -r basename)"

@@ -26,10 +26,24 @@ record Bootstrap(String tool) {
         return new Bootstrap(Host.which("mmdebstrap").isPresent() ? "mmdebstrap" : "debootstrap");
     }
 
-    Command command(BuildRootOptions options, List<String> packages, Path target) {
+    /**
+     * @param sources the root's APT source lines: mmdebstrap bootstraps from all of them, so the new
+     *     root has the updates and security fixes already; debootstrap takes the mirror only
+     */
+    Command command(BuildRootOptions options, List<String> packages, Path target, List<String> sources) {
         List<String> argv = new ArrayList<>(ISOLATED);
         argv.addAll(List.of(tool, "--variant=minbase", "--include=" + String.join(",", packages),
-                options.suite(), target.toString(), options.mirror().toString()));
+                options.suite(), target.toString()));
+        if (fromAllSources()) {
+            argv.addAll(sources);
+        } else {
+            argv.add(options.mirror().toString());
+        }
         return Command.of(argv).withTimeout(TIMEOUT);
+    }
+
+    /** Whether the bootstrap takes every source line, leaving nothing to upgrade. */
+    boolean fromAllSources() {
+        return tool.equals("mmdebstrap");
     }
 }

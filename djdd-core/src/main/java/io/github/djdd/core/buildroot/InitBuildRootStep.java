@@ -61,17 +61,19 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
             RootState recorded = RootState.read(dir).orElse(null);
             RootState state = recorded;
             MirrorCheck.Archives archives = MirrorCheck.check(options);
+            String sources = sources(archives.updates());
+            boolean current = false;
             if (!Files.isDirectory(dir.path())) {
-                bootstrap(dir);
+                current = bootstrap(dir, sources);
                 state = null;
             } else if (state == null || !state.complete()) {
                 console.info("The build root " + dir.path() + " was left unfinished by an earlier init:"
                         + " completing it.");
             }
-            boolean changed = writeIfChanged(dir.path().resolve("etc/apt/sources.list"), sources(archives.updates()),
-                    "rw-r--r--");
+            boolean changed = writeIfChanged(dir.path().resolve("etc/apt/sources.list"), sources, "rw-r--r--");
             if (changed || state == null || !state.mirror().equals(options.mirror().toString())) {
-                state = new RootState(options.suite(), options.mirror().toString(), false);
+                state = new RootState(options.suite(), options.mirror().toString(), false,
+                        current ? archives.fingerprint() : "");
                 state.write(dir);
             }
             BuildRoot root = new BuildRoot(buildDir, dir, runner, console);
@@ -178,7 +180,8 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
         }
     }
 
-    private void bootstrap(RootDir dir) throws DjddException {
+    /** @return whether the new root is current with every source (nothing left to upgrade) */
+    private boolean bootstrap(RootDir dir, String sources) throws DjddException {
         Path partial = dir.inProgress();
         if (Files.exists(partial)) {
             console.info("Removing " + partial + " left by an interrupted bootstrap.");
@@ -187,7 +190,7 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
         Bootstrap tool = Bootstrap.detect();
         console.info("Bootstrapping Debian " + options.suite() + " from " + options.mirror() + " into "
                 + dir.path() + " with " + tool.tool() + ".");
-        runner.check(tool.command(options, BUILD_PACKAGES, partial));
+        runner.check(tool.command(options, BUILD_PACKAGES, partial, sources.lines().toList()));
         preventServiceStarts(partial);
         try {
             Files.move(partial, dir.path(), StandardCopyOption.ATOMIC_MOVE);
@@ -195,6 +198,7 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
             throw new DjddException("Cannot move " + partial + " to " + dir.path() + " (" + e.getMessage()
                     + "): check the build dir.", e);
         }
+        return tool.fromAllSources();
     }
 
     /** Packages installed into the root must not start daemons on the build host. */

@@ -207,10 +207,21 @@ class BuildRootTest {
     void bootstrapRunsInAPrivateMountNamespaceWithTheBuildPackages() throws Exception {
         BuildRootOptions options = BuildRootOptions.of("bookworm", "http://deb.debian.org/debian");
 
-        Command command = new Bootstrap("debootstrap").command(options, List.of("python3", "git"), Path.of("/b/root"));
+        List<String> sources = List.of("deb http://deb.debian.org/debian bookworm main",
+                "deb http://security.debian.org/debian-security bookworm-security main");
+
+        Command command = new Bootstrap("debootstrap").command(options, List.of("python3", "git"), Path.of("/b/root"),
+                sources);
+        Command mmdebstrap = new Bootstrap("mmdebstrap").command(options, List.of("python3", "git"),
+                Path.of("/b/root"), sources);
 
         assertThat(command.argv()).containsExactly("setpriv", "--pdeathsig", "KILL", "--", "unshare", "--mount",
-                "--propagation", "private", "--pid", "--fork", "--kill-child", "--", "debootstrap", "--variant=minbase", "--include=python3,git", "bookworm", "/b/root",
-                "http://deb.debian.org/debian");
+                "--propagation", "private", "--pid", "--fork", "--kill-child", "--", "debootstrap", "--variant=minbase",
+                "--include=python3,git", "bookworm", "/b/root", "http://deb.debian.org/debian");
+        assertThat(new Bootstrap("debootstrap").fromAllSources()).isFalse();
+        assertThat(mmdebstrap.argv()).endsWith("mmdebstrap", "--variant=minbase", "--include=python3,git", "bookworm",
+                "/b/root", "deb http://deb.debian.org/debian bookworm main",
+                "deb http://security.debian.org/debian-security bookworm-security main");
+        assertThat(new Bootstrap("mmdebstrap").fromAllSources()).isTrue();
     }
 }
