@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -31,8 +32,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * wrong and how to fix it, show no djdd stack trace, and leave {@code packages/} of the shared
  * build dir exactly as it was. One good build first makes the example's env package, so the cases
  * that get as far as collectstatic reuse it and a new file in {@code packages/} would be a fault.
- * No run writes anything, so two run at once (Maven's start is most of each run's time).
+ * No run writes anything, so two run at once (Maven's start is most of each run's time); no other
+ * class runs meanwhile, as their packages would change the listing.
  */
+@Isolated
 @Execution(ExecutionMode.CONCURRENT)
 class BadInputIT {
     private static final String SOFTWARE = "djddbad";

@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -396,8 +397,14 @@ class EnvAndSourcePackagesIT {
                     "--no-install-recommends", "/run/packages/" + env.getFileName(), "/run/packages/djddit-probe.deb")
                     .withEnvironment(apt).withBinds(binds).withTimeout(Duration.ofMinutes(10)));
 
-            assertThat(install.output()).containsSubsequence("Setting up " + envName + " (1) ...",
-                    "Processing triggers for libc-bin", "Setting up djddit-probe (1) ...");
+            List<String> lines = install.output();
+            int envConfigured = lines.indexOf("Setting up " + envName + " (1) ...");
+            int ldconfig = IntStream.range(0, lines.size())
+                    .filter(i -> lines.get(i).startsWith("Processing triggers for libc-bin")).findFirst().orElse(-1);
+            int probeConfigured = lines.indexOf("Setting up djddit-probe (1) ...");
+            assertThat(envConfigured).as("the env is configured").isNotNegative();
+            assertThat(ldconfig).as("ldconfig runs after the env awaits it").isGreaterThan(envConfigured);
+            assertThat(probeConfigured).as("the dependent is configured after ldconfig").isGreaterThan(ldconfig);
         } finally {
             TargetRoot.remove(target);
         }
@@ -420,7 +427,7 @@ class EnvAndSourcePackagesIT {
 
         assertThatThrownBy(() -> build("missing-pip-package", new ItSupport.RecordingConsole()))
                 .isInstanceOf(BuildFailedException.class)
-                .hasMessageStartingWith("pip found no distribution of djdd-no-such-package for Python "
+                .hasMessageStartingWith("pip found no distribution of djdd-no-such-package==1.0 for Python "
                         + BuildRoot.open(buildDir, ItSupport.SUITE, HOST, Console.NULL).pythonVersion()
                         + " (the build root's, Debian " + ItSupport.SUITE + ") in the package index: check its name");
         assertThat(ourFiles()).isEqualTo(before);
