@@ -331,6 +331,8 @@ class EnvAndSourcePackagesIT {
         String srcDir = "/usr/lib/djddit-src/" + field(src, "Package").substring("djddit-src-".length());
         List<BindMount> packages = List.of(new BindMount(buildDir.packages(), "/run/packages", true));
 
+        // The env depends on Debian's libpq5 (the example's venv-debian-requirements.txt).
+        server.check(RootCommand.of("apt-get", "update").withTimeout(Duration.ofMinutes(5)));
         server.check(RootCommand.of("apt-get", "install", "--yes", "/run/packages/" + env.getFileName(),
                 "/run/packages/" + src.getFileName()).withBinds(packages).withTimeout(Duration.ofMinutes(5))
                 .withEnvironment(Map.of("DEBIAN_FRONTEND", "noninteractive")));
