@@ -275,7 +275,7 @@ class SitePackagesIT {
         Path red = overridden.get(2).file();
 
         assertThat(red.getFileName().toString()).isEqualTo("djddit-site-red_42+deb12_all.deb");
-        assertThat(file(red, "/usr/lib/djddit-site/red/maintenance.html")).isEqualTo("<p>djddit-site-red 42 is resting</p>");
+        assertThat(file(red, "/usr/lib/djddit-site/red/maintenance.html")).isEqualTo("<p>djddit-site-red 42+deb12 is resting</p>");
         assertThat(file(red, "/usr/lib/djddit-site/red/templates/notes/index.html")).isEqualTo("<p>red's own page</p>");
         Files.delete(red);
         Files.delete(PackageChecksum.fileFor(red));
