@@ -22,9 +22,6 @@ import java.util.Properties;
  *     last brought the root up to date with them; empty before
  */
 record RootState(String suite, String mirror, boolean complete, String updated) {
-    RootState(String suite, String mirror, boolean complete) {
-        this(suite, mirror, complete, "");
-    }
 
 
     static Optional<RootState> read(RootDir dir) throws DjddException {

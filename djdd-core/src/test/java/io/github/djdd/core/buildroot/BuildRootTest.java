@@ -23,7 +23,7 @@ class BuildRootTest {
     void openRefusesARootThatInitDidNotComplete() throws Exception {
         BuildDir buildDir = BuildDir.prepare(dir);
         Files.createDirectories(buildDir.root("bookworm").path());
-        new RootState("bookworm", "http://deb.debian.org/debian", false).write(buildDir.root("bookworm"));
+        new RootState("bookworm", "http://deb.debian.org/debian", false, "").write(buildDir.root("bookworm"));
 
         assertThatThrownBy(() -> BuildRoot.open(buildDir, "bookworm", new ProcessRunner(Console.NULL), Console.NULL))
                 .isInstanceOf(DjddException.class)
@@ -35,7 +35,7 @@ class BuildRootTest {
     void aBuildForASuiteWithoutARootNamesTheRootsThereAre() throws Exception {
         BuildDir buildDir = BuildDir.prepare(dir);
         Files.createDirectories(buildDir.root("bookworm").path());
-        new RootState("bookworm", "http://deb.debian.org/debian", true).write(buildDir.root("bookworm"));
+        new RootState("bookworm", "http://deb.debian.org/debian", true, "").write(buildDir.root("bookworm"));
 
         assertThatThrownBy(() -> BuildRoot.open(buildDir, "trixie", new ProcessRunner(Console.NULL), Console.NULL))
                 .isInstanceOf(DjddException.class)
@@ -64,7 +64,7 @@ class BuildRootTest {
         BuildDir buildDir = BuildDir.prepare(dir);
         Files.createDirectories(buildDir.root("trixie").path());
         String fingerprint = "Sat, 15 Nov 2026 09:12:44 GMT/\"5a3f-64a1\" Sat, 29 Nov 2026 08:00:01 GMT/- -/-";
-        RootState state = new RootState("trixie", "http://deb.debian.org/debian", true).updatedTo(fingerprint);
+        RootState state = new RootState("trixie", "http://deb.debian.org/debian", true, "").updatedTo(fingerprint);
 
         state.write(buildDir.root("trixie"));
 
@@ -87,7 +87,7 @@ class BuildRootTest {
     void aRootThatLostAPackageInitInstalledIsRefused() throws Exception {
         BuildDir buildDir = BuildDir.prepare(dir);
         Files.createDirectories(buildDir.root("bookworm").path());
-        new RootState("bookworm", "http://deb.debian.org/debian", true).write(buildDir.root("bookworm"));
+        new RootState("bookworm", "http://deb.debian.org/debian", true, "").write(buildDir.root("bookworm"));
         StringBuilder status = new StringBuilder();
         for (String name : InitBuildRootStep.BUILD_PACKAGES) {
             status.append("Package: ").append(name).append("\nStatus: ")
