@@ -67,6 +67,10 @@ public final class BuildRoot implements RootShell {
     private static final Pattern UNKNOWN_PACKAGE = Pattern.compile(
             "^E: (?:Unable to locate package (\\S+)|Package '?([^ ']+?)'? has no installation candidate)");
 
+    /** apt-get options for installs and upgrades without questions, keeping configuration files as they are. */
+    private static final List<String> UNATTENDED = List.of("--yes", "--no-install-recommends", "-o",
+            "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold");
+
     private final RootDir dir;
     private final String schrootName;
     private final ProcessRunner runner;
@@ -278,20 +282,45 @@ public final class BuildRoot implements RootShell {
                 return missing;
             }
             console.info("Installing into the build root: " + String.join(" ", missing));
-            Map<String, String> apt = Map.of("DEBIAN_FRONTEND", "noninteractive");
-            Duration timeout = Duration.ofMinutes(30);
-            check(RootCommand.of("dpkg", "--configure", "-a").withEnvironment(apt).withTimeout(timeout));
-            check(RootCommand.of("apt-get", "update").withEnvironment(apt).withTimeout(timeout));
-            List<String> install = new ArrayList<>(List.of("apt-get", "install", "--yes", "--no-install-recommends",
-                    "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"));
+            check(apt("dpkg", "--configure", "-a"));
+            check(apt("apt-get", "update"));
+            List<String> install = new ArrayList<>(List.of("apt-get", "install"));
+            install.addAll(UNATTENDED);
             install.addAll(missing);
             try {
-                check(RootCommand.of(install).withEnvironment(apt).withTimeout(timeout));
+                check(apt(install.toArray(String[]::new)));
             } catch (CommandFailedException e) {
                 throw unknownPackage(e, source).orElse(e);
             }
             return missing;
         }
+    }
+
+    /**
+     * Applies pending updates, one build at a time like {@link #installPackages}.
+     *
+     * @return each package upgraded, as {@code NAME OLD -> NEW}, sorted
+     */
+    public List<String> upgradePackages() throws DjddException {
+        try (BuildLock lock = BuildLock.acquire(dir.lock(), "the build root's packages", console)) {
+            Map<String, String> before = installedVersions(path());
+            check(apt("apt-get", "update").quietly());
+            List<String> upgrade = new ArrayList<>(List.of("apt-get", "upgrade"));
+            upgrade.addAll(UNATTENDED);
+            check(apt(upgrade.toArray(String[]::new)).quietly());
+            return installedVersions(path()).entrySet().stream()
+                    .filter(entry -> before.containsKey(entry.getKey())
+                            && !before.get(entry.getKey()).equals(entry.getValue()))
+                    .map(entry -> entry.getKey() + " " + before.get(entry.getKey()) + " -> " + entry.getValue())
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /** An apt or dpkg run that asks nothing, with time for a slow mirror. */
+    private static RootCommand apt(String... argv) {
+        return RootCommand.of(argv).withEnvironment(Map.of("DEBIAN_FRONTEND", "noninteractive"))
+                .withTimeout(Duration.ofMinutes(30));
     }
 
     private static Optional<DjddException> unknownPackage(CommandFailedException e, String source) {

@@ -18,7 +18,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Creates, completes or updates the build root of a suite: bootstrap (only when there is no root
@@ -110,19 +109,7 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
      * the requests of {@link MirrorCheck} and no apt run.
      */
     private boolean upgrade(BuildRoot root) throws DjddException {
-        Map<String, String> before = BuildRoot.installedVersions(root.path());
-        Map<String, String> apt = Map.of("DEBIAN_FRONTEND", "noninteractive");
-        Duration timeout = Duration.ofMinutes(30);
-        root.check(RootCommand.of("apt-get", "update").withEnvironment(apt).withTimeout(timeout).quietly());
-        root.check(RootCommand.of("apt-get", "upgrade", "--yes", "--no-install-recommends", "-o",
-                "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold").withEnvironment(apt)
-                .withTimeout(timeout).quietly());
-        Map<String, String> after = BuildRoot.installedVersions(root.path());
-        List<String> upgraded = after.entrySet().stream()
-                .filter(entry -> before.containsKey(entry.getKey()) && !before.get(entry.getKey()).equals(entry.getValue()))
-                .map(entry -> entry.getKey() + " " + before.get(entry.getKey()) + " -> " + entry.getValue())
-                .sorted()
-                .toList();
+        List<String> upgraded = root.upgradePackages();
         if (!upgraded.isEmpty()) {
             console.info("Upgraded in the build root: " + String.join(", ", upgraded) + ".");
         }
