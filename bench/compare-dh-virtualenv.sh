@@ -25,17 +25,7 @@ work=${DJDD_BENCH_DIR:-/var/tmp/djdd-bench-compare}
 rm -rf --one-file-system "$work"
 mkdir -p "$work"
 
-# This checkout's plugin, in a local repository of its own (everything else is read from ~/.m2).
-repo_args="-Dmaven.repo.local=$top/target/bench-repo -Dmaven.repo.local.tail=$HOME/.m2/repository"
-# shellcheck disable=SC2086
-./mvnw -B -q $repo_args install -DskipTests -Dinvoker.skip
-version=$(sed -n 's|^  <version>\(.*\)</version>|\1|p' pom.xml | head -n 1)
-if [ -d /opt/pypi/simple ]; then
-  export PIP_INDEX_URL=file:///opt/pypi/simple
-  [ -d ../shared/wheelhouse ] && export PIP_FIND_LINKS="$(cd ../shared/wheelhouse && pwd) ${PIP_FIND_LINKS:-}"
-fi
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+. bench/lib.sh
 results="$work/results.tsv"   # tool stage seconds
 : >"$results"
 

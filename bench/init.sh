@@ -15,19 +15,15 @@ work=${DJDD_BENCH_DIR:-/var/tmp/djdd-bench}
 mirror=http://deb.debian.org/debian
 rm -rf --one-file-system "$work"
 mkdir -p "$work"
-./mvnw -B -q install -DskipTests
-version=$(sed -n 's|^  <version>\(.*\)</version>|\1|p' pom.xml | head -n 1)
+. bench/lib.sh
 goal="io.github.djdd:djdd-maven-plugin:$version:init"
 
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-
 start=$(now)
-./mvnw -B "$goal" -Ddjdd.buildDir="$work/build" -Ddjdd.suite="$suite" >"$work/cold.log"
+./mvnw -B $repo_args "$goal" -Ddjdd.buildDir="$work/build" -Ddjdd.suite="$suite" >"$work/cold.log"
 cold=$(elapsed "$start" "$(now)")
 
 start=$(now)
-./mvnw -B "$goal" -Ddjdd.buildDir="$work/build" -Ddjdd.suite="$suite" >"$work/reinit.log"
+./mvnw -B $repo_args "$goal" -Ddjdd.buildDir="$work/build" -Ddjdd.suite="$suite" >"$work/reinit.log"
 reinit=$(elapsed "$start" "$(now)")
 reinit_step=$(sed -n 's/.*Build root [a-z]* done in \([0-9.]*\) s.*/\1/p' "$work/reinit.log")
 

@@ -13,15 +13,8 @@ suite=${2:-bookworm}
 work=${DJDD_BENCH_DIR:-/var/tmp/djdd-bench-memory}
 rm -rf --one-file-system "$work"
 mkdir -p "$work"
-repo_args="-Dmaven.repo.local=$PWD/target/bench-repo -Dmaven.repo.local.tail=$HOME/.m2/repository"
-# shellcheck disable=SC2086
-./mvnw -B -q $repo_args install -DskipTests -Dinvoker.skip
-version=$(sed -n 's|^  <version>\(.*\)</version>|\1|p' pom.xml | head -n 1)
-if [ -d /opt/pypi/simple ]; then
-  export PIP_INDEX_URL=file:///opt/pypi/simple
-  [ -d /opt/pypi-more/simple ] && export PIP_EXTRA_INDEX_URL=file:///opt/pypi-more/simple
-  [ -d ../shared/wheelhouse ] && export PIP_FIND_LINKS="$(cd ../shared/wheelhouse && pwd) ${PIP_FIND_LINKS:-}"
-fi
+. bench/lib.sh
+[ ! -d /opt/pypi-more/simple ] || export PIP_EXTRA_INDEX_URL=file:///opt/pypi-more/simple
 
 # The example site with the scientific stack added to its requirements.
 repo="$work/site.git"

@@ -14,12 +14,7 @@ build=${1:-$PWD/djdd-it/target/djdd-build}
 work=${DJDD_BENCH_DIR:-/var/tmp/djdd-bench-packages}
 rm -rf --one-file-system "$work"
 mkdir -p "$work"
-# This checkout's plugin, in a local repository of its own (everything else is read from ~/.m2).
-repo_args="-Dmaven.repo.local=$PWD/target/bench-repo -Dmaven.repo.local.tail=$HOME/.m2/repository"
-# shellcheck disable=SC2086
-./mvnw -B -q $repo_args install -DskipTests -Dinvoker.skip
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+. bench/lib.sh
 
 # The example site as a git repository, under a software name of its own.
 repo="$work/site.git"
@@ -28,12 +23,6 @@ cp -a example/site/. "$repo/"
 git -C "$repo" add -A
 git -C "$repo" -c user.name=bench -c user.email=bench@example.org commit -q -m bench
 rm -f "$build"/packages/djddbench-*
-version=$(sed -n 's|^  <version>\(.*\)</version>|\1|p' pom.xml | head -n 1)
-# This machine's PyPI mirror and the wheelhouse beside the repository, when they exist.
-if [ -d /opt/pypi/simple ]; then
-  export PIP_INDEX_URL=file:///opt/pypi/simple
-  [ -d ../shared/wheelhouse ] && export PIP_FIND_LINKS="$(cd ../shared/wheelhouse && pwd) ${PIP_FIND_LINKS:-}"
-fi
 top=$PWD
 timer=""   # set to a /usr/bin/time command line for one run
 run() {
