@@ -8,6 +8,7 @@ import io.github.djdd.core.naming.Names;
 import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.workspace.BuildDir;
 import io.github.djdd.core.workspace.BuildLock;
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -18,7 +19,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -33,12 +36,15 @@ import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.RepositoryBuilder;
+import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.util.FS;
 import org.eclipse.jgit.util.FileUtils;
 
 /**
@@ -261,6 +267,10 @@ public final class SourceRepository {
                 config.save();
                 moved = true;
             }
+            if (!moved && sameRefsAsLocalRepository(git.getRepository(), url)) {
+                console.info("The clone in " + directory + " has every branch and tag of " + url + " already.");
+                return;
+            }
             console.info("Fetching " + url + " into " + directory);
             followRemoteHead(git, fetchInto(git));
         } catch (GitAPIException e) {
@@ -272,6 +282,45 @@ public final class SourceRepository {
         } catch (IOException e) {
             throw cannotFetch(url, e);
         }
+    }
+
+    /**
+     * True when {@code url} is a repository on this machine whose branches, tags and default branch
+     * are exactly the clone's: then there is nothing to fetch, and reading two ref lists costs far
+     * less than starting a fetch. Anything unusual (another URL kind, a repository JGit cannot open)
+     * gives false, and the fetch decides.
+     */
+    private static boolean sameRefsAsLocalRepository(Repository clone, String url) {
+        Path folder = localFolder(url);
+        File gitDir = folder == null ? null : RepositoryCache.FileKey.resolve(folder.toFile(), FS.DETECTED);
+        if (gitDir == null) {
+            return false;
+        }
+        try (Repository remote = new RepositoryBuilder().setGitDir(gitDir).setMustExist(true).build()) {
+            Ref remoteHead = remote.exactRef(Constants.HEAD);
+            Ref cloneHead = clone.exactRef(Constants.HEAD);
+            return remoteHead != null && cloneHead != null && remoteHead.isSymbolic() && cloneHead.isSymbolic()
+                    && remoteHead.getTarget().getName().equals(cloneHead.getTarget().getName())
+                    && refIds(remote).equals(refIds(clone));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Path localFolder(String url) {
+        if (URL.matcher(url).lookingAt()) {
+            URI uri = URI.create(url);
+            return uri.getScheme().equalsIgnoreCase("file") ? Path.of(uri.getPath()) : null;
+        }
+        return SCP.matcher(url).matches() ? null : Path.of(url).toAbsolutePath().normalize();
+    }
+
+    private static Map<String, ObjectId> refIds(Repository repository) throws IOException {
+        Map<String, ObjectId> ids = new HashMap<>();
+        for (Ref ref : repository.getRefDatabase().getRefsByPrefix(Constants.R_HEADS, Constants.R_TAGS)) {
+            ids.put(ref.getName(), ref.getObjectId());
+        }
+        return ids;
     }
 
     private static FetchResult fetchInto(Git git) throws GitAPIException {

@@ -117,6 +117,39 @@ class SourceRepositoryTest {
     }
 
     @Test
+    void aLocalRepositoryWithTheClonesRefsIsNotFetchedAgain() throws Exception {
+        cloned();
+        RecordingConsole console = new RecordingConsole();
+
+        SourceRepository repository = SourceRepository.cloneOrFetch(buildDir, SOFTWARE, upstream.toString(), console);
+
+        assertThat(console.infos()).singleElement().asString().contains("has every branch and tag of");
+        assertThat(repository.resolve("main").id()).isEqualTo(second.getName());
+    }
+
+    @Test
+    void aMovedTagOrAnotherDefaultBranchIsFetched() throws Exception {
+        cloned();
+        try (Git git = Git.open(upstream.toFile())) {
+            git.tag().setName("v1.0").setObjectId(second).setForceUpdate(true).call();
+        }
+        RecordingConsole console = new RecordingConsole();
+
+        SourceRepository repository = SourceRepository.cloneOrFetch(buildDir, SOFTWARE, upstream.toString(), console);
+
+        assertThat(console.infos()).singleElement().asString().startsWith("Fetching ");
+        assertThat(repository.resolve("v1.0").id()).isEqualTo(second.getName());
+
+        try (Git git = Git.open(upstream.toFile())) {
+            git.getRepository().updateRef("HEAD").link("refs/heads/release");
+        }
+        repository = SourceRepository.cloneOrFetch(buildDir, SOFTWARE, upstream.toString(), console);
+
+        assertThat(console.infos()).last().asString().startsWith("Fetching ");
+        assertThat(repository.resolve(null).id()).isEqualTo(first.getName());
+    }
+
+    @Test
     void changedRepositoryUrlIsFollowed() throws Exception {
         cloned();
         Path moved = dir.resolve("moved");
