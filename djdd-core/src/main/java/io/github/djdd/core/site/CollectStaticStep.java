@@ -39,17 +39,30 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
     /**
      * One python for both (Django's start is most of collectstatic's time): load the settings and
      * print the URLs nginx serves, then run the project's {@code manage.py collectstatic} (its own
-     * code included, as the site runs it).
+     * code included, as the site runs it). An audit hook notes every file the process opens and
+     * every folder it lists in the src ({@code argv[2]}), imports and static files alike; those,
+     * printed at the end, are the inputs the {@link StaticFilesCache} keys the output by.
      */
     private static final String COLLECT = String.join("\n",
-            "import runpy, sys",
+            "import os, runpy, sys",
+            "src = sys.argv[2] + '/'",
+            "inputs = set()",
+            "def audit(event, args):",
+            "    if event in ('open', 'os.listdir', 'os.scandir') and args and isinstance(args[0], (str, bytes)):",
+            "        path = os.path.abspath(os.fsdecode(args[0]))",
+            "        if (path + '/').startswith(src):",
+            "            inputs.add(('read ' if event == 'open' else 'list ') + path[len(src):])",
+            "sys.addaudithook(audit)",
             "import django",
             "from django.conf import settings",
             "django.setup()",
             "print('djdd-static-url=' + str(settings.STATIC_URL or ''))",
             "print('djdd-media-url=' + str(settings.MEDIA_URL or ''), flush=True)",
             "sys.argv = [sys.argv[1], 'collectstatic', '--noinput']",
-            "runpy.run_path(sys.argv[0], run_name='__main__')");
+            "runpy.run_path(sys.argv[0], run_name='__main__')",
+            "for line in sorted(inputs):",
+            "    print('djdd-input=' + (line if '\\n' not in line and '\\r' not in line else 'unknown'))");
+    static final String INPUT = "djdd-input=";
     private static final String STATIC_URL = "djdd-static-url=";
 
     private final BuildContext context;
@@ -87,10 +100,10 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
         StaticFilesCache cache = new StaticFilesCache(context.buildDir(), layout.packageName());
         Map<String, String> variables = SiteEnvironment.forCollectStatic(environment);
         String key = StaticFilesCache.key(src, env, variables);
-        Optional<Result> cached = cache.find(key);
+        Optional<Result> cached = cache.find(key, checkout.root());
         if (cached.isPresent()) {
-            context.console().info("Reusing the static files collected before for the same src, env and environment"
-                    + " (" + cached.get().folder() + ")");
+            context.console().info("Reusing the static files collected before: the env, the environment and every"
+                    + " file collectstatic read in the src are the same (" + cached.get().folder() + ")");
             return cached.get();
         }
         unpackEnv();
@@ -105,7 +118,7 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
         }
         String settings = environment.get("DJANGO_SETTINGS_MODULE");
         CommandResult collected = root.run(asSite(List.of(env.layout().python(), "-c", COLLECT,
-                src.projectPath() + "/manage.py")).withTimeout(Duration.ofMinutes(30)));
+                src.projectPath() + "/manage.py", src.installDir())).withTimeout(Duration.ofMinutes(30)));
         if (!collected.succeeded() && collected.output().stream().noneMatch(line -> line.startsWith(STATIC_URL))) {
             throw new BuildFailedException("The settings module " + settings + " does not load in commit "
                     + src.commitId()
@@ -117,7 +130,9 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
                     + collected.exitCode() + ") with the settings " + settings + ": fix the error Django shows"
                     + " below.\n" + collected.tail(20));
         }
-        return cache.store(key, new Result(output, value(collected, STATIC_URL),
+        List<String> inputs = collected.output().stream().filter(line -> line.startsWith(INPUT))
+                .map(line -> line.substring(INPUT.length())).toList();
+        return cache.store(key, inputs, checkout.root(), new Result(output, value(collected, STATIC_URL),
                 value(collected, "djdd-media-url=")), context.buildDir().path());
     }
 

@@ -62,7 +62,8 @@ class ProjectBuildTest {
             commit = git.commit().setMessage("project").setAuthor(who).setCommitter(who).call();
         }
         root = new RecordingRoot(dir.resolve("root")).answer(AS_NOBODY + "/usr/lib/mysoftware-env/",
-                command -> RecordingRoot.output("djdd-static-url=/static/", "djdd-media-url=/media/"));
+                command -> RecordingRoot.output("djdd-static-url=/static/", "djdd-media-url=/media/",
+                        "djdd-input=read manage.py"));
         buildDir = BuildDir.prepare(dir.resolve("build"));
     }
 

@@ -75,7 +75,7 @@ class CollectStaticStepTest {
     }
 
     /** collectstatic as Django runs it: one file into the bound folder, which nobody must own. */
-    private void collectstaticWritesAFile() {
+    private void collectstaticWritesAFile(String... inputs) {
         root.answer(AS_NOBODY + " -c", command -> {
             try {
                 assertThat(Files.getAttribute(output, "unix:uid")).isEqualTo(65534);
@@ -83,7 +83,12 @@ class CollectStaticStepTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-            return RecordingRoot.output("djdd-static-url=/assets/", "djdd-media-url=/uploads/", "1 static file copied");
+            List<String> lines = new ArrayList<>(List.of("djdd-static-url=/assets/", "djdd-media-url=/uploads/",
+                    "1 static file copied"));
+            for (String input : inputs) {
+                lines.add("djdd-input=" + input);
+            }
+            return RecordingRoot.output(lines.toArray(String[]::new));
         });
     }
 
@@ -100,7 +105,8 @@ class CollectStaticStepTest {
         RootCommand collect = root.commands().stream().filter(c -> c.argv().contains(PYTHON)).findFirst()
                 .orElseThrow();
         assertThat(collect.argv()).startsWith("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
-                PYTHON, "-c").endsWith("/usr/lib/mysoftware-src/0123456789ab/app/manage.py");
+                PYTHON, "-c").endsWith("/usr/lib/mysoftware-src/0123456789ab/app/manage.py",
+                "/usr/lib/mysoftware-src/0123456789ab");
         assertThat(collect.argv().get(7)).contains("django.setup()", "settings.STATIC_URL", "settings.MEDIA_URL",
                 "'collectstatic', '--noinput'", "runpy.run_path(sys.argv[0], run_name='__main__')");
         assertThat(collect.binds()).containsExactly(
@@ -127,6 +133,45 @@ class CollectStaticStepTest {
 
         assertThat(again).isEqualTo(first);
         assertThat(root.commands()).hasSize(before);
+    }
+
+    @Test
+    void aNewCommitCollectsAgainOnlyWhenAFileCollectstaticReadOrAFolderItListedChanged() throws Exception {
+        Path app = checkout.root().resolve("app");
+        Files.createDirectories(app.resolve("mysite"));
+        Files.createDirectories(app.resolve("static"));
+        Files.writeString(app.resolve("mysite/settings.py"), "STATIC_URL = '/assets/'\n");
+        Files.writeString(app.resolve("mysite/views.py"), "def index(request): pass\n");
+        Files.writeString(app.resolve("static/style.css"), "body {}\n");
+        collectstaticWritesAFile("list app/static", "read app/mysite/settings.py", "read app/static/style.css");
+        RecordingConsole console = (RecordingConsole) context.console();
+        CollectStaticStep.Result first = collect();
+
+        Files.writeString(app.resolve("mysite/views.py"), "def index(request): return None\n");
+        assertThat(collect()).isEqualTo(first);
+        assertThat(console.infos()).last().asString().startsWith("Reusing the static files collected before");
+
+        Files.writeString(app.resolve("static/style.css"), "body { color: red }\n");
+        CollectStaticStep.Result restyled = collect();
+        Files.writeString(app.resolve("static/print.css"), "body {}\n");
+        CollectStaticStep.Result added = collect();
+        Files.delete(app.resolve("static/print.css"));
+        Files.writeString(app.resolve("mysite/settings.py"), "STATIC_URL = '/static/'\n");
+        CollectStaticStep.Result configured = collect();
+
+        assertThat(root.lines()).filteredOn(line -> line.contains("collectstatic")).hasSize(4);
+        assertThat(List.of(first, restyled, added, configured)).extracting(CollectStaticStep.Result::folder)
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void outputWithAnInputThePythonCouldNotNameIsNotKept() throws Exception {
+        collectstaticWritesAFile("unknown");
+
+        collect();
+        collect();
+
+        assertThat(root.lines()).filteredOn(line -> line.contains("collectstatic")).hasSize(2);
     }
 
     @Test
