@@ -62,7 +62,7 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
             "runpy.run_path(sys.argv[0], run_name='__main__')",
             "for line in sorted(inputs):",
             "    print('djdd-input=' + (line if '\\n' not in line and '\\r' not in line else 'unknown'))");
-    static final String INPUT = "djdd-input=";
+    private static final String INPUT = "djdd-input=";
     private static final String STATIC_URL = "djdd-static-url=";
 
     private final BuildContext context;

@@ -19,12 +19,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -75,16 +75,25 @@ final class StaticFilesCache {
             return Optional.empty();
         }
         try {
+            // Entries of one settings module usually list the same inputs: hash those files once.
+            Map<List<String>, String> names = new HashMap<>();
             for (Path urls : entries()) {
                 Properties properties = new Properties();
                 try (InputStream in = Files.newInputStream(urls)) {
                     properties.load(in);
                 }
-                String name = urls.getFileName().toString().replaceFirst("\\.properties$", "");
+                String name = entryOf(urls);
                 Path tree = folder.resolve(name);
                 List<String> inputs = properties.getProperty("inputs", "").lines().toList();
-                if (key.equals(properties.getProperty("key")) && Files.isDirectory(tree)
-                        && name.equals(entryName(key, inputs, checkout))) {
+                if (key.equals(properties.getProperty("key")) && Files.isDirectory(tree)) {
+                    String current = names.get(inputs);
+                    if (current == null) {
+                        current = entryName(key, inputs, checkout);
+                        names.put(inputs, current);
+                    }
+                    if (!name.equals(current)) {
+                        continue;
+                    }
                     Files.setLastModifiedTime(urls, FileTime.from(Instant.now()));
                     return Optional.of(new CollectStaticStep.Result(tree, properties.getProperty("static", ""),
                             properties.getProperty("media", "")));
@@ -110,7 +119,7 @@ final class StaticFilesCache {
                             .forEach(lines::add);
                 }
             } else if (Files.isRegularFile(path)) {
-                lines.add(sha256(path));
+                lines.add(PackageChecksum.sha256(path));
             } else {
                 lines.add("missing");
             }
@@ -168,6 +177,11 @@ final class StaticFilesCache {
         }
     }
 
+    /** The name of the entry whose URL file is {@code urls}. */
+    private static String entryOf(Path urls) {
+        return urls.getFileName().toString().replaceFirst("\\.properties$", "");
+    }
+
     /** The entries' URL files, most recently used first. */
     private List<Path> entries() throws IOException {
         List<Path> entries = new ArrayList<>();
@@ -181,16 +195,21 @@ final class StaticFilesCache {
     private void prune(String current) throws IOException {
         List<Path> entries = entries();
         for (Path old : entries.subList(Math.min(KEEP, entries.size()), entries.size())) {
-            String key = old.getFileName().toString().replaceFirst("\\.properties$", "");
-            if (!key.equals(current)) {
+            String name = entryOf(old);
+            if (!name.equals(current)) {
                 Files.deleteIfExists(old);
-                BuildDir.deleteTree(folder.resolve(key));
+                BuildDir.deleteTree(folder.resolve(name));
             }
         }
     }
 
     private static String sha256(List<String> lines) {
-        MessageDigest digest = sha256();
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
         for (String line : lines) {
             digest.update(line.getBytes(StandardCharsets.UTF_8));
             digest.update((byte) 0);
@@ -198,21 +217,6 @@ final class StaticFilesCache {
         return HexFormat.of().formatHex(digest.digest()).substring(0, 32);
     }
 
-    private static String sha256(Path file) throws IOException {
-        MessageDigest digest = sha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
 
     private static FileTime lastUsed(Path file) {
         try {

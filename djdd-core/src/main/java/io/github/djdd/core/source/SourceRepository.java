@@ -144,7 +144,6 @@ public final class SourceRepository {
         if (text.isEmpty() || text.startsWith("-") || !text.codePoints().allMatch(c -> c > 0x20 && c != 0x7f)) {
             throw invalidUrl(url);
         }
-        Path folder;
         if (URL.matcher(text).lookingAt()) {
             URI uri;
             try {
@@ -163,14 +162,12 @@ public final class SourceRepository {
                     || (uri.getAuthority() != null && !uri.getAuthority().isEmpty())) {
                 throw invalidUrl(url);
             }
-            folder = Path.of(uri.getPath());
         } else if (SCP.matcher(text).matches()) {
             return text;
         } else if (text.contains("://") || text.contains(":")) {
             throw invalidUrl(url);
-        } else {
-            folder = Path.of(text).toAbsolutePath().normalize();
         }
+        Path folder = localFolder(text);
         if (!Files.isDirectory(folder)) {
             throw new InvalidConfigurationException("repository", "The <repository> folder " + Names.quote(
                     folder.toString()) + " does not exist on the build machine: fix the path or use the repository's"
@@ -307,6 +304,7 @@ public final class SourceRepository {
         }
     }
 
+    /** The folder a {@code file:} URL or a path names; null for a URL of another machine. */
     private static Path localFolder(String url) {
         if (URL.matcher(url).lookingAt()) {
             URI uri = URI.create(url);

@@ -47,7 +47,8 @@ public final class PackageChecksum {
         return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8).strip().split("\\s+")[0] : "";
     }
 
-    private static String sha256(Path file) throws IOException {
+    /** The SHA-256 of a file's content, in hex. */
+    public static String sha256(Path file) throws IOException {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
