@@ -62,6 +62,17 @@ public final class SourceRepository {
     private static final Set<String> REMOTE_SCHEMES = Set.of("http", "https", "ssh", "git",
             "git+ssh", "ssh+git");
 
+    /**
+     * git's system-wide configuration, where Debian's git keeps it or where
+     * {@code GIT_CONFIG_SYSTEM} points, as git reads it. Told where it is, JGit does not start
+     * {@code git} twice to ask, which took a third of a build that changes nothing.
+     */
+    static final File SYSTEM_CONFIG = systemConfig(System.getenv("GIT_CONFIG_SYSTEM"));
+
+    static {
+        FS.DETECTED.setGitSystemConfig(SYSTEM_CONFIG);
+    }
+
     private final Path directory;
     private final Console console;
     /** Why the last fetch failed when this is a clone used as it was; null after a good fetch. */
@@ -174,6 +185,10 @@ public final class SourceRepository {
                     + " URL.");
         }
         return text;
+    }
+
+    static File systemConfig(String configured) {
+        return new File(configured == null || configured.isEmpty() ? "/etc/gitconfig" : configured);
     }
 
     private static InvalidConfigurationException invalidUrl(String url) {

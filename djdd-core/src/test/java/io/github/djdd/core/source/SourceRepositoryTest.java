@@ -10,6 +10,7 @@ import io.github.djdd.core.RecordingConsole;
 import io.github.djdd.core.naming.Names;
 import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.workspace.BuildDir;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.time.ZoneOffset;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.util.FS;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -263,5 +265,14 @@ class SourceRepositoryTest {
     void existingNeedsAClone() {
         assertThatThrownBy(() -> SourceRepository.existing(buildDir, SOFTWARE, Console.NULL))
                 .hasMessageContaining("run 'mvn djdd:src' first");
+    }
+
+    @Test
+    void jgitReadsGitsSystemConfigWhereGitDoesWithoutStartingGit() throws Exception {
+        File used = SourceRepository.SYSTEM_CONFIG;
+        assertThat(FS.DETECTED.getGitSystemConfig()).isEqualTo(used);
+        assertThat(SourceRepository.systemConfig(null)).isEqualTo(new File("/etc/gitconfig"));
+        assertThat(SourceRepository.systemConfig("")).isEqualTo(new File("/etc/gitconfig"));
+        assertThat(SourceRepository.systemConfig("/srv/git/config")).isEqualTo(new File("/srv/git/config"));
     }
 }
