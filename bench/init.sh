@@ -10,7 +10,7 @@
 # Usage: sudo bench/init.sh [suite]   (work folder: $DJDD_BENCH_DIR, default /var/tmp/djdd-bench)
 set -eu
 cd "$(dirname "$0")/.."
-suite=${1:-bookworm}
+suite=${1:-trixie}
 work=${DJDD_BENCH_DIR:-/var/tmp/djdd-bench}
 mirror=http://deb.debian.org/debian
 rm -rf --one-file-system "$work"

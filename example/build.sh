@@ -21,12 +21,16 @@ git -C "$repository" -c user.name=djdd -c user.email=djdd@example.com commit -q 
 "$top/mvnw" -B -f "$example/pom.xml" djdd:init djdd:build "$@"
 
 build_dir=/var/lib/djdd/build
+suite=trixie
 for arg in "$@"; do
-  case "$arg" in -Ddjdd.buildDir=*) build_dir=${arg#-Ddjdd.buildDir=} ;; esac
+  case "$arg" in
+    -Ddjdd.buildDir=*) build_dir=${arg#-Ddjdd.buildDir=} ;;
+    -Ddjdd.suite=*) suite=${arg#-Ddjdd.suite=} ;;
+  esac
 done
 echo
 echo "Made in $build_dir:"
-echo "  root/                 the build root (Debian $(cat "$build_dir/root/etc/debian_version"))"
+echo "  roots/$suite/         the build root (Debian $(cat "$build_dir/roots/$suite/etc/debian_version"))"
 echo "  sources/mysite/       the clone of $repository"
 echo "  packages/             the .debs (this build's are listed above, under 'Packages in')"
-echo "On a Debian 12 server with them in an APT repository: apt-get install mysite-site-berlin"
+echo "On a $suite server with them in an APT repository: apt-get install mysite-site-berlin"

@@ -3,8 +3,8 @@ def packages = new File(djddBuildDir, 'packages').list().findAll { it.startsWith
 packages.each { assert new File(djddBuildDir, 'packages/' + it + '.sha256').isFile() }
 def env = packages.find { it ==~ /djddinvoker-env-[0-9a-f]{12}_1_amd64\.deb/ }
 def src = packages.find { it ==~ /djddinvoker-src-[0-9a-f]{12}_1_all\.deb/ }
-def blue = packages.findAll { it ==~ /djddinvoker-site-blue_[0-9]{8}\.[0-9]{6}\.deb12\+g[0-9a-f]{12}\.[0-9a-f]{8}_all\.deb/ }
-def red = packages.findAll { it ==~ /djddinvoker-site-red_[0-9]{8}\.[0-9]{6}\.deb12\+g[0-9a-f]{12}\.[0-9a-f]{8}_all\.deb/ }
+def blue = packages.findAll { it ==~ /djddinvoker-site-blue_[0-9]{8}\.[0-9]{6}\.deb13\+g[0-9a-f]{12}\.[0-9a-f]{8}_all\.deb/ }
+def red = packages.findAll { it ==~ /djddinvoker-site-red_[0-9]{8}\.[0-9]{6}\.deb13\+g[0-9a-f]{12}\.[0-9a-f]{8}_all\.deb/ }
 assert env && src
 // Blue was built twice from the same inputs: the same version, so one file.
 assert blue.size() == 1 && red.size() == 1

@@ -3,5 +3,5 @@ def log = new File(basedir, 'build.log').text
 assert log.contains('Cannot reach the Debian security archive http://127.0.0.1:9/debian-security')
 assert log.contains('-Ddjdd.securityMirror')
 assert !log.contains('Bootstrapping')
-assert !new File(basedir, 'target/build/roots/bookworm').exists()
-assert !new File(basedir, 'target/build/roots/bookworm.partial').exists()
+assert !new File(basedir, 'target/build/roots/trixie').exists()
+assert !new File(basedir, 'target/build/roots/trixie.partial').exists()

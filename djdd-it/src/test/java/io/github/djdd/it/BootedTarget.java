@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Debian 12 server for one scenario: a pristine copy of a cached bootstrap (systemd, dbus),
+ * A Debian server of a given suite for one scenario: a pristine copy of a cached bootstrap (systemd, dbus),
  * booted with {@code systemd-nspawn --boot} so that systemd is PID 1, apt's sources pointing at
  * Debian and at the packages under test (a {@code file:} repository bound read-only at
  * {@code /srv/djdd-repo}). It shares the host's network: its nginx, PostgreSQL, RabbitMQ and
@@ -25,33 +25,38 @@ final class BootedTarget implements AutoCloseable {
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final Path dir;
+    private final String suite;
+    private final Path repository;
     private final Process nspawn;
     private final long init;
 
-    private BootedTarget(Path dir, Process nspawn, long init) {
+    private BootedTarget(Path dir, String suite, Path repository, Process nspawn, long init) {
         this.dir = dir;
+        this.suite = suite;
+        this.repository = repository;
         this.nspawn = nspawn;
         this.init = init;
     }
 
-    /** The cached bootstrap: minbase plus what a booted server needs. */
-    static Path tarball() throws Exception {
-        return TargetRoot.bootstrap("booted-root.tar", "systemd,systemd-sysv,dbus,procps,iproute2");
+    /** The cached bootstrap of {@code suite}: minbase plus what a booted server needs. */
+    static Path tarball(String suite) throws Exception {
+        return TargetRoot.bootstrap("booted-root", suite, "systemd,systemd-sysv,dbus,procps,iproute2");
     }
 
     /**
-     * Unpacks a fresh server into {@code dir}/root and boots it.
+     * Unpacks a fresh server of {@code suite} into {@code dir}/root and boots it.
      *
-     * @param repository a folder with the packages and their {@code Packages} index
+     * @param repository a folder with a folder per suite, each with packages and their {@code Packages}
+     *     index: the server's APT sources list its suite's ({@link #repository(String)})
      */
-    static BootedTarget boot(Path dir, Path repository) throws Exception {
+    static BootedTarget boot(Path dir, String suite, Path repository) throws Exception {
         long start = System.nanoTime();
         Path root = dir.resolve("root");
         Files.createDirectories(root);
-        RUNNER.check(Command.of("tar", "--extract", "--file", tarball().toString(), "--directory", root.toString())
+        RUNNER.check(Command.of("tar", "--extract", "--file", tarball(suite).toString(), "--directory", root.toString())
                 .quietly());
         Files.writeString(root.resolve("etc/apt/sources.list.d/djdd.list"),
-                "deb [trusted=yes] file:/srv/djdd-repo ./\n");
+                "deb [trusted=yes] file:/srv/djdd-repo/" + suite + " ./\n");
         // Downloaded .debs are kept between scenarios and runs, as a local mirror would.
         Path archives = ItSupport.cachedBuildDir().resolveSibling("target-apt-archives");
         Files.createDirectories(archives.resolve("partial"));
@@ -75,7 +80,7 @@ final class BootedTarget implements AutoCloseable {
             nspawn.destroyForcibly();
             throw new IllegalStateException("The target did not boot: " + Files.readString(dir.resolve("console.log")));
         }
-        BootedTarget target = new BootedTarget(dir, nspawn, init);
+        BootedTarget target = new BootedTarget(dir, suite, repository.toAbsolutePath(), nspawn, init);
         try {
             target.awaitBoot();
         } catch (Exception | AssertionError e) {
@@ -86,11 +91,14 @@ final class BootedTarget implements AutoCloseable {
         return target;
     }
 
-    /** Waits until systemd has started everything it starts at boot (its bus appears first). */
+    /**
+     * Waits until systemd has started everything it starts at boot. Its bus appears first; until
+     * then systemctl says "Failed to connect to bus" (bookworm) or "... to system scope bus" (trixie).
+     */
     private void awaitBoot() throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         CommandResult state = run(Duration.ofMinutes(3), "systemctl", "is-system-running", "--wait");
-        while (state.output().stream().anyMatch(line -> line.contains("Failed to connect to bus"))
+        while (state.output().stream().anyMatch(line -> line.startsWith("Failed to connect to"))
                 && System.nanoTime() < deadline) {
             Thread.sleep(200);
             state = run(Duration.ofMinutes(3), "systemctl", "is-system-running", "--wait");
@@ -112,6 +120,15 @@ final class BootedTarget implements AutoCloseable {
 
     Path root() {
         return dir.resolve("root");
+    }
+
+    String suite() {
+        return suite;
+    }
+
+    /** The folder of the APT repository of {@code suite} the server can read, as the host sees it. */
+    Path repository(String suite) {
+        return repository.resolve(suite);
     }
 
     CommandResult run(String... argv) throws Exception {

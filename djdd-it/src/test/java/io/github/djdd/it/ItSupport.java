@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 final class ItSupport {
     /** The suite of the cached build root and of every build the ITs make. */
     static final String SUITE = BuildRootOptions.DEFAULT_SUITE;
+    /** The Debian release number of {@link #SUITE}, as site package versions carry it. */
+    static final String RELEASE = SUITE.equals("trixie") ? "13" : "12";
 
     private ItSupport() {}
 
@@ -25,8 +27,13 @@ final class ItSupport {
     }
 
     /** The build root of the cached build dir, made or completed by djdd:init's step if needed. */
-    static synchronized BuildRoot cachedRoot() throws Exception {
-        return new InitBuildRootStep(BuildDir.prepare(cachedBuildDir()), BuildRootOptions.of(SUITE,
+    static BuildRoot cachedRoot() throws Exception {
+        return cachedRoot(SUITE);
+    }
+
+    /** The cached build dir's root of {@code suite}, made or completed by djdd:init's step if needed. */
+    static synchronized BuildRoot cachedRoot(String suite) throws Exception {
+        return new InitBuildRootStep(BuildDir.prepare(cachedBuildDir()), BuildRootOptions.of(suite,
                 BuildRootOptions.DEFAULT_MIRROR), Console.NULL).call();
     }
 

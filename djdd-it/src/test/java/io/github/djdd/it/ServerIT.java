@@ -1,39 +1,31 @@
 package io.github.djdd.it;
 
+import static io.github.djdd.it.SiteServers.PORT;
+import static io.github.djdd.it.SiteServers.TRICKY;
+import static io.github.djdd.it.SiteServers.awaitOk;
+import static io.github.djdd.it.SiteServers.blue;
+import static io.github.djdd.it.SiteServers.both;
+import static io.github.djdd.it.SiteServers.hash;
+import static io.github.djdd.it.SiteServers.install;
+import static io.github.djdd.it.SiteServers.publish;
+import static io.github.djdd.it.SiteServers.red;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.djdd.core.deb.Compression;
-import io.github.djdd.core.deb.DebControl;
-import io.github.djdd.core.deb.PackageSettings;
-import io.github.djdd.core.naming.SoftwareName;
-import io.github.djdd.core.naming.VariantName;
 import io.github.djdd.core.process.CommandResult;
-import io.github.djdd.core.project.BuildRequest;
-import io.github.djdd.core.project.ProjectBuild;
-import io.github.djdd.core.site.SiteOptions;
-import io.github.djdd.core.site.SiteVariant;
-import io.github.djdd.core.site.SiteVariants;
 import io.github.djdd.core.store.BuiltPackage;
-import io.github.djdd.core.workspace.BuildDir;
-import java.io.IOException;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,19 +39,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packages on a real server: pristine Debian 12 servers booted with systemd as PID 1
- * ({@link BootedTarget}) install the site packages from an APT repository with plain apt-get, and
- * the tests talk to the running sites through nginx, as their users would.
- *
- * <p>Booting a server and installing PostgreSQL, RabbitMQ, memcached, nginx and the env takes
- * most of a scenario's time, so the scenarios that leave each other alone share one server
- * ({@link #onSharedServer}): each installs a variant of its own (its own user, database, vhost,
- * sockets and server block) and its own commits, so none sees another's packages or data, and any
- * one of them runs alone as well as after the others. Scenarios whose assertions cover everything
- * installed (which env and src packages, what autoremove drops) or that kill dpkg get a server of
- * their own. Each scenario builds the releases it needs ({@link #release}); a release is built once
- * per run. Scenarios with a server of their own (those that take a scenario folder) run first, so
- * that the shared server, which they power off, is booted once; no scenario depends on the order.
+ * The packages on a real server: pristine servers of the ITs' suite (Debian 13), booted with
+ * systemd as PID 1 ({@link BootedTarget}), install the site packages from an APT repository with
+ * plain apt-get, and the tests talk to the running sites through nginx, as their users would.
+ * Scenarios share a server where they leave each other alone ({@link SiteServers}). Scenarios
+ * with a server of their own (those that take a scenario folder) run first, so that the shared
+ * server, which they power off, is booted once; no scenario depends on the order. Install, two
+ * tenants and the upgrade under load run on bookworm too ({@link BookwormServerIT}).
  */
 @TestMethodOrder(ServerIT.OwnServersFirst.class)
 class ServerIT {
@@ -74,106 +60,21 @@ class ServerIT {
         }
     }
 
-    private static final SoftwareName SOFTWARE = new SoftwareName("djddit");
-    private static final int PORT = 18081;
-    private static final Instant MAIN = Instant.parse("2026-11-01T12:00:00Z");
-    /** An environment value with everything that breaks a naive environment file or shell. */
-    static final String TRICKY = "two\nlines, \"double\" and 'single' quotes, $HOME ${HOME} `id` $(id) \\ \\n;"
-            + " # not a comment\ttab & | < > * ~ ";
-
     @TempDir
     static Path dir;
 
-    private static BuildDir buildDir;
-    private static Path upstream;
-    /** Releases built so far in this run, by ref and variant names. */
-    private static final Map<String, List<BuiltPackage>> RELEASES = new HashMap<>();
-    private static BootedTarget shared;
-    private static int sharedServers;
+    private static SiteServers servers;
 
     private long started;
 
-    /** A variant with Celery, migrate=true and the tricky environment value, served as NAME.example.com. */
-    static SiteVariant blue(String name) throws Exception {
-        return SiteVariant.builder(new VariantName(name)).serverName(name + ".example.com").listen("" + PORT)
-                .migrate(true).workers("2").celeryWorkers("1").environment(Map.of("DJDD_IT_TRICKY", TRICKY)).build();
-    }
-
-    /** A variant with a database only (no Celery, queue or cache), migrate=false, served as NAME.example.com. */
-    static SiteVariant red(String name) throws Exception {
-        return SiteVariant.builder(new VariantName(name)).serverName(name + ".example.com").listen("" + PORT)
-                .celery(false).queue(false).cache(false).build();
-    }
-
     @BeforeAll
     static void makeTheUpstream() throws Exception {
-        buildDir = BuildDir.prepare(ItSupport.cachedBuildDir());
-        ItSupport.cachedRoot();
-        upstream = SampleProject.create(dir, Map.of());
-        String requirements = Files.readString(upstream.resolve("requirements.txt"));
-        SampleProject.branch(upstream, "main", "v2", Map.of("mysite/version.py", "CODE_VERSION = \"2\"\n"),
-                MAIN.plusSeconds(3600));
-        // The same code as v2 in a commit of its own: a src package that only its scenario installs.
-        SampleProject.branch(upstream, "main", "v2-again", Map.of("mysite/version.py", "CODE_VERSION = \"2\"\n"),
-                MAIN.plusSeconds(3600));
-        SampleProject.branch(upstream, "v2", "v3", Map.of("mysite/version.py", "CODE_VERSION = \"3\"\n",
-                "requirements.txt", requirements + "packaging\n"), MAIN.plusSeconds(7200));
-        SampleProject.branch(upstream, "v2", "migration", Map.of(
-                "mysite/version.py", "CODE_VERSION = \"4\"\n",
-                "notes/models.py", Files.readString(upstream.resolve("notes/models.py"))
-                        .replace("    processed = models.BooleanField(default=False)\n",
-                                "    processed = models.BooleanField(default=False)\n"
-                                        + "    priority = models.IntegerField(default=0)\n"),
-                "notes/migrations/0002_note_priority.py", String.join("\n",
-                        "from django.db import migrations, models",
-                        "",
-                        "",
-                        "class Migration(migrations.Migration):",
-                        "    dependencies = [(\"notes\", \"0001_initial\")]",
-                        "    operations = [",
-                        "        migrations.AddField(model_name=\"note\", name=\"priority\","
-                                + " field=models.IntegerField(default=0)),",
-                        "    ]",
-                        "")), MAIN.plusSeconds(10800));
-        SampleProject.branch(upstream, "main", "bad-migration", migration("5",
-                "migrations.RunPython(fail)", "def fail(apps, schema_editor):\n"
-                        + "    raise RuntimeError(\"djdd test: this migration fails\")\n"), MAIN.plusSeconds(14400));
-        SampleProject.branch(upstream, "main", "fixed-migration", migration("6",
-                "migrations.RunPython(fail)", "def fail(apps, schema_editor):\n    pass\n"), MAIN.plusSeconds(18000));
+        servers = new SiteServers(ItSupport.SUITE, dir);
     }
 
     @AfterAll
-    static synchronized void powerOffTheSharedServer() throws Exception {
-        if (shared != null) {
-            shared.close();
-            shared = null;
-        }
-    }
-
-    /** A commit with code version {@code version} and a data migration 0002 running {@code operation}. */
-    private static Map<String, String> migration(String version, String operation, String function) {
-        return Map.of("mysite/version.py", "CODE_VERSION = \"" + version + "\"\n",
-                "notes/migrations/0002_data.py", "from django.db import migrations\n\n\n" + function + "\n\n"
-                        + "class Migration(migrations.Migration):\n"
-                        + "    dependencies = [(\"notes\", \"0001_initial\")]\n"
-                        + "    operations = [" + operation + "]\n");
-    }
-
-    /**
-     * The packages of {@code ref} for {@code variants}: [env, src, site...], built the first time a
-     * scenario asks (the env and src of a commit are built once and shared by its variants).
-     */
-    private static synchronized List<BuiltPackage> release(String ref, SiteVariant... variants) throws Exception {
-        String key = ref + " " + Arrays.stream(variants).map(v -> v.name().value()).collect(Collectors.joining(" "));
-        List<BuiltPackage> built = RELEASES.get(key);
-        if (built == null) {
-            built = new ProjectBuild(new BuildRequest(buildDir, ItSupport.SUITE, SOFTWARE, upstream.toString(),
-                    new SiteVariants(List.of(variants), true), ref, "", SampleProject.pip(), new PackageSettings(DebControl.DEFAULT_MAINTAINER,
-                            Compression.GZIP, Optional.empty()), SiteOptions.DEFAULTS),
-                    new ItSupport.RecordingConsole()).run();
-            RELEASES.put(key, built);
-        }
-        return built;
+    static void powerOffTheSharedServer() throws Exception {
+        servers.close();
     }
 
     @BeforeEach
@@ -185,86 +86,6 @@ class ServerIT {
     @AfterEach
     void time(TestInfo test) {
         System.out.printf("[measure] scenario %s: %.1f s%n", test.getDisplayName(), (System.nanoTime() - started) / 1e9);
-    }
-
-    /**
-     * A server of its own whose APT repository holds these packages. The servers share the host's
-     * network (PostgreSQL, RabbitMQ, memcached and nginx listen on its loopback), so the shared
-     * server is powered off first; the next scenario that needs it boots a new one.
-     */
-    private static BootedTarget server(Path scenario, List<BuiltPackage> packages) throws Exception {
-        powerOffTheSharedServer();
-        AptRepository repository = new AptRepository(scenario.resolve("repository")).publish(packages);
-        return BootedTarget.boot(scenario, repository.dir());
-    }
-
-    /** What a scenario on the shared server does. */
-    @FunctionalInterface
-    private interface Scenario {
-        void run(BootedTarget server) throws Exception;
-    }
-
-    /**
-     * Runs {@code scenario} on the shared server, booted by the first scenario that needs it. A
-     * failed scenario may have left it in any state: it is powered off, and the next scenario boots
-     * a new one.
-     */
-    private static void onSharedServer(Scenario scenario) throws Exception {
-        if (shared == null) {
-            Path folder = dir.resolve("shared-" + ++sharedServers);
-            shared = BootedTarget.boot(folder, new AptRepository(folder.resolve("repository")).publish(List.of()).dir());
-        }
-        BootedTarget server = shared;
-        try {
-            scenario.run(server);
-        } catch (Exception | AssertionError e) {
-            shared = null;
-            try {
-                server.close();
-            } catch (Exception closing) {
-                e.addSuppressed(closing);
-            }
-            throw e;
-        }
-    }
-
-    /** Adds packages to the server's APT repository. */
-    private static void publish(BootedTarget server, List<BuiltPackage> packages) throws Exception {
-        new AptRepository(server.root().resolveSibling("repository")).publish(packages);
-        server.check("apt-get", "update");
-    }
-
-    private static List<BuiltPackage> both(List<BuiltPackage> first, List<BuiltPackage> second) {
-        List<BuiltPackage> both = new ArrayList<>(first);
-        both.addAll(second);
-        return both;
-    }
-
-    private static CommandResult install(BootedTarget server, String... packages) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("apt-get", "install", "--yes", "-o",
-                "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"));
-        argv.addAll(List.of(packages));
-        server.check("apt-get", "update");
-        return server.check(argv.toArray(String[]::new));
-    }
-
-    private static String hash(List<BuiltPackage> build, int index) {
-        String name = build.get(index).name();
-        return name.substring(name.lastIndexOf('-') + 1);
-    }
-
-    private static void awaitOk(SiteClient site, String path) throws Exception {
-        for (int i = 0; i < 300; i++) {
-            try {
-                if (site.get(path).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // nginx is still (re)starting
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(path + " did not answer 200 within 30 s");
     }
 
     /** What memcached holds under {@code key}, asked over its text protocol. */
@@ -286,8 +107,12 @@ class ServerIT {
 
     @Test
     void installRunsEveryServiceAndTheSiteAnswersThroughNginx() throws Exception {
-        List<BuiltPackage> blue1 = release("main", blue("blue"));
-        onSharedServer(server -> {
+        installRunsEveryServiceAndTheSiteAnswersThroughNginx(servers);
+    }
+
+    static void installRunsEveryServiceAndTheSiteAnswersThroughNginx(SiteServers servers) throws Exception {
+        List<BuiltPackage> blue1 = servers.release("main", blue("blue"));
+        servers.onShared(server -> {
             publish(server, blue1);
             install(server, "djddit-site-blue");
 
@@ -351,8 +176,8 @@ class ServerIT {
 
     @Test
     void controlUtilityStartsStopsAndTakesTheSiteOffline() throws Exception {
-        List<BuiltPackage> release = release("main", blue("control"));
-        onSharedServer(server -> {
+        List<BuiltPackage> release = servers.release("main", blue("control"));
+        servers.onShared(server -> {
             publish(server, release);
             install(server, "djddit-site-control");
             SiteClient site = new SiteClient("control.example.com", PORT);
@@ -395,39 +220,54 @@ class ServerIT {
         });
     }
 
-    /** Its assertion covers every env and src package installed: a server of its own. */
     @Test
-    void twoVariantsFromDifferentCommitsLiveSideBySide(@TempDir Path scenario) throws Exception {
-        List<BuiltPackage> blue1 = release("main", blue("blue"));
-        List<BuiltPackage> red1 = release("main", red("red"));
-        List<BuiltPackage> red2 = release("v2", red("red"));
-        assertThat(red1.get(1).name()).as("variants on one commit share its src package").isEqualTo(blue1.get(1).name());
-        try (BootedTarget server = server(scenario, both(blue1, red2))) {
-            install(server, "djddit-site-blue", "djddit-site-red");
+    void twoVariantsFromDifferentCommitsLiveSideBySide() throws Exception {
+        twoVariantsFromDifferentCommitsLiveSideBySide(servers);
+    }
 
-            assertThat(new SiteClient("blue.example.com", PORT).get("/health/").body()).isEqualTo("ok 1\n");
-            assertThat(new SiteClient("red.example.com", PORT).get("/health/").body()).isEqualTo("ok 2\n");
-            server.check("getent", "passwd", "djddit-blue");
-            server.check("getent", "passwd", "djddit-red");
+    /** Variants left (commit 1) and right (commit 2, the same requirements): two sites, one env. */
+    static void twoVariantsFromDifferentCommitsLiveSideBySide(SiteServers servers) throws Exception {
+        List<BuiltPackage> left1 = servers.release("main", blue("left"));
+        List<BuiltPackage> right1 = servers.release("main", red("right"));
+        List<BuiltPackage> right2 = servers.release("v2", red("right"));
+        assertThat(right1.get(1).name()).as("variants on one commit share its src package").isEqualTo(left1.get(1).name());
+        assertThat(right2.get(0).name()).as("commits with the same requirements share the env").isEqualTo(
+                left1.get(0).name());
+        servers.onShared(server -> {
+            publish(server, both(left1, right2));
+            install(server, "djddit-site-left", "djddit-site-right");
+
+            assertThat(new SiteClient("left.example.com", PORT).get("/health/").body()).isEqualTo("ok 1\n");
+            assertThat(new SiteClient("right.example.com", PORT).get("/health/").body()).isEqualTo("ok 2\n");
+            server.check("getent", "passwd", "djddit-left");
+            server.check("getent", "passwd", "djddit-right");
             assertThat(server.sh("cd / && runuser -u postgres -- psql -Atc 'SELECT datname FROM pg_database'")
-                    .output()).contains("djddit-blue", "djddit-red");
-            server.check("test", "-S", "/run/djddit-site/blue/gunicorn.sock");
-            server.check("test", "-S", "/run/djddit-site/red/gunicorn.sock");
-            assertThat(server.root().resolve("etc/nginx/sites-enabled/djddit-blue")).exists();
-            assertThat(server.root().resolve("etc/nginx/sites-enabled/djddit-red")).exists();
-            assertThat(server.sh("dpkg-query -W -f '${Package}\\n' 'djddit-src-*' 'djddit-env-*'").output())
-                    .containsExactlyInAnyOrder(blue1.get(1).name(), red2.get(1).name(), blue1.get(0).name());
-            server.check("djddit-red", "manage", "migrate", "--noinput");
-            assertThat(new SiteClient("red.example.com", PORT).get("/").body()).contains("code version 2");
-        }
+                    .output()).contains("djddit-left", "djddit-right");
+            server.check("test", "-S", "/run/djddit-site/left/gunicorn.sock");
+            server.check("test", "-S", "/run/djddit-site/right/gunicorn.sock");
+            assertThat(server.root().resolve("etc/nginx/sites-enabled/djddit-left")).exists();
+            assertThat(server.root().resolve("etc/nginx/sites-enabled/djddit-right")).exists();
+            assertThat(server.check("djddit-left", "version").output())
+                    .anyMatch(line -> line.startsWith("src  " + hash(left1, 1)))
+                    .anyMatch(line -> line.startsWith("env  " + hash(left1, 0)));
+            assertThat(server.check("djddit-right", "version").output())
+                    .anyMatch(line -> line.startsWith("src  " + hash(right2, 1)))
+                    .anyMatch(line -> line.startsWith("env  " + hash(left1, 0)));
+            server.check("djddit-right", "manage", "migrate", "--noinput");
+            assertThat(new SiteClient("right.example.com", PORT).get("/").body()).contains("code version 2");
+        });
     }
 
     @Test
     void upgradesUnderLoadDropNoRequest() throws Exception {
-        List<BuiltPackage> load1 = release("main", blue("load"));
-        List<BuiltPackage> load2 = release("v2", blue("load"));
-        List<BuiltPackage> load3 = release("v3", blue("load"));
-        onSharedServer(server -> {
+        upgradesUnderLoadDropNoRequest(servers);
+    }
+
+    static void upgradesUnderLoadDropNoRequest(SiteServers servers) throws Exception {
+        List<BuiltPackage> load1 = servers.release("main", blue("load"));
+        List<BuiltPackage> load2 = servers.release("v2", blue("load"));
+        List<BuiltPackage> load3 = servers.release("v3", blue("load"));
+        servers.onShared(server -> {
             publish(server, load1);
             install(server, "djddit-site-load");
             SiteClient site = new SiteClient("load.example.com", PORT);
@@ -461,9 +301,9 @@ class ServerIT {
 
     @Test
     void migrationsRunOnUpgradeOnlyWhereTheVariantSaysSo() throws Exception {
-        List<BuiltPackage> first = both(release("main", blue("migrating")), release("main", red("manual")));
-        List<BuiltPackage> next = both(release("migration", blue("migrating")), release("migration", red("manual")));
-        onSharedServer(server -> {
+        List<BuiltPackage> first = both(servers.release("main", blue("migrating")), servers.release("main", red("manual")));
+        List<BuiltPackage> next = both(servers.release("migration", blue("migrating")), servers.release("migration", red("manual")));
+        servers.onShared(server -> {
             publish(server, first);
             install(server, "djddit-site-migrating", "djddit-site-manual");
             server.check("djddit-manual", "manage", "migrate", "--noinput");
@@ -487,10 +327,10 @@ class ServerIT {
     /** autoremove's result covers every env and src package installed: a server of its own. */
     @Test
     void autoremoveRemoveAndPurgeKeepWhatIsInUseAndTheData(@TempDir Path scenario) throws Exception {
-        List<BuiltPackage> blue1 = release("main", blue("blue"));
-        List<BuiltPackage> blue2 = release("v2", blue("blue"));
-        List<BuiltPackage> blue3 = release("v3", blue("blue"));
-        try (BootedTarget server = server(scenario, blue1)) {
+        List<BuiltPackage> blue1 = servers.release("main", blue("blue"));
+        List<BuiltPackage> blue2 = servers.release("v2", blue("blue"));
+        List<BuiltPackage> blue3 = servers.release("v3", blue("blue"));
+        try (BootedTarget server = servers.own(scenario, blue1)) {
             install(server, "djddit-site-blue");
             publish(server, blue2);
             server.check("apt-get", "install", "--yes", "djddit-site-blue");
@@ -526,8 +366,8 @@ class ServerIT {
 
     @Test
     void configuringAgainChangesNothingAndKeepsTheSecretKey() throws Exception {
-        List<BuiltPackage> release = release("main", blue("again"));
-        onSharedServer(server -> {
+        List<BuiltPackage> release = servers.release("main", blue("again"));
+        servers.onShared(server -> {
             publish(server, release);
             install(server, "djddit-site-again");
             String snapshot = "find /etc/djddit-site /var/lib/djddit-site /srv/djddit-site /etc/nginx/sites-enabled"
@@ -552,9 +392,9 @@ class ServerIT {
 
     @Test
     void upgradeWithPostgresqlStoppedFailsSaysWhatToDoAndCompletesLater() throws Exception {
-        List<BuiltPackage> stopped1 = release("main", blue("stopped"));
-        List<BuiltPackage> stopped2 = release("v2-again", blue("stopped"));
-        onSharedServer(server -> {
+        List<BuiltPackage> stopped1 = servers.release("main", blue("stopped"));
+        List<BuiltPackage> stopped2 = servers.release("v2-again", blue("stopped"));
+        servers.onShared(server -> {
             publish(server, stopped1);
             install(server, "djddit-site-stopped");
             SiteClient site = new SiteClient("stopped.example.com", PORT);
@@ -578,10 +418,10 @@ class ServerIT {
 
     @Test
     void failingMigrationKeepsTheOldCodeServingUntilAFixedReleaseInstalls() throws Exception {
-        List<BuiltPackage> failing1 = release("main", blue("failing"));
-        List<BuiltPackage> bad = release("bad-migration", blue("failing"));
-        List<BuiltPackage> fixed = release("fixed-migration", blue("failing"));
-        onSharedServer(server -> {
+        List<BuiltPackage> failing1 = servers.release("main", blue("failing"));
+        List<BuiltPackage> bad = servers.release("bad-migration", blue("failing"));
+        List<BuiltPackage> fixed = servers.release("fixed-migration", blue("failing"));
+        servers.onShared(server -> {
             publish(server, failing1);
             install(server, "djddit-site-failing");
             SiteClient site = new SiteClient("failing.example.com", PORT);
@@ -607,9 +447,9 @@ class ServerIT {
     /** Kills dpkg: a server of its own. */
     @Test
     void dpkgKilledDuringAnUpgradeLeavesOneConsistentVersion(@TempDir Path scenario) throws Exception {
-        List<BuiltPackage> blue1 = release("main", blue("blue"));
-        List<BuiltPackage> blue3 = release("v3", blue("blue"));
-        try (BootedTarget server = server(scenario, blue1)) {
+        List<BuiltPackage> blue1 = servers.release("main", blue("blue"));
+        List<BuiltPackage> blue3 = servers.release("v3", blue("blue"));
+        try (BootedTarget server = servers.own(scenario, blue1)) {
             install(server, "djddit-site-blue");
             SiteClient site = new SiteClient("blue.example.com", PORT);
             publish(server, blue3);

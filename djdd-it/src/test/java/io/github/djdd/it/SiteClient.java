@@ -64,7 +64,16 @@ final class SiteClient {
      * every response and every connection error is counted.
      */
     Load load(String path, int clients) {
-        return new Load(path, clients);
+        return new Load(path, clients, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #load(String, int)}, each client pausing {@code pause} after every response: enough
+     * clients to keep requests in flight at every moment, without taking the CPU the server's own
+     * work needs (a long upgrade).
+     */
+    Load load(String path, int clients, Duration pause) {
+        return new Load(path, clients, pause);
     }
 
     final class Load implements AutoCloseable {
@@ -73,8 +82,12 @@ final class SiteClient {
         private final AtomicLong ok = new AtomicLong();
         private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
         private final List<Long> latenciesMicros = Collections.synchronizedList(new ArrayList<>());
+        /** When requests began to fail with none answered since (0: the site answers), and the sum of such spans. */
+        private long downSince;
+        private long downNanos;
+        private long longestDownNanos;
 
-        private Load(String path, int clients) {
+        private Load(String path, int clients, Duration pause) {
             pool = Executors.newFixedThreadPool(clients);
             for (int i = 0; i < clients; i++) {
                 pool.submit(() -> {
@@ -84,17 +97,48 @@ final class SiteClient {
                             HttpResponse<String> response = get(path);
                             if (response.statusCode() == 200) {
                                 ok.incrementAndGet();
+                                answered();
                             } else {
                                 failures.add("HTTP " + response.statusCode() + ": " + response.body().strip());
+                                failed(start);
                             }
                         } catch (Exception e) {
                             failures.add(e.getClass().getSimpleName() + ": " + e.getMessage());
+                            failed(start);
                         }
                         latenciesMicros.add((System.nanoTime() - start) / 1000);
+                        if (!pause.isZero()) {
+                            Thread.sleep(pause.toMillis());
+                        }
                     }
                     return null;
                 });
             }
+        }
+
+        private synchronized void failed(long start) {
+            if (downSince == 0) {
+                downSince = start;
+            }
+        }
+
+        private synchronized void answered() {
+            if (downSince != 0) {
+                long span = System.nanoTime() - downSince;
+                downNanos += span;
+                longestDownNanos = Math.max(longestDownNanos, span);
+                downSince = 0;
+            }
+        }
+
+        /**
+         * How long the site was unavailable: the spans from a failed request's start to the next
+         * answered one, summed, and the longest of them, in seconds.
+         */
+        synchronized String unavailable() {
+            long open = downSince == 0 ? 0 : System.nanoTime() - downSince;
+            return String.format(Locale.ROOT, "unavailable %.1f s in all, longest %.1f s",
+                    (downNanos + open) / 1e9, Math.max(longestDownNanos, open) / 1e9);
         }
 
         long served() {

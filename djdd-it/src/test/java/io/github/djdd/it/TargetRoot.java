@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A fresh minimal Debian with python3, standing in for a server: bootstrapped once into a
- * tarball kept in target/, unpacked anew for every test, so no test sees another's leftovers.
+ * A fresh minimal Debian with python3, standing in for a server: bootstrapped once per suite into
+ * a tarball kept in target/, unpacked anew for every test, so no test sees another's leftovers.
  * It is entered like a build root (the same namespace and chroot code), which is all an
  * install test needs.
  */
@@ -23,22 +23,15 @@ final class TargetRoot {
 
     private TargetRoot() {}
 
-    static Path tarball() throws Exception {
-        return bootstrap("target-root.tar", "python3");
-    }
-
     /**
-     * A minbase bookworm with {@code include} as a tarball beside the cached build dir, made once
-     * (under a temporary name, renamed when complete) and reused by later runs.
+     * A minbase {@code suite} with {@code include} as a tarball beside the cached build dir, named
+     * {@code name-suite.tar}, made once (under a temporary name, renamed when complete) and reused
+     * by later runs.
      */
-    static Path bootstrap(String name, String include) throws Exception {
-        return bootstrap(name, "bookworm", include);
-    }
-
     static synchronized Path bootstrap(String name, String suite, String include) throws Exception {
-        Path tarball = ItSupport.cachedBuildDir().resolveSibling(name);
+        Path tarball = ItSupport.cachedBuildDir().resolveSibling(name + "-" + suite + ".tar");
         if (!Files.isRegularFile(tarball)) {
-            Path partial = tarball.resolveSibling(name + ".partial");
+            Path partial = tarball.resolveSibling(tarball.getFileName() + ".partial");
             List<String> argv = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--", "mmdebstrap",
                     "--variant=minbase", "--format=tar"));
             if (!include.isEmpty()) {
@@ -51,17 +44,23 @@ final class TargetRoot {
         return tarball;
     }
 
-    /** A new root in {@code dir}/roots/bookworm, opened through djdd's own BuildRoot. */
+    /** A new root of the ITs' suite in {@code dir}/roots/{suite}, opened through djdd's own BuildRoot. */
     static BuildRoot unpack(Path dir) throws Exception {
-        return unpack(dir, "bookworm");
+        return unpack(dir, ItSupport.SUITE);
     }
 
     /**
-     * A new root of {@code suite} in {@code dir}/roots/{suite}. Other suites than bookworm are plain
+     * A new root of {@code suite} in {@code dir}/roots/{suite}. Other suites than the ITs' are plain
      * minbase (no python3): enough for dpkg to unpack into.
      */
     static BuildRoot unpack(Path dir, String suite) throws Exception {
-        Path tarball = suite.equals("bookworm") ? tarball() : bootstrap("target-root-" + suite + ".tar", suite, "");
+        return suite.equals(ItSupport.SUITE) ? unpack(dir, suite, "python3") : unpack(dir, suite, "");
+    }
+
+    /** A new root of {@code suite} with {@code include} (and what it depends on) in {@code dir}/roots/{suite}. */
+    static BuildRoot unpack(Path dir, String suite, String include) throws Exception {
+        Path tarball = bootstrap(include.isEmpty() ? "target-root" : "target-root-" + include.replace(',', '-'),
+                suite, include);
         RootDir rootDir = new BuildDir(dir).root(suite);
         Path root = Files.createDirectories(rootDir.path());
         RUNNER.check(Command.of("tar", "--extract", "--file", tarball.toString(), "--directory", root.toString())

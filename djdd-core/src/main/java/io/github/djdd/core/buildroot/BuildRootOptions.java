@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  *     none (an offline mirror)
  */
 public record BuildRootOptions(String suite, URI mirror, Optional<URI> security) {
-    public static final String DEFAULT_SUITE = "bookworm";
+    public static final String DEFAULT_SUITE = "trixie";
     public static final String DEFAULT_MIRROR = "http://deb.debian.org/debian";
     public static final String DEFAULT_SECURITY_MIRROR = "http://security.debian.org/debian-security";
     /** The security mirror value that leaves the security archive out. */

@@ -12,10 +12,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BuildRootOptionsTest {
 
     @Test
-    void defaultsAreBookwormFromDebiansMirror() throws Exception {
+    void defaultsAreTrixieFromDebiansMirror() throws Exception {
         BuildRootOptions options = BuildRootOptions.of(BuildRootOptions.DEFAULT_SUITE, BuildRootOptions.DEFAULT_MIRROR);
 
-        assertThat(options.suite()).isEqualTo("bookworm");
+        assertThat(options.suite()).isEqualTo("trixie");
         assertThat(options.mirror()).hasToString("http://deb.debian.org/debian");
         assertThat(options.security()).contains(URI.create("http://security.debian.org/debian-security"));
     }
