@@ -190,25 +190,27 @@ class EnvAndSourcePackagesIT {
     }
 
     @Test
-    void theOtherSuitesDpkgUnpacksTheEnvAndSrcPackages(@TempDir Path target) throws Exception {
+    void theOtherSuitesDpkgUnpacksEveryPackage(@TempDir Path target) throws Exception {
         List<BuiltPackage> blue = blue();
         String other = ItSupport.SUITE.equals("trixie") ? "bookworm" : "trixie";
         try {
             BuildRoot otherRoot = TargetRoot.unpack(target, other);
             Path env = blue.get(0).file();
             Path src = blue.get(1).file();
+            Path site = blue.get(2).file();
             List<BindMount> packages = List.of(new BindMount(buildDir.packages(), "/run/packages", true));
             // The env is built for the build root's Python, so only unpacked here: this proves
             // that the other Debian's dpkg reads the packages, not that the env runs there.
             otherRoot.check(RootCommand.of("dpkg", "--unpack", "--force-depends", "/run/packages/" + env.getFileName(),
-                    "/run/packages/" + src.getFileName()).withBinds(packages).withTimeout(Duration.ofMinutes(5)));
+                    "/run/packages/" + src.getFileName(), "/run/packages/" + site.getFileName()).withBinds(packages)
+                    .withTimeout(Duration.ofMinutes(5)));
             String envHash = field(env, "Package").substring("djddit-env-".length());
             String srcHash = field(src, "Package").substring("djddit-src-".length());
 
             assertThat(otherRoot.path().resolve("usr/lib/djddit-env/" + envHash + "/bin/gunicorn")).isRegularFile();
             assertThat(otherRoot.path().resolve("usr/lib/djddit-src/" + srcHash + "/manage.py")).isRegularFile();
             assertThat(otherRoot.check(RootCommand.of("dpkg", "--verify", "djddit-env-" + envHash, "djddit-src-"
-                    + srcHash)).output()).as("md5sums match the unpacked files").isEmpty();
+                    + srcHash, "djddit-site-blue")).output()).as("md5sums match the unpacked files").isEmpty();
         } finally {
             TargetRoot.remove(target);
         }

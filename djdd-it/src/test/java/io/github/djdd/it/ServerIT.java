@@ -27,15 +27,13 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodDescriptor;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.MethodOrdererContext;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * tenants and the upgrade under load run on bookworm too ({@link BookwormServerIT}).
  */
 @TestMethodOrder(ServerIT.OwnServersFirst.class)
+@ExtendWith(ScenarioTimes.class)
 class ServerIT {
     /** Scenarios with a server of their own (a {@code Path} parameter) first, the rest by name. */
     static final class OwnServersFirst implements MethodOrderer {
@@ -65,8 +64,6 @@ class ServerIT {
 
     private static SiteServers servers;
 
-    private long started;
-
     @BeforeAll
     static void makeTheUpstream() throws Exception {
         servers = new SiteServers(ItSupport.SUITE, dir);
@@ -75,17 +72,6 @@ class ServerIT {
     @AfterAll
     static void powerOffTheSharedServer() throws Exception {
         servers.close();
-    }
-
-    @BeforeEach
-    void start(TestInfo test) {
-        started = System.nanoTime();
-        System.out.println("[scenario] " + test.getDisplayName());
-    }
-
-    @AfterEach
-    void time(TestInfo test) {
-        System.out.printf("[measure] scenario %s: %.1f s%n", test.getDisplayName(), (System.nanoTime() - started) / 1e9);
     }
 
     /** What memcached holds under {@code key}, asked over its text protocol. */
