@@ -41,14 +41,14 @@ assert field(red[0], 'Depends') == "${envName}, ${srcName}, adduser, init-system
 
 def redContents = run('dpkg-deb', '--contents', deb(red[0]))
 assert redContents.contains('./usr/lib/djddinvoker-site/red/static/notes/style.css')
-assert redContents.contains('./lib/systemd/system/djddinvoker-red.socket')
+assert redContents.contains('./usr/lib/systemd/system/djddinvoker-red.socket')
 assert !redContents.contains('celery')
 assert file(red[0], '/etc/nginx/sites-available/djddinvoker-red').contains('listen 8081;')
 assert file(red[0], '/etc/nginx/sites-available/djddinvoker-red').contains('server_name red.example.com;')
 assert file(red[0], '/etc/djddinvoker-site/red/env').contains('GREETING="hello from red"')
-assert file(red[0], '/lib/systemd/system/djddinvoker-red.service').contains('--workers 2 ')
+assert file(red[0], '/usr/lib/systemd/system/djddinvoker-red.service').contains('--workers 2 ')
 assert file(blue[0], '/etc/nginx/sites-available/djddinvoker-blue').contains('server_name blue.djddinvoker.localhost;')
-assert run('dpkg-deb', '--contents', deb(blue[0])).contains('./lib/systemd/system/djddinvoker-blue-celery.service')
+assert run('dpkg-deb', '--contents', deb(blue[0])).contains('./usr/lib/systemd/system/djddinvoker-blue-celery.service')
 
 def data = ['ar', 't', deb(src)].execute().text
 assert data.contains('data.tar.gz')

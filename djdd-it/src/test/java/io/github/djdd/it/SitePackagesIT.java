@@ -149,9 +149,9 @@ class SitePackagesIT {
                 .anyMatch(line -> line.endsWith(" ./usr/lib/djddit-site/blue/templates/"))
                 .anyMatch(line -> line.endsWith(" ./etc/nginx/sites-available/djddit-blue"))
                 .anyMatch(line -> line.endsWith(" ./etc/djddit-site/blue/env"))
-                .anyMatch(line -> line.endsWith(" ./lib/systemd/system/djddit-blue.socket"))
-                .anyMatch(line -> line.endsWith(" ./lib/systemd/system/djddit-blue.service"))
-                .anyMatch(line -> line.endsWith(" ./lib/systemd/system/djddit-blue-celery.service"))
+                .anyMatch(line -> line.endsWith(" ./usr/lib/systemd/system/djddit-blue.socket"))
+                .anyMatch(line -> line.endsWith(" ./usr/lib/systemd/system/djddit-blue.service"))
+                .anyMatch(line -> line.endsWith(" ./usr/lib/systemd/system/djddit-blue-celery.service"))
                 .anyMatch(line -> line.startsWith("-rwxr-xr-x") && line.endsWith(" ./usr/bin/djddit-blue"))
                 .noneMatch(line -> line.contains("./srv/") || line.contains("./var/"));
         assertThat(contents(site("red"))).noneMatch(line -> line.contains("celery"));
@@ -218,7 +218,7 @@ class SitePackagesIT {
         List<String> units = new ArrayList<>(List.of("systemd-analyze", "verify", "--man=no"));
         for (String unit : List.of("djddit-red.socket", "djddit-red.service", "djddit-blue.socket", "djddit-blue.service",
                 "djddit-blue-celery.service")) {
-            units.add("/lib/systemd/system/" + unit);
+            units.add("/usr/lib/systemd/system/" + unit);
         }
         CommandResult verify = server.run(RootCommand.of(units));
         assertThat(verify.exitCode()).as(verify.tail(30)).isZero();

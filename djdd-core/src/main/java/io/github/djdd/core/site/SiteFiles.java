@@ -152,7 +152,7 @@ public final class SiteFiles {
     /** The files of the package besides the static files, each at its installed path. */
     public List<DebContent> contents(String version) throws InvalidConfigurationException {
         Map<String, String> values = values(version);
-        String unitDir = "/lib/systemd/system/";
+        String unitDir = "/usr/lib/systemd/system/";
         String user = layout.user();
         Map<String, String> files = new LinkedHashMap<>();
         files.put("/etc/nginx/sites-available/" + user, render("nginx.conf", values));
