@@ -1,0 +1,434 @@
+package io.github.djdd.core.publish;
+
+import io.github.djdd.core.Console;
+import io.github.djdd.core.DjddException;
+import io.github.djdd.core.InvalidConfigurationException;
+import io.github.djdd.core.naming.Names;
+import io.github.djdd.core.store.PackageChecksum;
+import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.workspace.BuildLock;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZOutputStream;
+
+/**
+ * An APT repository in a folder that djdd keeps itself, for any web server to serve:
+ * {@code pool/{suite}/{package}/} holds the packages, {@code dists/{suite}/} the signed
+ * indices, with {@code Acquire-By-Hash} so that a client never reads an index that changed
+ * under it. Several suites live side by side, each with a pool of its own (the same src
+ * package built for two suites may differ in its bytes).
+ *
+ * <p>A publish is atomic for readers: it writes the packages, then the indices under their
+ * hashes, then {@code Packages}, {@code Release} and {@code Release.gpg}, and {@code InRelease}
+ * last, each by rename; files the previous state named stay one publish longer, for clients
+ * that read it just before. Publishes run one at a time (a lock file); one killed at any point
+ * leaves the previous state valid, and the next completes the work.
+ */
+public final class FolderRepository {
+    static final String COMPONENT = "main";
+    private static final String MARKER = "djdd APT repository 1\n";
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'",
+            Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final Pattern SUM_LINE = Pattern.compile("^ ([0-9a-f]{64}) +\\d+ +(\\S+)$", Pattern.MULTILINE);
+
+    private final Path folder;
+    private final String origin;
+    private final ReleaseSigner signer;
+    private final Console console;
+    private final Clock clock;
+
+    /**
+     * @param origin the {@code Origin} and {@code Label} of the indices, and the name of the
+     *     exported key file ({@code {origin}-archive-keyring.gpg}): the software's name
+     */
+    public FolderRepository(Path folder, String origin, ReleaseSigner signer, Console console, Clock clock) {
+        this.folder = folder.toAbsolutePath().normalize();
+        this.origin = origin;
+        this.signer = signer;
+        this.console = console;
+        this.clock = clock;
+    }
+
+    public Path keyring() {
+        return folder.resolve(origin + "-archive-keyring.gpg");
+    }
+
+    /** What a publish did: the packages added and the ones that retention dropped. */
+    public record Result(List<String> added, List<String> present, List<String> dropped) {}
+
+    /**
+     * Adds {@code debs} to {@code suite}, keeps the {@code keep} newest versions of each package
+     * nothing else depends on (the sites) and of what those depend on (their env and src), and
+     * signs the new state.
+     *
+     * @throws DjddException when a package is in the repository already with other bytes; the
+     *     repository is then left as it was
+     */
+    public Result publish(String suite, List<Path> debs, int keep) throws DjddException {
+        if (keep < 1) {
+            throw new InvalidConfigurationException("keep", "<keep> is " + keep + ": keep at least 1 version of each"
+                    + " site.");
+        }
+        Path state = prepare();
+        try (BuildLock lock = BuildLock.acquire(state.resolve("lock"), "the repository " + folder, console)) {
+            BuildDir.deleteTree(state.resolve("tmp"));
+            Files.createDirectories(state.resolve("tmp"));
+            Map<String, Stanza> index = readIndex(suite);
+            List<DebFile> incoming = new ArrayList<>();
+            for (Path deb : debs) {
+                incoming.add(DebFile.read(deb));
+            }
+            List<String> added = new ArrayList<>();
+            List<String> present = new ArrayList<>();
+            for (DebFile deb : incoming) {
+                Stanza existing = index.get(deb.key());
+                if (existing == null) {
+                    added.add(deb.key());
+                } else if (existing.require("SHA256").equals(deb.sha256())) {
+                    present.add(deb.key());
+                } else {
+                    throw new DjddException(deb.file().getFileName() + " is " + deb.name() + " " + deb.version()
+                            + ", which " + folder + " has for " + suite + " already with other content: a published"
+                            + " package is never replaced. Give the new one another version, or build with"
+                            + " -Ddjdd.aptRepository so that the published one is used.");
+                }
+            }
+            for (DebFile deb : incoming) {
+                String pool = poolPath(suite, deb);
+                copyIntoPool(deb, folder.resolve(pool));
+                index.putIfAbsent(deb.key(), entry(deb, pool));
+            }
+            List<String> dropped = retain(index, keep);
+            Set<String> previousPool = referencedPool(readIndex(suite));
+            writeIndices(suite, index);
+            Files.write(tmp(keyring()), signer.publicKeyring());
+            move(tmp(keyring()), keyring());
+            removeUnreferenced(suite, index, previousPool);
+            return new Result(added, present, dropped);
+        } catch (IOException e) {
+            throw new DjddException("Cannot publish to " + folder + " (" + e.getMessage() + "): check its space and"
+                    + " permissions; the repository still serves its previous state.", e);
+        }
+    }
+
+    /** Makes the folder a repository, or checks that it is one; returns its state folder. */
+    private Path prepare() throws DjddException {
+        Path state = folder.resolve(".djdd");
+        Path marker = state.resolve("repository");
+        try {
+            if (Files.isRegularFile(marker) && Files.readString(marker).equals(MARKER)) {
+                if (!Files.isWritable(folder) || !Files.isWritable(state)) {
+                    throw notWritable(null);
+                }
+                return state;
+            }
+            if (Files.exists(folder) && !Files.isDirectory(folder)) {
+                throw new InvalidConfigurationException("folder", "The repository folder " + quoted() + " is a"
+                        + " file: set <folder> (-Ddjdd.publish.folder) to a folder.");
+            }
+            if (Files.isDirectory(folder)) {
+                try (Stream<Path> files = Files.list(folder)) {
+                    if (files.findAny().isPresent()) {
+                        throw new InvalidConfigurationException("folder", "The folder " + quoted() + " is not a djdd"
+                                + " repository (it has files but no .djdd/repository): name an empty or new folder,"
+                                + " or the folder djdd:publish made.");
+                    }
+                }
+            }
+            Files.createDirectories(state);
+            Files.writeString(marker, MARKER);
+            return state;
+        } catch (IOException e) {
+            throw notWritable(e);
+        }
+    }
+
+    private InvalidConfigurationException notWritable(IOException e) {
+        return new InvalidConfigurationException("folder", "Cannot write to the repository folder " + quoted()
+                + (e == null ? "" : " (" + e.getMessage() + ")") + ": let the build user write it, or set <folder>"
+                + " (-Ddjdd.publish.folder) to another folder.");
+    }
+
+    private String quoted() {
+        return Names.quote(folder.toString());
+    }
+
+    private Path dists(String suite) {
+        return folder.resolve("dists").resolve(suite);
+    }
+
+    /** The suite's entries by {@link DebFile#key()}, from its {@code Packages} files. */
+    private Map<String, Stanza> readIndex(String suite) throws IOException {
+        Map<String, Stanza> index = new LinkedHashMap<>();
+        Path component = dists(suite).resolve(COMPONENT);
+        if (!Files.isDirectory(component)) {
+            return index;
+        }
+        try (Stream<Path> arches = Files.list(component)) {
+            for (Path packages : arches.map(arch -> arch.resolve("Packages")).filter(Files::isRegularFile).toList()) {
+                for (Stanza entry : Stanza.parseAll(Files.readString(packages))) {
+                    index.putIfAbsent(entry.require("Package") + " " + entry.require("Version") + " "
+                            + entry.require("Architecture"), entry);
+                }
+            }
+        }
+        return index;
+    }
+
+    private static String poolPath(String suite, DebFile deb) {
+        return "pool/" + suite + "/" + deb.name() + "/" + deb.name() + "_" + deb.version().replace(':', '%') + "_"
+                + deb.architecture() + ".deb";
+    }
+
+    private static Stanza entry(DebFile deb, String pool) {
+        return deb.control().copy().put("Filename", pool).put("Size", Long.toString(deb.size()))
+                .put("MD5sum", deb.md5()).put("SHA256", deb.sha256());
+    }
+
+    /** Copies a package into the pool; one there already with the same bytes stays. */
+    private void copyIntoPool(DebFile deb, Path target) throws IOException {
+        if (Files.isRegularFile(target) && PackageChecksum.sha256(target).equals(deb.sha256())) {
+            return;
+        }
+        Files.createDirectories(target.getParent());
+        Path partial = tmp(target);
+        Files.copy(deb.file(), partial, StandardCopyOption.REPLACE_EXISTING);
+        sync(partial);
+        // A file under this name that no index names was left by a killed publish: replacing it is safe.
+        move(partial, target);
+    }
+
+    /**
+     * Drops all but the {@code keep} newest versions of each package that no other package of the
+     * suite depends on, then every package that only dropped versions depended on.
+     *
+     * @return the dropped entries' keys
+     */
+    static List<String> retain(Map<String, Stanza> index, int keep) {
+        Set<String> dependedOn = new HashSet<>();
+        index.values().forEach(entry -> dependedOn.addAll(dependencies(entry)));
+        Map<String, List<String>> topLevel = new TreeMap<>();
+        index.forEach((key, entry) -> {
+            if (!dependedOn.contains(entry.require("Package"))) {
+                topLevel.computeIfAbsent(entry.require("Package") + " " + entry.require("Architecture"),
+                        name -> new ArrayList<>()).add(key);
+            }
+        });
+        Set<String> dropped = new TreeSet<>();
+        for (List<String> versions : topLevel.values()) {
+            versions.sort(Comparator.comparing((String key) -> index.get(key).require("Version"), DebianVersion.ORDER)
+                    .reversed());
+            dropped.addAll(versions.subList(Math.min(keep, versions.size()), versions.size()));
+        }
+        Set<String> needed = new HashSet<>();
+        index.forEach((key, entry) -> {
+            if (!dropped.contains(key)) {
+                needed.addAll(dependencies(entry));
+            }
+        });
+        index.forEach((key, entry) -> {
+            if (dependedOn.contains(entry.require("Package")) && !needed.contains(entry.require("Package"))) {
+                dropped.add(key);
+            }
+        });
+        dropped.forEach(index::remove);
+        return List.copyOf(dropped);
+    }
+
+    /** The package names an entry's {@code Depends} and {@code Pre-Depends} name. */
+    private static Set<String> dependencies(Stanza entry) {
+        Set<String> names = new HashSet<>();
+        for (String field : List.of("Depends", "Pre-Depends")) {
+            entry.get(field).ifPresent(value -> {
+                for (String alternative : value.split("[,|]")) {
+                    String name = alternative.strip().split("[\\s(:\\[]", 2)[0];
+                    if (!name.isEmpty()) {
+                        names.add(name);
+                    }
+                }
+            });
+        }
+        return names;
+    }
+
+    private static Set<String> referencedPool(Map<String, Stanza> index) {
+        Set<String> files = new HashSet<>();
+        index.values().forEach(entry -> files.add(entry.require("Filename")));
+        return files;
+    }
+
+    /**
+     * Writes the suite's {@code Packages} (and {@code .xz}) per architecture, under their hashes
+     * first, then {@code Release}, {@code Release.gpg} and, last, {@code InRelease}.
+     */
+    private void writeIndices(String suite, Map<String, Stanza> index) throws IOException {
+        Set<String> arches = new TreeSet<>();
+        index.values().forEach(entry -> arches.add(entry.require("Architecture")));
+        arches.remove("all");
+        if (arches.isEmpty()) {
+            arches.add(hostArchitecture());
+        }
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (String arch : arches) {
+            StringBuilder packages = new StringBuilder();
+            index.values().stream()
+                    .filter(entry -> entry.require("Architecture").equals(arch)
+                            || entry.require("Architecture").equals("all"))
+                    .sorted(Comparator.comparing((Stanza entry) -> entry.require("Package"))
+                            .thenComparing(entry -> entry.require("Version"), DebianVersion.ORDER))
+                    .forEach(entry -> packages.append(packages.isEmpty() ? "" : "\n").append(entry.render()));
+            byte[] plain = packages.toString().getBytes(StandardCharsets.UTF_8);
+            String base = COMPONENT + "/binary-" + arch + "/Packages";
+            files.put(base, plain);
+            files.put(base + ".xz", xz(plain));
+        }
+        Path dists = dists(suite);
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            Path target = dists.resolve(file.getKey());
+            Path byHash = target.resolveSibling("by-hash/SHA256/" + sha256(file.getValue()));
+            if (!Files.isRegularFile(byHash)) {
+                write(byHash, file.getValue());
+            }
+        }
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            write(dists.resolve(file.getKey()), file.getValue());
+        }
+        String release = release(suite, arches, files);
+        write(dists.resolve("Release"), release.getBytes(StandardCharsets.UTF_8));
+        write(dists.resolve("Release.gpg"), signer.detachedSignature(release).getBytes(StandardCharsets.UTF_8));
+        write(dists.resolve("InRelease"), signer.clearSign(release).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String release(String suite, Set<String> arches, Map<String, byte[]> files) {
+        StringBuilder md5 = new StringBuilder();
+        StringBuilder sha256 = new StringBuilder();
+        files.forEach((name, content) -> {
+            md5.append(String.format(Locale.ROOT, " %s %8d %s%n", hex(DebFile.digest("MD5").digest(content)),
+                    content.length, name));
+            sha256.append(String.format(Locale.ROOT, " %s %8d %s%n", sha256(content), content.length, name));
+        });
+        return "Origin: " + origin + "\nLabel: " + origin + "\nSuite: " + suite + "\nCodename: " + suite
+                + "\nDate: " + DATE.format(clock.instant()) + "\nArchitectures: " + String.join(" ", arches)
+                + "\nComponents: " + COMPONENT + "\nAcquire-By-Hash: yes\nDescription: " + origin + " packages for "
+                + suite + ", published by djdd\nMD5Sum:\n" + md5 + "SHA256:\n" + sha256;
+    }
+
+    /**
+     * Deletes the pool files and by-hash indices that neither this state nor the one before it
+     * names: a client that read the previous {@code InRelease} can still fetch what it lists.
+     */
+    private void removeUnreferenced(String suite, Map<String, Stanza> index, Set<String> previousPool)
+            throws IOException {
+        Path state = folder.resolve(".djdd");
+        Path previousHashes = state.resolve(suite + ".by-hash");
+        Set<String> current = new HashSet<>();
+        Matcher sums = SUM_LINE.matcher(Files.readString(dists(suite).resolve("Release")));
+        while (sums.find()) {
+            current.add(sums.group(1));
+        }
+        Set<String> keptHashes = new HashSet<>(current);
+        if (Files.isRegularFile(previousHashes)) {
+            keptHashes.addAll(Files.readAllLines(previousHashes));
+        }
+        try (Stream<Path> files = Files.walk(dists(suite))) {
+            for (Path file : files.filter(Files::isRegularFile).filter(path -> path.getParent().endsWith(
+                    Path.of("by-hash", "SHA256"))).toList()) {
+                if (!keptHashes.contains(file.getFileName().toString())) {
+                    Files.delete(file);
+                }
+            }
+        }
+        write(previousHashes, String.join("\n", current).getBytes(StandardCharsets.UTF_8));
+        Set<String> keptPool = referencedPool(index);
+        keptPool.addAll(previousPool);
+        Path pool = folder.resolve("pool").resolve(suite);
+        if (Files.isDirectory(pool)) {
+            try (Stream<Path> files = Files.walk(pool)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    if (!keptPool.contains(folder.relativize(file).toString())) {
+                        Files.delete(file);
+                    }
+                }
+            }
+        }
+    }
+
+    private Path tmp(Path target) {
+        return folder.resolve(".djdd/tmp").resolve(target.getFileName() + ".partial");
+    }
+
+    /** Writes {@code target} in full under another name, then renames it. */
+    private void write(Path target, byte[] content) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path partial = tmp(target);
+        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            channel.write(ByteBuffer.wrap(content));
+            channel.force(true);
+        }
+        move(partial, target);
+    }
+
+    private static void move(Path partial, Path target) throws IOException {
+        Files.setPosixFilePermissions(partial, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void sync(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    private static byte[] xz(byte[] plain) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (OutputStream xz = new XZOutputStream(out, new LZMA2Options())) {
+            xz.write(plain);
+        }
+        return out.toByteArray();
+    }
+
+    private static String sha256(byte[] content) {
+        return hex(DebFile.digest("SHA-256").digest(content));
+    }
+
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Debian's name for this machine's architecture. */
+    private static String hostArchitecture() {
+        String arch = System.getProperty("os.arch");
+        return switch (arch) {
+            case "amd64", "x86_64" -> "amd64";
+            case "aarch64" -> "arm64";
+            default -> arch;
+        };
+    }
+}

@@ -1,0 +1,217 @@
+package io.github.djdd.core.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.djdd.core.Console;
+import io.github.djdd.core.DjddException;
+import io.github.djdd.core.InvalidConfigurationException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tukaani.xz.XZInputStream;
+
+/** Packages made by dpkg-deb; signatures checked by gpgv. */
+class FolderRepositoryTest {
+    @TempDir
+    Path dir;
+
+    private Path folder;
+    private ReleaseSigner signer;
+    private FolderRepository repository;
+
+    @BeforeEach
+    void signer() throws Exception {
+        signer = ReleaseSigner.load(ReleaseSignerTest.gpgKey(dir, "ops", ""), new char[0], Instant.now());
+        folder = dir.resolve("repo");
+        repository = new FolderRepository(folder, "mysoftware", signer, Console.NULL,
+                Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC));
+    }
+
+    /** A package made by dpkg-deb with {@code fields} added to its control file; the same file when asked again. */
+    private Path deb(String name, String version, String arch, String fields) throws Exception {
+        Path deb = dir.resolve(name + "_" + version + "_" + arch + "-" + Math.abs(fields.hashCode()) + ".deb");
+        if (Files.exists(deb)) {
+            return deb;
+        }
+        Path tree = Files.createDirectories(dir.resolve("tree-" + name + "-" + version + "-" + fields.hashCode()));
+        Files.createDirectories(tree.resolve("DEBIAN"));
+        Files.writeString(tree.resolve("DEBIAN/control"), "Package: " + name + "\nVersion: " + version
+                + "\nArchitecture: " + arch + "\nMaintainer: ops <ops@example.org>\n" + fields
+                + "Description: test package\n a longer description\n");
+        Files.createDirectories(tree.resolve("usr/share/" + name));
+        Files.writeString(tree.resolve("usr/share/" + name + "/file"), name + " " + version + " " + fields + "\n");
+        ReleaseSignerTest.run(List.of("dpkg-deb", "--root-owner-group", "--build", tree.toString(), deb.toString()));
+        return deb;
+    }
+
+    private List<Path> release(String site, String version, String env, String src) throws Exception {
+        return List.of(deb(env, "1", "amd64", "Depends: python3\n"), deb(src, "1", "all", ""),
+                deb(site, version, "all", "Depends: " + env + ", " + src + ", nginx\n"));
+    }
+
+    private String packages(String suite) throws Exception {
+        return Files.readString(folder.resolve("dists/" + suite + "/main/binary-amd64/Packages"));
+    }
+
+    private int gpgv(Path file) throws Exception {
+        return new ProcessBuilder("gpgv", "--keyring", repository.keyring().toString(), file.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    }
+
+    @Test
+    void aPublishMakesASignedIndexWhoseSumsMatchTheFiles() throws Exception {
+        FolderRepository.Result result = repository.publish("trixie",
+                release("mysoftware-site-berlin", "20261129.1", "mysoftware-env-aaaa", "mysoftware-src-1111"), 5);
+
+        assertThat(result.added()).hasSize(3);
+        Path dists = folder.resolve("dists/trixie");
+        assertThat(gpgv(dists.resolve("InRelease"))).isZero();
+        String release = Files.readString(dists.resolve("Release"));
+        assertThat(release).contains("Suite: trixie\n", "Codename: trixie\n", "Architectures: amd64\n",
+                "Components: main\n", "Acquire-By-Hash: yes\n", "Date: Sun, 29 Nov 2026 10:00:00 UTC\n");
+        for (String index : List.of("main/binary-amd64/Packages", "main/binary-amd64/Packages.xz")) {
+            byte[] content = Files.readAllBytes(dists.resolve(index));
+            String sha = HexFormat.of().formatHex(DebFile.digest("SHA-256").digest(content));
+            assertThat(release).containsPattern(" " + sha + " +" + content.length + " " + index + "\n");
+            assertThat(dists.resolve(index).resolveSibling("by-hash/SHA256/" + sha)).hasBinaryContent(content);
+        }
+        try (XZInputStream xz = new XZInputStream(Files.newInputStream(dists.resolve("main/binary-amd64/Packages.xz")))) {
+            assertThat(new String(xz.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(packages("trixie"));
+        }
+        List<Stanza> entries = Stanza.parseAll(packages("trixie"));
+        assertThat(entries).extracting(entry -> entry.require("Package")).containsExactly("mysoftware-env-aaaa",
+                "mysoftware-site-berlin", "mysoftware-src-1111");
+        for (Stanza entry : entries) {
+            Path pooled = folder.resolve(entry.require("Filename"));
+            assertThat(HexFormat.of().formatHex(DebFile.digest("SHA-256").digest(Files.readAllBytes(pooled))))
+                    .isEqualTo(entry.require("SHA256"));
+            assertThat(Files.size(pooled)).isEqualTo(Long.parseLong(entry.require("Size")));
+        }
+        assertThat(entries.get(1).require("Description")).isEqualTo("test package\n a longer description");
+        assertThat(Files.readAllBytes(repository.keyring())).isEqualTo(signer.publicKeyring());
+    }
+
+    @Test
+    void twoSuitesLiveSideBySideWithPoolsOfTheirOwn() throws Exception {
+        repository.publish("bookworm", release("mysoftware-site-berlin", "1.deb12", "mysoftware-env-b", "mysoftware-src-1"), 5);
+        repository.publish("trixie", release("mysoftware-site-berlin", "1.deb13", "mysoftware-env-t", "mysoftware-src-1"), 5);
+
+        assertThat(packages("bookworm")).contains("Package: mysoftware-env-b\n").doesNotContain("mysoftware-env-t")
+                .contains("Filename: pool/bookworm/mysoftware-src-1/mysoftware-src-1_1_all.deb\n");
+        assertThat(packages("trixie")).contains("Package: mysoftware-env-t\n").doesNotContain("mysoftware-env-b")
+                .contains("Filename: pool/trixie/mysoftware-src-1/mysoftware-src-1_1_all.deb\n");
+        assertThat(gpgv(folder.resolve("dists/bookworm/InRelease"))).isZero();
+        assertThat(gpgv(folder.resolve("dists/trixie/InRelease"))).isZero();
+    }
+
+    @Test
+    void theSamePackageAgainIsFineAndOtherBytesUnderItsVersionAreRefusedLeavingTheRepositoryAsItWas()
+            throws Exception {
+        List<Path> first = release("mysoftware-site-berlin", "1", "mysoftware-env-aaaa", "mysoftware-src-1111");
+        repository.publish("trixie", first, 5);
+        assertThat(repository.publish("trixie", first, 5).present()).hasSize(3);
+        Map<Path, byte[]> before = snapshot();
+
+        Path rebuilt = deb("mysoftware-env-aaaa", "1", "amd64", "Depends: python3, libpq5\n");
+        assertThatThrownBy(() -> repository.publish("trixie", List.of(rebuilt), 5))
+                .isInstanceOf(DjddException.class)
+                .hasMessage(rebuilt.getFileName() + " is mysoftware-env-aaaa 1, which " + folder + " has for trixie"
+                        + " already with other content: a published package is never replaced. Give the new one"
+                        + " another version, or build with -Ddjdd.aptRepository so that the published one is used.");
+        assertThat(snapshot()).containsOnlyKeys(before.keySet());
+        before.forEach((file, content) -> assertThat(file).hasBinaryContent(content));
+    }
+
+    private Map<Path, byte[]> snapshot() throws Exception {
+        Map<Path, byte[]> files = new java.util.TreeMap<>();
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path file : walk.filter(Files::isRegularFile).filter(f -> !f.toString().contains("/.djdd/")).toList()) {
+                files.put(file, Files.readAllBytes(file));
+            }
+        }
+        return files;
+    }
+
+    @Test
+    void retentionKeepsTheNewestSiteVersionsAndWhatTheyNeed() throws Exception {
+        for (int i = 1; i <= 4; i++) {
+            repository.publish("trixie", release("mysoftware-site-berlin", "2026112" + i + ".1", "mysoftware-env-" + i,
+                    "mysoftware-src-" + i), 2);
+        }
+        String index = packages("trixie");
+        assertThat(Stanza.parseAll(index)).extracting(entry -> entry.require("Package") + " " + entry.require("Version"))
+                .containsExactly("mysoftware-env-3 1", "mysoftware-env-4 1", "mysoftware-site-berlin 20261123.1",
+                        "mysoftware-site-berlin 20261124.1", "mysoftware-src-3 1", "mysoftware-src-4 1");
+        // The previous state's files stay one publish longer, for clients that read it just before.
+        assertThat(folder.resolve("pool/trixie/mysoftware-env-2/mysoftware-env-2_1_amd64.deb")).exists();
+        assertThat(folder.resolve("pool/trixie/mysoftware-env-1/mysoftware-env-1_1_amd64.deb")).doesNotExist();
+        assertThat(folder.resolve("pool/trixie/mysoftware-site-berlin")).isDirectoryContaining(
+                path -> path.getFileName().toString().startsWith("mysoftware-site-berlin_20261122.1"));
+    }
+
+    @Test
+    void retentionKeepsAnEnvThatAKeptSiteOfAnotherVariantNeeds() {
+        Map<String, Stanza> index = new java.util.LinkedHashMap<>();
+        index.put("a", stanza("mysoftware-site-berlin", "1", "mysoftware-env-shared, mysoftware-src-1"));
+        index.put("b", stanza("mysoftware-site-berlin", "2", "mysoftware-env-new, mysoftware-src-2"));
+        index.put("c", stanza("mysoftware-site-paris", "1", "mysoftware-env-shared | python3, mysoftware-src-1"));
+        index.put("d", stanza("mysoftware-env-shared", "1", "python3 (>= 3.13)"));
+        index.put("e", stanza("mysoftware-env-new", "1", "python3"));
+        index.put("f", stanza("mysoftware-src-1", "1", ""));
+        index.put("g", stanza("mysoftware-src-2", "1", ""));
+
+        assertThat(FolderRepository.retain(index, 1)).containsExactly("a");
+        assertThat(index).containsOnlyKeys("b", "c", "d", "e", "f", "g");
+    }
+
+    private static Stanza stanza(String name, String version, String depends) {
+        Stanza stanza = new Stanza().put("Package", name).put("Version", version).put("Architecture", "all");
+        return depends.isEmpty() ? stanza : stanza.put("Depends", depends);
+    }
+
+    @Test
+    void aPublishKilledHalfWayLeavesTheOldStateAndTheNextOneCompletes() throws Exception {
+        repository.publish("trixie", release("mysoftware-site-berlin", "1", "mysoftware-env-aaaa", "mysoftware-src-1"), 5);
+        String inRelease = Files.readString(folder.resolve("dists/trixie/InRelease"));
+        // What a publish killed after copying a package and writing an index under its hash leaves.
+        Path orphan = folder.resolve("pool/trixie/mysoftware-site-berlin/mysoftware-site-berlin_2_all.deb");
+        Files.writeString(orphan, "half a package");
+        Files.writeString(folder.resolve(".djdd/tmp/Packages.partial"), "Package: half");
+        assertThat(Files.readString(folder.resolve("dists/trixie/InRelease"))).isEqualTo(inRelease);
+
+        repository.publish("trixie", release("mysoftware-site-berlin", "2", "mysoftware-env-aaaa", "mysoftware-src-1"), 5);
+        assertThat(gpgv(folder.resolve("dists/trixie/InRelease"))).isZero();
+        assertThat(Files.size(orphan)).isGreaterThan(100);
+        assertThat(folder.resolve(".djdd/tmp")).isEmptyDirectory();
+    }
+
+    @Test
+    void aFolderWithOtherFilesIsNotTakenOver() throws Exception {
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve("index.html"), "<p>hello</p>");
+        List<Path> debs = List.of(deb("mysoftware-src-1", "1", "all", ""));
+        assertThatThrownBy(() -> repository.publish("trixie", debs, 5))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("The folder '" + folder + "' is not a djdd repository (it has files but no"
+                        + " .djdd/repository): name an empty or new folder, or the folder djdd:publish made.");
+        assertThat(folder.resolve(".djdd")).doesNotExist();
+    }
+
+    @Test
+    void keepBelowOneIsRefused() {
+        assertThatThrownBy(() -> repository.publish("trixie", new ArrayList<>(), 0))
+                .hasMessage("<keep> is 0: keep at least 1 version of each site.");
+    }
+}
