@@ -25,6 +25,7 @@ import io.github.djdd.core.source.SourcePackage;
 import io.github.djdd.core.source.SourceRepository;
 import io.github.djdd.core.step.StepsRunner;
 import io.github.djdd.core.store.BuiltPackage;
+import io.github.djdd.core.store.LastBuild;
 import io.github.djdd.core.store.PackageStore;
 import io.github.djdd.core.workspace.BuildDir;
 import io.github.djdd.core.workspace.DiskFull;
@@ -137,7 +138,9 @@ public final class ProjectBuild {
             List<BuiltPackage> built = new ArrayList<>(List.of(env.deb(), src.deb()));
             SiteFiles.Release release = new SiteFiles.Release(srcLayout, env.layout(), commit.id());
             for (SiteVariant variant : variants) {
-                built.add(buildSite(context, checkout, commit, variant, release, collected.get(variant)));
+                BuiltPackage site = buildSite(context, checkout, commit, variant, release, collected.get(variant));
+                LastBuild.record(request.buildDir(), request.suite(), site, List.of(env.deb(), src.deb()));
+                built.add(site);
             }
             return built;
         } finally {
