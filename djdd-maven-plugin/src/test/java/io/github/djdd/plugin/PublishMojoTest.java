@@ -1,0 +1,145 @@
+package io.github.djdd.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.djdd.core.store.BuiltPackage;
+import io.github.djdd.core.store.LastBuild;
+import io.github.djdd.core.store.PackageChecksum;
+import io.github.djdd.core.workspace.BuildDir;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.apache.maven.api.plugin.testing.InjectMojo;
+import org.apache.maven.api.plugin.testing.MojoTest;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.settings.Server;
+import org.apache.maven.settings.Settings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@MojoTest
+class PublishMojoTest {
+    private static final String POM = "src/test/resources/unit/publish/pom.xml";
+
+    @TempDir
+    Path dir;
+
+    private void configure(PublishMojo mojo) {
+        mojo.buildDir = dir.resolve("build").toFile();
+        mojo.folder = dir.resolve("repo").toFile();
+        mojo.keyFile = dir.resolve("key.asc").toFile();
+        mojo.suite = "trixie";
+    }
+
+    private static String run(List<String> argv) throws Exception {
+        Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+        return output;
+    }
+
+    /** A gpg key with a passphrase in key.asc, and a recorded build of berlin in the build dir. */
+    private void keyAndBuild() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("gnupg"));
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+        List<String> gpg = List.of("gpg", "--homedir", home.toString(), "--batch", "--pinentry-mode", "loopback",
+                "--passphrase", "from settings");
+        run(concat(gpg, "--quick-gen-key", "ops <ops@example.org>", "ed25519", "sign", "1y"));
+        run(concat(gpg, "--armor", "--output", dir.resolve("key.asc").toString(), "--export-secret-keys",
+                "ops@example.org"));
+        BuildDir buildDir = BuildDir.prepare(dir.resolve("build"));
+        Files.createDirectories(buildDir.packages());
+        Path env = deb(buildDir, "mysoftware-env-aaaa", "1", "amd64", "");
+        Path src = deb(buildDir, "mysoftware-src-1111", "1", "all", "");
+        Path site = deb(buildDir, "mysoftware-site-berlin", "2", "all", "Depends: mysoftware-env-aaaa, mysoftware-src-1111\n");
+        LastBuild.record(buildDir, "trixie", new BuiltPackage("mysoftware-site-berlin", site, false),
+                List.of(new BuiltPackage("mysoftware-env-aaaa", env, true),
+                        new BuiltPackage("mysoftware-src-1111", src, true)));
+    }
+
+    private Path deb(BuildDir buildDir, String name, String version, String arch, String fields) throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("tree-" + name).resolve("DEBIAN"));
+        Files.writeString(tree.resolve("control"), "Package: " + name + "\nVersion: " + version + "\nArchitecture: "
+                + arch + "\nMaintainer: ops <ops@example.org>\n" + fields + "Description: test\n");
+        Path deb = buildDir.packages().resolve(name + "_" + version + "_" + arch + ".deb");
+        run(List.of("dpkg-deb", "--root-owner-group", "--build", tree.getParent().toString(), deb.toString()));
+        PackageChecksum.write(deb, deb);
+        return deb;
+    }
+
+    private static List<String> concat(List<String> first, String... rest) {
+        List<String> all = new java.util.ArrayList<>(first);
+        all.addAll(List.of(rest));
+        return all;
+    }
+
+    @Test
+    @InjectMojo(goal = "publish", pom = POM)
+    void theServersPasswordUnlocksTheKeyAndTheLastBuildIsPublished(PublishMojo mojo) throws Exception {
+        configure(mojo);
+        keyAndBuild();
+        Server server = new Server();
+        server.setId("apt-signing");
+        server.setPassword("from settings");
+        mojo.settings = new Settings();
+        mojo.settings.addServer(server);
+        mojo.serverId = "apt-signing";
+        mojo.variant = "berlin";
+
+        mojo.execute();
+
+        String packages = Files.readString(dir.resolve("repo/dists/trixie/main/binary-amd64/Packages"));
+        assertThat(packages).contains("Package: mysoftware-site-berlin\n", "Package: mysoftware-env-aaaa\n",
+                "Package: mysoftware-src-1111\n");
+        assertThat(dir.resolve("repo/mysoftware-archive-keyring.gpg")).isRegularFile();
+    }
+
+    @Test
+    @InjectMojo(goal = "publish", pom = POM)
+    void aVariantThatWasNotBuiltSaysToBuildIt(PublishMojo mojo) throws Exception {
+        configure(mojo);
+        keyAndBuild();
+        mojo.settings = new Settings();
+        Server server = new Server();
+        server.setId("apt-signing");
+        server.setPassword("from settings");
+        mojo.settings.addServer(server);
+        mojo.serverId = "apt-signing";
+        mojo.variant = "blue";
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class).hasMessage("No build of"
+                + " mysoftware-site-blue for trixie in " + dir.resolve("build") + ": run 'mvn djdd:build"
+                + " -Ddjdd.suite=trixie' first; djdd:publish publishes what it made.");
+        assertThat(dir.resolve("repo/dists")).doesNotExist();
+    }
+
+    @Test
+    @InjectMojo(goal = "publish", pom = POM)
+    void anUnknownServerIdIsNamed(PublishMojo mojo) {
+        configure(mojo);
+        mojo.settings = new Settings();
+        mojo.serverId = "apt-signing";
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class).hasMessage("settings.xml has"
+                + " no <server> with the id 'apt-signing': add one whose <password> is the signing key's passphrase,"
+                + " or leave -Ddjdd.publish.serverId out and set DJDD_SIGNING_PASSPHRASE.");
+    }
+
+    @Test
+    @InjectMojo(goal = "publish", pom = POM)
+    void aMissingFolderOrKeyIsNamedBeforeAnyWork(PublishMojo mojo) {
+        configure(mojo);
+        mojo.folder = null;
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class).hasMessage("No repository"
+                + " folder configured: set <folder> in the plugin's configuration or pass -Ddjdd.publish.folder=DIR.");
+        mojo.folder = dir.resolve("repo").toFile();
+        mojo.keyFile = null;
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class).hasMessage("No signing key"
+                + " configured: set <keyFile> or pass -Ddjdd.publish.keyFile=FILE, an ASCII-armoured secret key ('gpg"
+                + " --armor --export-secret-keys KEYID').");
+        assertThat(dir.resolve("build")).doesNotExist();
+    }
+}
