@@ -63,6 +63,8 @@ class ServerIT {
     static Path dir;
 
     private static SiteServers servers;
+    /** Where the server's nginx serves the signed repository. */
+    private static final int REPOSITORY_PORT = 8089;
 
     @BeforeAll
     static void makeTheUpstream() throws Exception {
@@ -283,6 +285,108 @@ class ServerIT {
                     .anyMatch(line -> line.startsWith("src  " + hash(load3, 1)))
                     .anyMatch(line -> line.startsWith("env  " + hash(load3, 0)));
         });
+    }
+
+    /**
+     * djdd:publish's repository, served by the server's nginx and trusted through its key alone
+     * (no trusted=yes): install, upgrade and roll back under load; an index or a package altered
+     * after publishing is refused by apt and changes nothing installed.
+     */
+    @Test
+    void aSignedRepositoryInstallsUpgradesRollsBackAndRefusesAlteredFiles() throws Exception {
+        List<BuiltPackage> v1 = servers.release("main", blue("signed"));
+        Path key = ItSupport.gpgKey(Files.createDirectories(dir.resolve("signing")));
+        servers.onShared(server -> {
+            Path folder = server.repository(server.suite()).resolveSibling("signed");
+            servers.publishSigned(folder, key, blue("signed"));
+            server.check("apt-get", "install", "--yes", "nginx");
+            Files.writeString(server.root().resolve("etc/nginx/sites-enabled/djddit-repository"), "server {\n"
+                    + "    listen 127.0.0.1:" + REPOSITORY_PORT + ";\n    root /srv/djdd-repo/signed;\n"
+                    + "    location ~ /\\. { deny all; }\n}\n");
+            server.check("systemctl", "reload-or-restart", "nginx");
+            Files.copy(folder.resolve("djddit-archive-keyring.gpg"),
+                    server.root().resolve("usr/share/keyrings/djddit-archive-keyring.gpg"));
+            Path sources = server.root().resolve("etc/apt/sources.list.d/djddit-signed.sources");
+            Files.writeString(sources, "Types: deb\nURIs: http://127.0.0.1:" + REPOSITORY_PORT + "/\nSuites: "
+                    + server.suite() + "\nComponents: main\n"
+                    + "Signed-By: /usr/share/keyrings/djddit-archive-keyring.gpg\n");
+            try {
+                install(server, "djddit-site-signed");
+                SiteClient site = new SiteClient("signed.example.com", PORT);
+                awaitOk(site, "/health/");
+                String first = version(server, "djddit-site-signed");
+
+                servers.release("v2", blue("signed"));
+                servers.publishSigned(folder, key, blue("signed"));
+                server.check("apt-get", "update");
+                String report;
+                List<String> failures;
+                try (SiteClient.Load load = site.load("/health/", 20)) {
+                    load.awaitServed(500);
+                    long start = System.nanoTime();
+                    server.check("apt-get", "install", "--yes", "djddit-site-signed");
+                    System.out.printf("[measure] upgrade from the signed repository: %.1f s%n",
+                            (System.nanoTime() - start) / 1e9);
+                    assertThat(site.get("/health/").body()).isEqualTo("ok 2\n");
+                    start = System.nanoTime();
+                    server.check("apt-get", "install", "--yes", "--allow-downgrades", "djddit-site-signed=" + first);
+                    System.out.printf("[measure] rollback to the previous site version: %.1f s%n",
+                            (System.nanoTime() - start) / 1e9);
+                    load.awaitServed(load.served() + 500);
+                    report = load.stop();
+                    failures = load.failures();
+                }
+                System.out.println("[measure] load during the upgrade and the rollback, 20 clients: " + report);
+                assertThat(failures).as(report).isEmpty();
+                assertThat(site.get("/health/").body()).as("the rolled back code serves").isEqualTo("ok 1\n");
+                assertThat(server.check("djddit-signed", "version").output())
+                        .anyMatch(line -> line.startsWith("src  " + hash(v1, 1)));
+
+                // An index altered after signing: apt refuses it and keeps what it had.
+                Path indices = folder.resolve("dists/" + server.suite() + "/main/binary-amd64");
+                Map<Path, byte[]> original = new java.util.HashMap<>();
+                try (var files = Files.walk(indices)) {
+                    for (Path file : files.filter(Files::isRegularFile).toList()) {
+                        original.put(file, Files.readAllBytes(file));
+                        Files.writeString(file, "Package: djddit-site-signed\nVersion: 99\n",
+                                java.nio.file.StandardOpenOption.APPEND);
+                    }
+                }
+                assertThat(server.run("apt-get", "update").exitCode()).as("an altered Packages").isNotZero();
+                for (Map.Entry<Path, byte[]> file : original.entrySet()) {
+                    Files.write(file.getKey(), file.getValue());
+                }
+                Path inRelease = folder.resolve("dists/" + server.suite() + "/InRelease");
+                byte[] signed = Files.readAllBytes(inRelease);
+                Files.writeString(inRelease, new String(signed, StandardCharsets.UTF_8).replaceFirst("Origin: djddit",
+                        "Origin: other"));
+                assertThat(server.run("apt-get", "update").exitCode()).as("an altered InRelease").isNotZero();
+                Files.write(inRelease, signed);
+
+                // A package altered in the pool: apt refuses to install it.
+                String v3 = hash(servers.release("v3", blue("signed")), 1);
+                servers.publishSigned(folder, key, blue("signed"));
+                server.check("apt-get", "update");
+                Path pooled;
+                try (var files = Files.walk(folder.resolve("pool"))) {
+                    pooled = files.filter(file -> file.getFileName().toString().startsWith("djddit-site-signed_")
+                            && file.getFileName().toString().contains("+g" + v3)).findFirst().orElseThrow();
+                }
+                Files.writeString(pooled, "tampered", java.nio.file.StandardOpenOption.APPEND);
+                CommandResult refused = server.run("apt-get", "install", "--yes", "djddit-site-signed");
+                assertThat(refused.exitCode()).as(String.join("\n", refused.output())).isNotZero();
+                assertThat(String.join("\n", refused.output())).containsIgnoringCase("hash sum mismatch");
+                assertThat(version(server, "djddit-site-signed")).isEqualTo(first);
+                awaitOk(site, "/health/");
+            } finally {
+                Files.deleteIfExists(sources);
+                server.check("apt-get", "update");
+            }
+        });
+    }
+
+    private static String version(BootedTarget server, String name) throws Exception {
+        return server.check("dpkg-query", "-W", "-f", "${Version}", name).output().get(0);
     }
 
     @Test

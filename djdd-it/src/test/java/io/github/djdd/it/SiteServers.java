@@ -8,6 +8,8 @@ import io.github.djdd.core.naming.VariantName;
 import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.project.BuildRequest;
 import io.github.djdd.core.project.ProjectBuild;
+import io.github.djdd.core.project.ProjectPublish;
+import io.github.djdd.core.project.PublishRequest;
 import io.github.djdd.core.site.SiteOptions;
 import io.github.djdd.core.site.SiteVariant;
 import io.github.djdd.core.site.SiteVariants;
@@ -148,6 +150,15 @@ final class SiteServers implements AutoCloseable {
             releases.put(key, built);
         }
         return built;
+    }
+
+    /**
+     * What {@code djdd:publish} does for {@code variant}'s last build: into the folder repository
+     * {@code folder}, signed with {@code keyFile} (no passphrase).
+     */
+    void publishSigned(Path folder, Path keyFile, SiteVariant variant) throws Exception {
+        new ProjectPublish(new PublishRequest(buildDir, suite, SOFTWARE, new SiteVariants(List.of(variant), true),
+                folder, keyFile, new char[0], 5), new ItSupport.RecordingConsole()).run();
     }
 
     /** A server of its own in {@code scenario} whose APT repository holds these packages. */
