@@ -62,17 +62,30 @@ public final class FolderRepository {
     private final ReleaseSigner signer;
     private final Console console;
     private final Clock clock;
+    private final Interruption interruption;
+
+    /** Where a publish can stop: before each file it puts in place. Tests stop it there, as a kill would. */
+    @FunctionalInterface
+    interface Interruption {
+        void before(Path target) throws IOException;
+    }
 
     /**
      * @param origin the {@code Origin} and {@code Label} of the indices, and the name of the
      *     exported key file ({@code {origin}-archive-keyring.gpg}): the software's name
      */
     public FolderRepository(Path folder, String origin, ReleaseSigner signer, Console console, Clock clock) {
+        this(folder, origin, signer, console, clock, target -> { });
+    }
+
+    FolderRepository(Path folder, String origin, ReleaseSigner signer, Console console, Clock clock,
+            Interruption interruption) {
         this.folder = folder.toAbsolutePath().normalize();
         this.origin = origin;
         this.signer = signer;
         this.console = console;
         this.clock = clock;
+        this.interruption = interruption;
     }
 
     public Path keyring() {
@@ -395,7 +408,8 @@ public final class FolderRepository {
         move(partial, target);
     }
 
-    private static void move(Path partial, Path target) throws IOException {
+    private void move(Path partial, Path target) throws IOException {
+        interruption.before(target);
         Files.setPosixFilePermissions(partial, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -197,6 +197,74 @@ class FolderRepositoryTest {
         assertThat(folder.resolve(".djdd/tmp")).isEmptyDirectory();
     }
 
+    /**
+     * A publish stopped before each of the files it puts in place, in turn, as a kill would stop
+     * it: every time, apt's view (InRelease, the indices it names, the packages they name) is
+     * whole and signed, and the next publish completes the work.
+     */
+    @Test
+    void aPublishStoppedBeforeAnyFileLeavesAValidRepositoryAndTheNextCompletesIt() throws Exception {
+        Clock clock = Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC);
+        List<Path> v1 = release("mysoftware-site-berlin", "1", "mysoftware-env-aaaa", "mysoftware-src-1");
+        List<Path> v2 = release("mysoftware-site-berlin", "2", "mysoftware-env-bbbb", "mysoftware-src-2");
+        int steps = 0;
+        for (int stop = 1; ; stop++) {
+            Path repo = dir.resolve("stopped-" + stop);
+            new FolderRepository(repo, "mysoftware", signer, Console.NULL, clock).publish("trixie", v1, 5);
+            int[] count = {0};
+            int at = stop;
+            FolderRepository stopping = new FolderRepository(repo, "mysoftware", signer, Console.NULL, clock,
+                    target -> {
+                        if (++count[0] == at) {
+                            throw new java.io.IOException("stopped before " + target.getFileName());
+                        }
+                    });
+            boolean stopped;
+            try {
+                stopping.publish("trixie", v2, 5);
+                stopped = false;
+            } catch (DjddException e) {
+                stopped = true;
+            }
+            assertValid(repo);
+            if (!stopped) {
+                steps = stop - 1;
+                break;
+            }
+            new FolderRepository(repo, "mysoftware", signer, Console.NULL, clock).publish("trixie", v2, 5);
+            assertValid(repo);
+            assertThat(Files.readString(repo.resolve("dists/trixie/main/binary-amd64/Packages")))
+                    .contains("Package: mysoftware-env-bbbb\n", "Package: mysoftware-env-aaaa\n");
+        }
+        assertThat(steps).as("files a publish puts in place").isGreaterThan(8);
+    }
+
+    /** What apt checks: the signature, each index's size and hash, each package's. */
+    private void assertValid(Path repo) throws Exception {
+        Path dists = repo.resolve("dists/trixie");
+        assertThat(new ProcessBuilder("gpgv", "--keyring", repo.resolve("mysoftware-archive-keyring.gpg").toString(),
+                dists.resolve("InRelease").toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor()).isZero();
+        String release = Files.readString(dists.resolve("InRelease"));
+        java.util.regex.Matcher sums = java.util.regex.Pattern.compile("(?m)^ ([0-9a-f]{64}) +(\\d+) (\\S+)$")
+                .matcher(release.substring(release.indexOf("SHA256:")));
+        int indices = 0;
+        while (sums.find()) {
+            Path byHash = dists.resolve(sums.group(3)).resolveSibling("by-hash/SHA256/" + sums.group(1));
+            assertThat(byHash).exists();
+            assertThat(Files.size(byHash)).isEqualTo(Long.parseLong(sums.group(2)));
+            if (sums.group(3).endsWith("/Packages")) {
+                for (Stanza entry : Stanza.parseAll(Files.readString(byHash))) {
+                    Path pooled = repo.resolve(entry.require("Filename"));
+                    assertThat(HexFormat.of().formatHex(DebFile.digest("SHA-256").digest(Files.readAllBytes(pooled))))
+                            .as(entry.require("Filename")).isEqualTo(entry.require("SHA256"));
+                }
+            }
+            indices++;
+        }
+        assertThat(indices).isEqualTo(2);
+    }
+
     @Test
     void aFolderWithOtherFilesIsNotTakenOver() throws Exception {
         Files.createDirectories(folder);
