@@ -318,7 +318,7 @@ class ServerIT {
                 String first = version(server, "djddit-site-signed");
 
                 servers.release("v2", blue("signed"));
-                servers.publishSigned(folder, key, blue("signed"));
+                updatesDuringPublishes(server, () -> servers.publishSigned(folder, key, blue("signed")));
                 server.check("apt-get", "update");
                 String report;
                 List<String> failures;
@@ -390,6 +390,65 @@ class ServerIT {
                 server.check("apt-get", "update");
             }
         });
+    }
+
+    /** Something a scenario does while the server does something else. */
+    @FunctionalInterface
+    interface Action {
+        void run() throws Exception;
+    }
+
+    /**
+     * 20 APT clients on the server, each with lists of its own, run {@code apt-get update}
+     * against the signed repository in a loop while {@code publish} runs three times; none may
+     * fail or warn.
+     */
+    private static void updatesDuringPublishes(BootedTarget server, Action publish) throws Exception {
+        int clients = 20;
+        server.check("systemd-run", "--unit", "djddit-apt-clients", "--collect", "sh", "-c", "for i in $(seq "
+                + clients + "); do (d=/var/tmp/apt-client-$i; mkdir -p $d/parts $d/lists/partial $d/cache/archives/partial;"
+                + " cp /etc/apt/sources.list.d/djddit-signed.sources $d/parts/; n=0;"
+                + " while [ ! -e /var/tmp/apt-clients-stop ] && [ $n -lt 200 ]; do n=$((n + 1));"
+                + " if out=$(apt-get -q -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=$d/parts"
+                + " -o Dir::State::Lists=$d/lists -o Dir::Cache=$d/cache -o Debug::NoLocking=1 update 2>&1)"
+                + " && ! printf '%s' \"$out\" | grep -q '^[EW]:'; then echo ok >> $d/log;"
+                + " else printf 'failed: %s\\n' \"$out\" | tr '\\n' ' ' >> $d/log; echo >> $d/log; fi; done) & done; wait");
+        // /var/tmp: trixie's /tmp is a tmpfs of the server's own.
+        Path tmp = server.root().resolve("var/tmp");
+        try {
+            long done = awaitUpdates(tmp, clients, clients);
+            for (int i = 0; i < 3; i++) {
+                publish.run();
+                done = awaitUpdates(tmp, clients, done + clients);
+            }
+        } finally {
+            Files.writeString(tmp.resolve("apt-clients-stop"), "");
+            server.run("sh", "-c", "while systemctl --quiet is-active djddit-apt-clients; do sleep 0.1; done");
+        }
+        List<String> lines = new java.util.ArrayList<>();
+        for (int i = 1; i <= clients; i++) {
+            lines.addAll(Files.readAllLines(tmp.resolve("apt-client-" + i + "/log")));
+        }
+        System.out.printf("[measure] apt-get update by %d clients during 3 publishes: %d updates, %d failed%n",
+                clients, lines.size(), lines.stream().filter(line -> !line.equals("ok")).count());
+        assertThat(lines).as("updates during publishes").allMatch(line -> line.equals("ok"));
+    }
+
+    /** Waits until the clients in {@code tmp} have finished {@code count} updates in all; returns how many. */
+    private static long awaitUpdates(Path tmp, int clients, long count) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(3).toNanos();
+        while (true) {
+            long done = 0;
+            for (int i = 1; i <= clients; i++) {
+                Path log = tmp.resolve("apt-client-" + i + "/log");
+                done += Files.exists(log) ? Files.readAllLines(log).size() : 0;
+            }
+            if (done >= count) {
+                return done;
+            }
+            assertThat(System.nanoTime()).as("the APT clients' updates").isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     private static String version(BootedTarget server, String name) throws Exception {
