@@ -70,6 +70,16 @@ class PublishMojoTest {
         return deb;
     }
 
+    /** settings.xml's server apt-signing, whose password is the key's passphrase, named by serverId. */
+    private static void signingServer(PublishMojo mojo) {
+        Server server = new Server();
+        server.setId("apt-signing");
+        server.setPassword("from settings");
+        mojo.settings = new Settings();
+        mojo.settings.addServer(server);
+        mojo.serverId = "apt-signing";
+    }
+
     private static List<String> concat(List<String> first, String... rest) {
         List<String> all = new java.util.ArrayList<>(first);
         all.addAll(List.of(rest));
@@ -81,12 +91,7 @@ class PublishMojoTest {
     void theServersPasswordUnlocksTheKeyAndTheLastBuildIsPublished(PublishMojo mojo) throws Exception {
         configure(mojo);
         keyAndBuild();
-        Server server = new Server();
-        server.setId("apt-signing");
-        server.setPassword("from settings");
-        mojo.settings = new Settings();
-        mojo.settings.addServer(server);
-        mojo.serverId = "apt-signing";
+        signingServer(mojo);
         mojo.variant = "berlin";
 
         mojo.execute();
@@ -102,12 +107,7 @@ class PublishMojoTest {
     void aVariantThatWasNotBuiltSaysToBuildIt(PublishMojo mojo) throws Exception {
         configure(mojo);
         keyAndBuild();
-        mojo.settings = new Settings();
-        Server server = new Server();
-        server.setId("apt-signing");
-        server.setPassword("from settings");
-        mojo.settings.addServer(server);
-        mojo.serverId = "apt-signing";
+        signingServer(mojo);
         mojo.variant = "blue";
 
         assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class).hasMessage("No build of"
