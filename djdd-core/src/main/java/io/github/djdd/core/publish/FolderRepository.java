@@ -1,6 +1,9 @@
 package io.github.djdd.core.publish;
 
 import io.github.djdd.core.Console;
+import io.github.djdd.core.deb.DebFile;
+import io.github.djdd.core.deb.DebianVersion;
+import io.github.djdd.core.deb.Stanza;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.naming.Names;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.djdd.core.Console;
+import io.github.djdd.core.deb.DebFile;
+import io.github.djdd.core.deb.Stanza;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.InvalidConfigurationException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.github.djdd.core.publish;
+package io.github.djdd.core.deb;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -82,7 +82,7 @@ public record DebFile(Path file, Stanza control, long size, String md5, String s
         throw new IOException(name + " holds no control file");
     }
 
-    static MessageDigest digest(String algorithm) {
+    public static MessageDigest digest(String algorithm) {
         try {
             return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {

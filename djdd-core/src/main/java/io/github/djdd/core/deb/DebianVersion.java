@@ -1,4 +1,4 @@
-package io.github.djdd.core.publish;
+package io.github.djdd.core.deb;
 
 import java.util.Comparator;
 
