@@ -13,6 +13,7 @@ import io.github.djdd.core.project.ProjectBuild;
 import io.github.djdd.core.site.SiteOptions;
 import io.github.djdd.core.site.SiteVariants;
 import java.io.File;
+import java.util.Optional;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -122,6 +123,25 @@ public class BuildMojo extends AbstractRepositoryMojo {
     @Parameter(defaultValue = "${project.build.outputTimestamp}")
     String outputTimestamp;
 
+    /**
+     * An APT repository that {@code djdd:publish} keeps (http, https or file URL), shared by build
+     * agents: an env or src package it has is downloaded, checked against its signed index,
+     * instead of built.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.aptRepository")
+    String aptRepository;
+
+    /**
+     * The public key of {@code <aptRepository>}, the {@code {software}-archive-keyring.gpg} that
+     * {@code djdd:publish} writes beside it.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.aptRepositoryKey")
+    File aptRepositoryKey;
+
     /** The folder relative {@code <findLinks>} are resolved against. */
     @Parameter(defaultValue = "${basedir}", readonly = true)
     File basedir;
@@ -137,8 +157,12 @@ public class BuildMojo extends AbstractRepositoryMojo {
         PackageSettings packages = new PackageSettings(PackageSettings.maintainer(maintainer),
                 Compression.of(compression), PackageSettings.timestamp(outputTimestamp, System.getenv()));
         SiteOptions site = SiteOptions.of(settings, wsgiApplication, celeryApp, siteVersion);
+        Optional<BuildRequest.PackageCache> cache = aptRepository == null || aptRepository.isBlank()
+                ? Optional.empty()
+                : Optional.of(new BuildRequest.PackageCache(aptRepository, aptRepositoryKey == null ? null
+                        : aptRepositoryKey.toPath()));
         BuildRequest request = new BuildRequest(preparedBuildDir(), BuildRootOptions.suite(suite), name, url, selected, checkedRef,
-                BuildRequest.projectDir(projectDir), pipOptions, packages, site);
+                BuildRequest.projectDir(projectDir), pipOptions, packages, site, cache);
         new ProjectBuild(request, console).run();
     }
 }

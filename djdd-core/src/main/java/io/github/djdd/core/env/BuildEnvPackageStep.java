@@ -98,7 +98,7 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
         DebianRequirements debs = DebianRequirements.of(checkout, "venv-debian-requirements.txt");
         EnvLayout layout = new EnvLayout(software, RequirementsHash.of(checkout.file("requirements.txt"),
                 checkout.root(), debs.lines(), python, root.suite()));
-        return new EnvPackage(layout, new PackageStore(context.buildDir(), context.console())
+        return new EnvPackage(layout, context.store()
                 .getOrBuild(layout.packageName(), () -> build(layout, debs, python)));
     }
 

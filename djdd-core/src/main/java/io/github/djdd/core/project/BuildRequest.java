@@ -9,6 +9,7 @@ import io.github.djdd.core.site.SiteOptions;
 import io.github.djdd.core.site.SiteVariants;
 import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -19,9 +20,20 @@ import java.util.regex.Pattern;
  * @param variants the variants to build, in order
  * @param ref a ref that overrides every variant's, or null
  * @param projectDir the folder of the repository that holds the Django project, "" for the top
+ * @param packageCache the repository whose env and src packages are taken instead of built, if any
  */
 public record BuildRequest(BuildDir buildDir, String suite, SoftwareName software, String repository, SiteVariants variants,
-        String ref, String projectDir, PipOptions pip, PackageSettings settings, SiteOptions site) {
+        String ref, String projectDir, PipOptions pip, PackageSettings settings, SiteOptions site,
+        Optional<PackageCache> packageCache) {
+
+    /** An APT repository that {@code djdd:publish} keeps, and its public key. */
+    public record PackageCache(String url, Path keyring) {}
+
+    public BuildRequest(BuildDir buildDir, String suite, SoftwareName software, String repository,
+            SiteVariants variants, String ref, String projectDir, PipOptions pip, PackageSettings settings,
+            SiteOptions site) {
+        this(buildDir, suite, software, repository, variants, ref, projectDir, pip, settings, site, Optional.empty());
+    }
 
     private static final Pattern SAFE_FOLDER = Pattern.compile("([A-Za-z0-9_][A-Za-z0-9._-]*)(/[A-Za-z0-9_][A-Za-z0-9._-]*)*");
 

@@ -27,6 +27,7 @@ import io.github.djdd.core.step.StepsRunner;
 import io.github.djdd.core.store.BuiltPackage;
 import io.github.djdd.core.store.LastBuild;
 import io.github.djdd.core.store.PackageStore;
+import io.github.djdd.core.store.RemotePackages;
 import io.github.djdd.core.workspace.BuildDir;
 import io.github.djdd.core.workspace.DiskFull;
 import java.io.IOException;
@@ -36,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs the build of a software's variants in order: fetch, then per commit checkout, build root
@@ -71,6 +73,12 @@ public final class ProjectBuild {
 
     /** The build in {@code root}, a build root that init completed. */
     List<BuiltPackage> run(RootShell root) throws DjddException {
+        Optional<RemotePackages> remote = Optional.empty();
+        if (request.packageCache().isPresent()) {
+            BuildRequest.PackageCache cache = request.packageCache().get();
+            remote = Optional.of(RemotePackages.of(cache.url(), cache.keyring(), request.suite(), request.buildDir(),
+                    console));
+        }
         try {
             request.buildDir().removeAbandonedWork();
         } catch (IOException e) {
@@ -89,7 +97,7 @@ public final class ProjectBuild {
             commits.putIfAbsent(commit.id(), commit);
             variantsByCommit.computeIfAbsent(commit.id(), id -> new ArrayList<>()).add(variant);
         });
-        BuildContext context = new BuildContext(request.buildDir(), root, request.settings(), console);
+        BuildContext context = new BuildContext(request.buildDir(), root, request.settings(), console, remote);
         List<BuiltPackage> all = new ArrayList<>();
         for (Map.Entry<String, List<SiteVariant>> group : variantsByCommit.entrySet()) {
             all.addAll(buildCommit(context, clone, commits.get(group.getKey()), group.getValue()));

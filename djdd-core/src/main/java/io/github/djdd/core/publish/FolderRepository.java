@@ -1,6 +1,7 @@
 package io.github.djdd.core.publish;
 
 import io.github.djdd.core.Console;
+import io.github.djdd.core.deb.Architecture;
 import io.github.djdd.core.deb.DebFile;
 import io.github.djdd.core.deb.DebianVersion;
 import io.github.djdd.core.deb.Stanza;
@@ -308,7 +309,7 @@ public final class FolderRepository {
         index.values().forEach(entry -> arches.add(entry.require("Architecture")));
         arches.remove("all");
         if (arches.isEmpty()) {
-            arches.add(hostArchitecture());
+            arches.add(Architecture.host());
         }
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (String arch : arches) {
@@ -437,15 +438,5 @@ public final class FolderRepository {
 
     private static String hex(byte[] bytes) {
         return HexFormat.of().formatHex(bytes);
-    }
-
-    /** Debian's name for this machine's architecture. */
-    private static String hostArchitecture() {
-        String arch = System.getProperty("os.arch");
-        return switch (arch) {
-            case "amd64", "x86_64" -> "amd64";
-            case "aarch64" -> "arm64";
-            default -> arch;
-        };
     }
 }

@@ -41,7 +41,7 @@ public final class BuildSourcePackageStep implements Step<SourcePackage> {
         String name = layout.packageName();
         String software = layout.software().value();
         PackageSettings settings = context.packages();
-        return new SourcePackage(layout, new PackageStore(context.buildDir(), context.console()).getOrBuild(name, () -> {
+        return new SourcePackage(layout, context.store().getOrBuild(name, () -> {
             DebianRequirements debs = DebianRequirements.of(checkout, "src-debian-requirements.txt");
             String dir = layout.installDir();
             List<String> depends = new ArrayList<>(List.of("python3"));

@@ -23,10 +23,17 @@ import java.util.Optional;
 public final class PackageStore {
     private final BuildDir buildDir;
     private final Console console;
+    private final Optional<RemotePackages> remote;
 
     public PackageStore(BuildDir buildDir, Console console) {
+        this(buildDir, console, Optional.empty());
+    }
+
+    /** @param remote a repository to take a missing package from before building it */
+    public PackageStore(BuildDir buildDir, Console console, Optional<RemotePackages> remote) {
         this.buildDir = buildDir;
         this.console = console;
+        this.remote = remote;
     }
 
     public Path folder() {
@@ -117,7 +124,10 @@ public final class PackageStore {
                 + PackageChecksum.fileFor(deb).getFileName() + "): it was damaged or replaced; building it again.");
     }
 
-    /** Returns the existing package, or builds it under its lock. */
+    /**
+     * Returns the existing package, or under its lock the one the remote repository has, or
+     * builds it.
+     */
     public BuiltPackage getOrBuild(String name, Step<Path> build) throws DjddException {
         Optional<Path> existing = find(name);
         if (existing.isPresent() && intact(existing.get())) {
@@ -138,6 +148,14 @@ public final class PackageStore {
             if (existing.isPresent()) {
                 warnDamaged(existing.get());
                 delete(existing.get());
+            }
+            if (remote.isPresent()) {
+                Optional<Path> fetched = remote.get().fetch(name);
+                if (fetched.isPresent()) {
+                    console.info("Reusing " + fetched.get().getFileName() + ": downloaded from " + remote.get().url()
+                            + ", where another build published it.");
+                    return new BuiltPackage(name, fetched.get(), true);
+                }
             }
             Path file = build.call();
             console.info("Built " + file.getFileName());
