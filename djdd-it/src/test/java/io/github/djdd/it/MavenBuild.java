@@ -31,6 +31,11 @@ final class MavenBuild {
 
     /** Starts {@code mvnw djdd:build} on {@code pom} in a new folder under {@code dir}. */
     static MavenBuild start(Path dir, String pom, String... arguments) throws Exception {
+        return start(dir, pom, List.of("build"), arguments);
+    }
+
+    /** Starts {@code mvnw} with djdd's {@code goals} on {@code pom} in a new folder under {@code dir}. */
+    static MavenBuild start(Path dir, String pom, List<String> goals, String... arguments) throws Exception {
         Path project = Files.createTempDirectory(dir, "deploy");
         Files.writeString(project.resolve("pom.xml"), pom);
         // The invoker's settings: LOCAL_REPO as the local repository (the invoker installed the plugin
@@ -45,7 +50,7 @@ final class MavenBuild {
         List<String> command = new ArrayList<>(List.of(MVNW.toString(), "-B", "-s", settings.toString(),
                 "-Dmaven.repo.local=" + LOCAL_REPO, "-Ddjdd.buildDir=" + ItSupport.cachedBuildDir()));
         command.addAll(List.of(arguments));
-        command.add("io.github.djdd:djdd-maven-plugin:" + VERSION + ":build");
+        goals.forEach(goal -> command.add("io.github.djdd:djdd-maven-plugin:" + VERSION + ":" + goal));
         Process process = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true)
                 .redirectOutput(project.resolve("build.log").toFile()).start();
         return new MavenBuild(project, process);
@@ -54,6 +59,11 @@ final class MavenBuild {
     /** Runs {@code mvnw djdd:build} on {@code pom} and returns its exit code and log. */
     static Run run(Path dir, String pom, String... arguments) throws Exception {
         return start(dir, pom, arguments).await();
+    }
+
+    /** Runs {@code mvnw} with djdd's {@code goals} on {@code pom} and returns its exit code and log. */
+    static Run run(Path dir, String pom, List<String> goals, String... arguments) throws Exception {
+        return start(dir, pom, goals, arguments).await();
     }
 
     Run await() throws Exception {
