@@ -4,7 +4,7 @@ import io.github.djdd.core.Console;
 import io.github.djdd.core.buildroot.RootShell;
 import io.github.djdd.core.deb.PackageSettings;
 import io.github.djdd.core.store.PackageStore;
-import io.github.djdd.core.store.RemotePackages;
+import io.github.djdd.core.store.PackageSource;
 import io.github.djdd.core.workspace.BuildDir;
 import java.util.Optional;
 
@@ -13,7 +13,7 @@ import java.util.Optional;
  * writes packages, where it reports, and the repository it may take packages from.
  */
 public record BuildContext(BuildDir buildDir, RootShell root, PackageSettings packages, Console console,
-        Optional<RemotePackages> remote) {
+        Optional<PackageSource> remote) {
     public BuildContext(BuildDir buildDir, RootShell root, PackageSettings packages, Console console) {
         this(buildDir, root, packages, console, Optional.empty());
     }

@@ -11,6 +11,7 @@ import io.github.djdd.core.context.BuildContext;
 import io.github.djdd.core.env.BuildEnvPackageStep;
 import io.github.djdd.core.env.EnvPackage;
 import io.github.djdd.core.process.ProcessRunner;
+import io.github.djdd.core.publish.RemotePackages;
 import io.github.djdd.core.site.BuildSitePackageStep;
 import io.github.djdd.core.site.CollectStaticStep;
 import io.github.djdd.core.site.DjangoSite;
@@ -26,8 +27,8 @@ import io.github.djdd.core.source.SourceRepository;
 import io.github.djdd.core.step.StepsRunner;
 import io.github.djdd.core.store.BuiltPackage;
 import io.github.djdd.core.store.LastBuild;
+import io.github.djdd.core.store.PackageSource;
 import io.github.djdd.core.store.PackageStore;
-import io.github.djdd.core.store.RemotePackages;
 import io.github.djdd.core.workspace.BuildDir;
 import io.github.djdd.core.workspace.DiskFull;
 import java.io.IOException;
@@ -73,7 +74,7 @@ public final class ProjectBuild {
 
     /** The build in {@code root}, a build root that init completed. */
     List<BuiltPackage> run(RootShell root) throws DjddException {
-        Optional<RemotePackages> remote = Optional.empty();
+        Optional<PackageSource> remote = Optional.empty();
         if (request.packageCache().isPresent()) {
             BuildRequest.PackageCache cache = request.packageCache().get();
             remote = Optional.of(RemotePackages.of(cache.url(), cache.keyring(), request.suite(), request.buildDir(),

@@ -23,14 +23,14 @@ import java.util.Optional;
 public final class PackageStore {
     private final BuildDir buildDir;
     private final Console console;
-    private final Optional<RemotePackages> remote;
+    private final Optional<PackageSource> remote;
 
     public PackageStore(BuildDir buildDir, Console console) {
         this(buildDir, console, Optional.empty());
     }
 
     /** @param remote a repository to take a missing package from before building it */
-    public PackageStore(BuildDir buildDir, Console console, Optional<RemotePackages> remote) {
+    public PackageStore(BuildDir buildDir, Console console, Optional<PackageSource> remote) {
         this.buildDir = buildDir;
         this.console = console;
         this.remote = remote;

@@ -8,7 +8,6 @@ import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.store.PackageChecksum;
-import io.github.djdd.core.store.RemotePackages;
 import io.github.djdd.core.workspace.BuildDir;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.github.djdd.core.store;
+package io.github.djdd.core.publish;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
@@ -10,6 +10,8 @@ import io.github.djdd.core.naming.Names;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.process.ProcessRunner;
+import io.github.djdd.core.store.PackageChecksum;
+import io.github.djdd.core.store.PackageSource;
 import io.github.djdd.core.workspace.BuildDir;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +38,7 @@ import org.tukaani.xz.XZInputStream;
  * gpgv against the key, the index against the sum {@code InRelease} gives, the package against
  * the sum in the index.
  */
-public final class RemotePackages {
+public final class RemotePackages implements PackageSource {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final URI url;
@@ -79,6 +81,7 @@ public final class RemotePackages {
         return new RemotePackages(uri, keyring, suite, buildDir, console);
     }
 
+    @Override
     public URI url() {
         return url;
     }
@@ -91,6 +94,7 @@ public final class RemotePackages {
      *     (a warning says so, and the build goes on by building the package)
      * @throws DjddException when what the repository serves does not match what its key signed
      */
+    @Override
     public Optional<Path> fetch(String name) throws DjddException {
         Path packages = buildDir.packages();
         List<Stanza> entries = index();
