@@ -6,7 +6,6 @@ import io.github.djdd.core.buildroot.BindMount;
 import io.github.djdd.core.buildroot.BuildRoot;
 import io.github.djdd.core.buildroot.RootCommand;
 import io.github.djdd.core.process.CommandResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -18,7 +18,6 @@ import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.step.Step;
 import io.github.djdd.core.store.PackageChecksum;
-import io.github.djdd.core.store.PackageStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -11,7 +11,6 @@ import io.github.djdd.core.deb.DebWriter;
 import io.github.djdd.core.deb.PackageDocs;
 import io.github.djdd.core.deb.PackageSettings;
 import io.github.djdd.core.step.Step;
-import io.github.djdd.core.store.PackageStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
