@@ -82,9 +82,15 @@ class KilledBuildIT {
          * @param compression xz for the assembly kills: its single thread keeps src and site
          *     assembly busy long enough to be killed; the env, built first by any test, is reused
          */
+        /** The build JVM's java.io.tmpdir, outside the build dir: a killed build must leave nothing there. */
+        final Path tmp;
+
         Build(Compression compression) throws Exception {
-            process = new ProcessBuilder(BuildProcess.command(compression, "build", buildDir.path().toString(), SOFTWARE,
-                    upstream.toString(), "big", "blue")).redirectErrorStream(true).start();
+            tmp = Files.createTempDirectory(dir, "java-tmp");
+            List<String> command = new java.util.ArrayList<>(BuildProcess.command(compression, "build",
+                    buildDir.path().toString(), SOFTWARE, upstream.toString(), "big", "blue"));
+            command.add(1, "-Djava.io.tmpdir=" + tmp);
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
             reader = new Thread(() -> {
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
                         StandardCharsets.UTF_8))) {
@@ -147,6 +153,9 @@ class KilledBuildIT {
 
         assertThat(BuildRootIT.hostMountsUnder(buildDir.path())).isEmpty();
         assertEveryPackageIntact();
+        try (Stream<Path> files = Files.list(killed.tmp)) {
+            assertThat(files).as("what the killed build left outside the build dir").isEmpty();
+        }
 
         long start = System.nanoTime();
         Build next = new Build(compression);
