@@ -209,8 +209,14 @@ class EnvAndSourcePackagesIT {
 
             assertThat(otherRoot.path().resolve("usr/lib/djddit-env/" + envHash + "/bin/gunicorn")).isRegularFile();
             assertThat(otherRoot.path().resolve("usr/lib/djddit-src/" + srcHash + "/manage.py")).isRegularFile();
-            assertThat(otherRoot.check(RootCommand.of("dpkg", "--verify", "djddit-env-" + envHash, "djddit-src-"
-                    + srcHash, "djddit-site-blue")).output()).as("md5sums match the unpacked files").isEmpty();
+            // Unpacked, not configured: dpkg keeps each conffile as .dpkg-new until configure.
+            List<String> verify = otherRoot.check(RootCommand.of("dpkg", "--verify", "djddit-env-" + envHash,
+                    "djddit-src-" + srcHash, "djddit-site-blue")).output();
+            for (String line : verify) {
+                java.util.regex.Matcher conffile = java.util.regex.Pattern.compile("missing +c (/\\S+)").matcher(line);
+                assertThat(conffile.matches()).as("md5sums match the unpacked files: " + line).isTrue();
+                assertThat(otherRoot.path().resolve(conffile.group(1).substring(1) + ".dpkg-new")).isRegularFile();
+            }
         } finally {
             TargetRoot.remove(target);
         }
