@@ -47,6 +47,8 @@ public final class RemotePackages implements PackageSource {
     private final BuildDir buildDir;
     private final Console console;
     private List<Stanza> index;
+    /** One client for the index and every package of a build. */
+    private HttpClient client;
     private String unavailable;
 
     private RemotePackages(URI url, Path keyring, String suite, BuildDir buildDir, Console console) {
@@ -187,14 +189,16 @@ public final class RemotePackages implements PackageSource {
                 + " repository.");
     }
 
-    private void download(String path, Path target) throws IOException, InterruptedException {
+    private synchronized void download(String path, Path target) throws IOException, InterruptedException {
         URI file = url.resolve(path);
         if (file.getScheme().equals("file")) {
             Files.copy(Path.of(file), target, StandardCopyOption.REPLACE_EXISTING);
             return;
         }
-        HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        if (client == null) {
+            client = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL)
+                    .build();
+        }
         HttpResponse<Path> response = client.send(HttpRequest.newBuilder(file).timeout(Duration.ofMinutes(10)).build(),
                 HttpResponse.BodyHandlers.ofFile(target));
         if (response.statusCode() != 200) {
@@ -207,10 +211,8 @@ public final class RemotePackages implements PackageSource {
         if (folder == null) {
             return;
         }
-        try (var files = Files.walk(folder)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
+        try {
+            BuildDir.deleteTree(folder);
         } catch (IOException e) {
             // A scratch folder of the build dir: the next build removes it once this process is gone.
         }
