@@ -364,11 +364,7 @@ public final class FolderRepository {
             throws IOException {
         Path state = folder.resolve(".djdd");
         Path previousHashes = state.resolve(suite + ".by-hash");
-        Set<String> current = new HashSet<>();
-        Matcher sums = SUM_LINE.matcher(Files.readString(dists(suite).resolve("Release")));
-        while (sums.find()) {
-            current.add(sums.group(1));
-        }
+        Set<String> current = new HashSet<>(sha256Sums(Files.readString(dists(suite).resolve("Release"))).values());
         Set<String> keptHashes = new HashSet<>(current);
         if (Files.isRegularFile(previousHashes)) {
             keptHashes.addAll(Files.readAllLines(previousHashes));
@@ -394,6 +390,16 @@ public final class FolderRepository {
                 }
             }
         }
+    }
+
+    /** The SHA-256 of each index a {@code Release} lists, by its path under the suite. */
+    static Map<String, String> sha256Sums(String release) {
+        Map<String, String> sums = new LinkedHashMap<>();
+        Matcher line = SUM_LINE.matcher(release);
+        while (line.find()) {
+            sums.put(line.group(2), line.group(1));
+        }
+        return sums;
     }
 
     private Path tmp(Path target) {

@@ -27,8 +27,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.tukaani.xz.XZInputStream;
 
 /**
@@ -144,15 +142,14 @@ public final class RemotePackages implements PackageSource {
             download("dists/" + suite + "/InRelease", inRelease);
             String release = verified(inRelease, scratch.resolve("Release"));
             String name = "main/binary-" + Architecture.host() + "/Packages.xz";
-            Matcher sum = Pattern.compile("(?m)^ ([0-9a-f]{64}) +\\d+ +" + Pattern.quote(name) + "$")
-                    .matcher(release.substring(Math.max(0, release.indexOf("SHA256:"))));
-            if (!sum.find()) {
+            String sum = FolderRepository.sha256Sums(release).get(name);
+            if (sum == null) {
                 return index;
             }
             Path packages = scratch.resolve("Packages.xz");
             download("dists/" + suite + "/" + (release.contains("\nAcquire-By-Hash: yes")
-                    ? name.replace("Packages.xz", "by-hash/SHA256/" + sum.group(1)) : name), packages);
-            if (!PackageChecksum.sha256(packages).equals(sum.group(1))) {
+                    ? name.replace("Packages.xz", "by-hash/SHA256/" + sum) : name), packages);
+            if (!PackageChecksum.sha256(packages).equals(sum)) {
                 throw new DjddException("The index " + name + " of " + url + " does not match the SHA-256 its signed"
                         + " InRelease gives: the repository was altered after publishing; nothing was taken from it.");
             }
