@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,14 +29,29 @@ public final class LastBuild {
         Path file = file(buildDir, suite, site.name());
         StringBuilder lines = new StringBuilder(site.file().getFileName() + "\n");
         needed.forEach(deb -> lines.append(deb.file().getFileName()).append('\n'));
+        Path partial = null;
         try {
             Files.createDirectories(file.getParent());
-            Path partial = file.resolveSibling("." + file.getFileName() + ".partial");
+            // a name of its own: two builds of one variant at once each write their record whole
+            partial = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".partial");
             Files.writeString(partial, lines, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-r--r--"));
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
+            deleteQuietly(partial);
             throw new DjddException("Cannot record the build of " + site.name() + " in " + file + " ("
                     + e.getMessage() + "): check the build dir.", e);
+        }
+    }
+
+    private static void deleteQuietly(Path partial) {
+        if (partial == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(partial);
+        } catch (IOException ignored) {
+            // the record's own error is the one to report
         }
     }
 
