@@ -7,6 +7,7 @@ import io.github.djdd.core.buildroot.BuildRootOptions;
 import io.github.djdd.core.project.ProjectPublish;
 import io.github.djdd.core.project.PublishRequest;
 import java.io.File;
+import java.util.Optional;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -19,7 +20,9 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
 /**
  * Publishes what {@code djdd:build} made last for the selected variants (each site package with
  * the env and src packages it depends on) into a signed APT repository in a folder, for any web
- * server to serve. The public key is written beside it as {@code {software}-archive-keyring.gpg}.
+ * server to serve, or into a local repository of an aptly server, whose publications aptly
+ * updates and signs. A folder repository's public key is written beside it as
+ * {@code {software}-archive-keyring.gpg}.
  *
  * @since 0.1.0
  */
@@ -42,7 +45,8 @@ public class PublishMojo extends AbstractDjddMojo {
     String suite;
 
     /**
-     * The folder of the APT repository, created by the first publish.
+     * The folder of the APT repository, created by the first publish. Either this or
+     * {@code <aptly>}.
      *
      * @since 0.1.0
      */
@@ -78,6 +82,42 @@ public class PublishMojo extends AbstractDjddMojo {
     @Parameter(property = "djdd.publish.keep", defaultValue = "5")
     int keep;
 
+    /**
+     * The URL of an aptly API server ({@code aptly api serve}) to publish to instead of a folder,
+     * such as {@code http://aptly.example.org:8080/}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.publish.aptly")
+    String aptly;
+
+    /**
+     * The aptly local repository the packages are added to, created and published once by the
+     * operator ({@code aptly repo create}, {@code aptly publish repo}); one per suite. Default:
+     * {@code {software}-{suite}}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.publish.aptlyRepo")
+    String aptlyRepo;
+
+    /**
+     * The key aptly signs the publication with (its {@code -gpg-key}); default: aptly's default key.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.publish.aptlyGpgKey")
+    String aptlyGpgKey;
+
+    /**
+     * The {@code <server>} of Maven's {@code settings.xml} whose username and password djdd sends
+     * to aptly with HTTP basic authentication (for aptly behind an authenticating proxy).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.publish.aptlyServerId")
+    String aptlyServerId;
+
     @Parameter(defaultValue = "${settings}", readonly = true)
     Settings settings;
 
@@ -86,33 +126,56 @@ public class PublishMojo extends AbstractDjddMojo {
 
     @Override
     void run(Console console) throws DjddException {
-        if (folder == null) {
-            throw new InvalidConfigurationException("folder", "No repository folder configured: set <folder> in the"
-                    + " plugin's configuration or pass -Ddjdd.publish.folder=DIR.");
+        String suiteName = BuildRootOptions.suite(suite);
+        PublishRequest.Target target;
+        if (aptly != null && !aptly.isBlank()) {
+            if (folder != null) {
+                throw new InvalidConfigurationException("aptly", "Both <folder> and <aptly> are set: djdd:publish"
+                        + " publishes to one repository; remove one of them.");
+            }
+            Server server = server(aptlyServerId, "aptlyServerId", "whose <username> and <password> aptly's proxy"
+                    + " accepts", "leave -Ddjdd.publish.aptlyServerId out");
+            target = new PublishRequest.Aptly(aptly, aptlyRepo != null && !aptlyRepo.isBlank() ? aptlyRepo
+                    : softwareName().value() + "-" + suiteName, optional(aptlyGpgKey),
+                    server == null ? Optional.empty() : Optional.ofNullable(server.getUsername()),
+                    server == null || server.getPassword() == null ? new char[0] : server.getPassword().toCharArray());
+        } else {
+            if (folder == null) {
+                throw new InvalidConfigurationException("folder", "No repository configured: set <folder> in the"
+                        + " plugin's configuration or pass -Ddjdd.publish.folder=DIR (or <aptly> for an aptly"
+                        + " server).");
+            }
+            if (keyFile == null) {
+                throw new InvalidConfigurationException("keyFile", "No signing key configured: set <keyFile> or pass"
+                        + " -Ddjdd.publish.keyFile=FILE, an ASCII-armoured secret key ('gpg --armor"
+                        + " --export-secret-keys KEYID').");
+            }
+            Server server = server(serverId, "serverId", "whose <password> is the signing key's passphrase",
+                    "leave -Ddjdd.publish.serverId out and set DJDD_SIGNING_PASSPHRASE");
+            String password = server == null ? null
+                    : server.getPassphrase() != null ? server.getPassphrase() : server.getPassword();
+            target = new PublishRequest.Folder(folder.toPath(), keyFile.toPath(),
+                    PublishRequest.passphrase(password, System.getenv()));
         }
-        if (keyFile == null) {
-            throw new InvalidConfigurationException("keyFile", "No signing key configured: set <keyFile> or pass"
-                    + " -Ddjdd.publish.keyFile=FILE, an ASCII-armoured secret key ('gpg --armor --export-secret-keys"
-                    + " KEYID').");
-        }
-        PublishRequest request = new PublishRequest(preparedBuildDir(), BuildRootOptions.suite(suite), softwareName(),
-                variants(variant), folder.toPath(), keyFile.toPath(),
-                PublishRequest.passphrase(serverPassword(), System.getenv()), keep);
-        new ProjectPublish(request, console).run();
+        new ProjectPublish(new PublishRequest(preparedBuildDir(), suiteName, softwareName(), variants(variant), target,
+                keep), console).run();
     }
 
-    /** The decrypted password of {@code <serverId>}, or null when none is named. */
-    private String serverPassword() throws InvalidConfigurationException {
-        if (serverId == null || serverId.isBlank()) {
+    private static Optional<String> optional(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    /** The decrypted {@code <server>} named by {@code id}, or null when none is named. */
+    private Server server(String id, String setting, String purpose, String otherwise)
+            throws InvalidConfigurationException {
+        if (id == null || id.isBlank()) {
             return null;
         }
-        Server server = settings == null ? null : settings.getServer(serverId.strip());
+        Server server = settings == null ? null : settings.getServer(id.strip());
         if (server == null) {
-            throw new InvalidConfigurationException("serverId", "settings.xml has no <server> with the id '"
-                    + serverId.strip() + "': add one whose <password> is the signing key's passphrase, or leave"
-                    + " -Ddjdd.publish.serverId out and set DJDD_SIGNING_PASSPHRASE.");
+            throw new InvalidConfigurationException(setting, "settings.xml has no <server> with the id '" + id.strip()
+                    + "': add one " + purpose + ", or " + otherwise + ".");
         }
-        Server decrypted = decrypter.decrypt(new DefaultSettingsDecryptionRequest(server)).getServer();
-        return decrypted.getPassphrase() != null ? decrypted.getPassphrase() : decrypted.getPassword();
+        return decrypter.decrypt(new DefaultSettingsDecryptionRequest(server)).getServer();
     }
 }

@@ -3,6 +3,7 @@ package io.github.djdd.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.djdd.core.publish.AptlyServer;
 import io.github.djdd.core.store.BuiltPackage;
 import io.github.djdd.core.store.LastBuild;
 import io.github.djdd.core.store.PackageChecksum;
@@ -134,12 +135,49 @@ class PublishMojoTest {
         configure(mojo);
         mojo.folder = null;
         assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class).hasMessage("No repository"
-                + " folder configured: set <folder> in the plugin's configuration or pass -Ddjdd.publish.folder=DIR.");
+                + " configured: set <folder> in the plugin's configuration or pass -Ddjdd.publish.folder=DIR (or"
+                + " <aptly> for an aptly server).");
         mojo.folder = dir.resolve("repo").toFile();
         mojo.keyFile = null;
         assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class).hasMessage("No signing key"
                 + " configured: set <keyFile> or pass -Ddjdd.publish.keyFile=FILE, an ASCII-armoured secret key ('gpg"
                 + " --armor --export-secret-keys KEYID').");
+        assertThat(dir.resolve("build")).doesNotExist();
+    }
+
+    @Test
+    @InjectMojo(goal = "publish", pom = POM)
+    void anAptlyServerGetsTheLastBuildInTheRepositoryOfTheSuite(PublishMojo mojo) throws Exception {
+        configure(mojo);
+        keyAndBuild();
+        mojo.folder = null;
+        mojo.keyFile = null;
+        mojo.variant = "berlin";
+        try (AptlyServer aptly = AptlyServer.start(Files.createDirectories(dir.resolve("aptly")))) {
+            Path publication = aptly.createPublished("mysoftware-trixie", "trixie");
+            mojo.aptly = aptly.url();
+
+            mojo.execute();
+
+            assertThat(Files.readString(publication.resolve("dists/trixie/main/binary-amd64/Packages")))
+                    .contains("Package: mysoftware-site-berlin\n", "Package: mysoftware-env-aaaa\n",
+                            "Package: mysoftware-src-1111\n");
+        }
+    }
+
+    @Test
+    @InjectMojo(goal = "publish", pom = POM)
+    void aFolderAndAnAptlyServerAtOnceOrAnUnknownAptlyServerIdAreRefused(PublishMojo mojo) {
+        configure(mojo);
+        mojo.aptly = "http://aptly.example.org:8080/";
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class).hasMessage("Both <folder> and"
+                + " <aptly> are set: djdd:publish publishes to one repository; remove one of them.");
+        mojo.folder = null;
+        mojo.settings = new Settings();
+        mojo.aptlyServerId = "aptly";
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class).hasMessage("settings.xml has"
+                + " no <server> with the id 'aptly': add one whose <username> and <password> aptly's proxy accepts,"
+                + " or leave -Ddjdd.publish.aptlyServerId out.");
         assertThat(dir.resolve("build")).doesNotExist();
     }
 }

@@ -2,7 +2,9 @@ package io.github.djdd.core.project;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
+import io.github.djdd.core.publish.AptlyRepository;
 import io.github.djdd.core.publish.FolderRepository;
+import io.github.djdd.core.publish.Published;
 import io.github.djdd.core.publish.ReleaseSigner;
 import io.github.djdd.core.site.SiteVariant;
 import io.github.djdd.core.store.LastBuild;
@@ -13,7 +15,7 @@ import java.util.List;
 
 /**
  * Publishes what {@code djdd:build} made last for the selected variants (each site package with
- * its env and src packages) into a signed folder repository.
+ * its env and src packages) into a signed folder repository or a local repository of aptly.
  */
 public final class ProjectPublish {
     private final PublishRequest request;
@@ -24,9 +26,7 @@ public final class ProjectPublish {
         this.console = console;
     }
 
-    public FolderRepository.Result run() throws DjddException {
-        Clock clock = Clock.systemUTC();
-        ReleaseSigner signer = ReleaseSigner.load(request.keyFile(), request.passphrase(), clock.instant());
+    public Published run() throws DjddException {
         List<Path> debs = new ArrayList<>();
         for (SiteVariant variant : request.variants().selected()) {
             String site = request.variants().layout(request.software(), variant).packageName();
@@ -36,18 +36,33 @@ public final class ProjectPublish {
                 }
             }
         }
-        FolderRepository repository = new FolderRepository(request.folder(), request.software().value(), signer,
-                console, clock);
-        FolderRepository.Result result = repository.publish(request.suite(), debs, request.keep());
-        console.info("Published to " + request.folder() + " (" + request.suite() + "), signed by "
-                + signer.fingerprint() + ":");
+        Published result;
+        String where;
+        String use;
+        if (request.target() instanceof PublishRequest.Folder target) {
+            Clock clock = Clock.systemUTC();
+            ReleaseSigner signer = ReleaseSigner.load(target.keyFile(), target.passphrase(), clock.instant());
+            FolderRepository repository = new FolderRepository(target.folder(), request.software().value(), signer,
+                    console, clock);
+            result = repository.publish(request.suite(), debs, request.keep());
+            where = target.folder() + " (" + request.suite() + "), signed by " + signer.fingerprint();
+            use = "Servers use it with " + repository.keyring().getFileName() + " in /usr/share/keyrings and: deb"
+                    + " [signed-by=/usr/share/keyrings/" + repository.keyring().getFileName() + "] URL-OF-"
+                    + target.folder().getFileName() + " " + request.suite() + " main";
+        } else {
+            PublishRequest.Aptly target = (PublishRequest.Aptly) request.target();
+            AptlyRepository repository = AptlyRepository.of(target.url(), target.repo(), request.software().value(),
+                    target.gpgKey(), target.user(), target.password(), console);
+            result = repository.publish(request.suite(), debs, request.keep());
+            where = repository.describe() + ", its publication of " + request.suite() + " signed by aptly";
+            use = "Servers use aptly's publication with aptly's public key as Signed-By.";
+        }
+        console.info("Published to " + where + ":");
         result.added().forEach(key -> console.info("  added " + key));
         result.present().forEach(key -> console.info("  already there " + key));
         result.dropped().forEach(key -> console.info("  dropped " + key + " (older than the " + request.keep()
                 + " kept)"));
-        console.info("Servers use it with " + repository.keyring().getFileName() + " in /usr/share/keyrings and: deb"
-                + " [signed-by=/usr/share/keyrings/" + repository.keyring().getFileName() + "] URL-OF-"
-                + request.folder().getFileName() + " " + request.suite() + " main");
+        console.info(use);
         return result;
     }
 }

@@ -5,21 +5,43 @@ import io.github.djdd.core.site.SiteVariants;
 import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What {@link ProjectPublish} publishes and where.
  *
  * @param suite the suite the packages were built for, and the one they are published to
  * @param variants the variants whose last build is published
- * @param folder the folder repository
- * @param keyFile the ASCII-armoured secret key that signs it
- * @param passphrase the key's passphrase, empty for none
+ * @param target the repository
  * @param keep the site versions kept per variant
  */
 public record PublishRequest(BuildDir buildDir, String suite, SoftwareName software, SiteVariants variants,
-        Path folder, Path keyFile, char[] passphrase, int keep) {
+        Target target, int keep) {
     /** The environment variable that holds the signing key's passphrase. */
     public static final String PASSPHRASE_VARIABLE = "DJDD_SIGNING_PASSPHRASE";
+
+    /** Where the packages go. */
+    public sealed interface Target permits Folder, Aptly {}
+
+    /**
+     * A folder repository that djdd keeps and signs itself.
+     *
+     * @param keyFile the ASCII-armoured secret key that signs it
+     * @param passphrase the key's passphrase, empty for none
+     */
+    public record Folder(Path folder, Path keyFile, char[] passphrase) implements Target {}
+
+    /**
+     * A local repository of an aptly server, which signs its publications itself.
+     *
+     * @param url the server's URL
+     * @param repo the local repository
+     * @param gpgKey the key aptly signs with, empty for its default
+     * @param user the user for HTTP basic authentication, empty for none
+     * @param password that user's password
+     */
+    public record Aptly(String url, String repo, Optional<String> gpgKey, Optional<String> user, char[] password)
+            implements Target {}
 
     /**
      * The key's passphrase: the password of the {@code settings.xml} server when one is named,

@@ -96,9 +96,6 @@ public final class FolderRepository {
         return folder.resolve(origin + "-archive-keyring.gpg");
     }
 
-    /** What a publish did: the packages added and the ones that retention dropped. */
-    public record Result(List<String> added, List<String> present, List<String> dropped) {}
-
     /**
      * Adds {@code debs} to {@code suite}, keeps the {@code keep} newest versions of each package
      * nothing else depends on (the sites) and of what those depend on (their env and src), and
@@ -107,7 +104,7 @@ public final class FolderRepository {
      * @throws DjddException when a package is in the repository already with other bytes; the
      *     repository is then left as it was
      */
-    public Result publish(String suite, List<Path> debs, int keep) throws DjddException {
+    public Published publish(String suite, List<Path> debs, int keep) throws DjddException {
         if (keep < 1) {
             throw new InvalidConfigurationException("keep", "<keep> is " + keep + ": keep at least 1 version of each"
                     + " site.");
@@ -147,7 +144,7 @@ public final class FolderRepository {
             Files.write(tmp(keyring()), signer.publicKeyring());
             move(tmp(keyring()), keyring());
             removeUnreferenced(suite, index, previousPool);
-            return new Result(added, present, dropped);
+            return new Published(added, present, dropped);
         } catch (IOException e) {
             throw new DjddException("Cannot publish to " + folder + " (" + e.getMessage() + "): check its space and"
                     + " permissions; the repository still serves its previous state.", e);

@@ -26,7 +26,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.tukaani.xz.XZInputStream;
 
 /**
@@ -141,20 +143,24 @@ public final class RemotePackages implements PackageSource {
             Path inRelease = scratch.resolve("InRelease");
             download("dists/" + suite + "/InRelease", inRelease);
             String release = verified(inRelease, scratch.resolve("Release"));
-            String name = "main/binary-" + Architecture.host() + "/Packages.xz";
-            String sum = FolderRepository.sha256Sums(release).get(name);
-            if (sum == null) {
+            // djdd's own repositories have Packages.xz; aptly's publications, Packages (and .gz, .bz2).
+            Map<String, String> sums = FolderRepository.sha256Sums(release);
+            String name = Stream.of("Packages.xz", "Packages").map(file -> "main/binary-" + Architecture.host() + "/"
+                    + file).filter(sums::containsKey).findFirst().orElse(null);
+            if (name == null) {
                 return index;
             }
-            Path packages = scratch.resolve("Packages.xz");
+            String sum = sums.get(name);
+            Path packages = scratch.resolve("Packages");
             download("dists/" + suite + "/" + (release.contains("\nAcquire-By-Hash: yes")
-                    ? name.replace("Packages.xz", "by-hash/SHA256/" + sum) : name), packages);
+                    ? name.substring(0, name.lastIndexOf('/') + 1) + "by-hash/SHA256/" + sum : name), packages);
             if (!PackageChecksum.sha256(packages).equals(sum)) {
                 throw new DjddException("The index " + name + " of " + url + " does not match the SHA-256 its signed"
                         + " InRelease gives: the repository was altered after publishing; nothing was taken from it.");
             }
-            try (InputStream xz = new XZInputStream(Files.newInputStream(packages))) {
-                index = Stanza.parseAll(new String(xz.readAllBytes(), StandardCharsets.UTF_8));
+            try (InputStream in = name.endsWith(".xz") ? new XZInputStream(Files.newInputStream(packages))
+                    : Files.newInputStream(packages)) {
+                index = Stanza.parseAll(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
         } catch (IOException | InterruptedException e) {
             if (e instanceof InterruptedException) {

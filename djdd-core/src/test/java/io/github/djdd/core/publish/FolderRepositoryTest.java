@@ -41,26 +41,12 @@ class FolderRepositoryTest {
                 Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC));
     }
 
-    /** A package made by dpkg-deb with {@code fields} added to its control file; the same file when asked again. */
     private Path deb(String name, String version, String arch, String fields) throws Exception {
-        Path deb = dir.resolve(name + "_" + version + "_" + arch + "-" + Math.abs(fields.hashCode()) + ".deb");
-        if (Files.exists(deb)) {
-            return deb;
-        }
-        Path tree = Files.createDirectories(dir.resolve("tree-" + name + "-" + version + "-" + fields.hashCode()));
-        Files.createDirectories(tree.resolve("DEBIAN"));
-        Files.writeString(tree.resolve("DEBIAN/control"), "Package: " + name + "\nVersion: " + version
-                + "\nArchitecture: " + arch + "\nMaintainer: ops <ops@example.org>\n" + fields
-                + "Description: test package\n a longer description\n");
-        Files.createDirectories(tree.resolve("usr/share/" + name));
-        Files.writeString(tree.resolve("usr/share/" + name + "/file"), name + " " + version + " " + fields + "\n");
-        ReleaseSignerTest.run(List.of("dpkg-deb", "--root-owner-group", "--build", tree.toString(), deb.toString()));
-        return deb;
+        return TestDebs.deb(dir, name, version, arch, fields);
     }
 
     private List<Path> release(String site, String version, String env, String src) throws Exception {
-        return List.of(deb(env, "1", "amd64", "Depends: python3\n"), deb(src, "1", "all", ""),
-                deb(site, version, "all", "Depends: " + env + ", " + src + ", nginx\n"));
+        return TestDebs.release(dir, site, version, env, src);
     }
 
     private String packages(String suite) throws Exception {
@@ -74,7 +60,7 @@ class FolderRepositoryTest {
 
     @Test
     void aPublishMakesASignedIndexWhoseSumsMatchTheFiles() throws Exception {
-        FolderRepository.Result result = repository.publish("trixie",
+        Published result = repository.publish("trixie",
                 release("mysoftware-site-berlin", "20261129.1", "mysoftware-env-aaaa", "mysoftware-src-1111"), 5);
 
         assertThat(result.added()).hasSize(3);

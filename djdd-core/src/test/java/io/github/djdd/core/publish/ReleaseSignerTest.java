@@ -39,10 +39,7 @@ class ReleaseSignerTest {
     }
 
     static String run(List<String> argv) throws Exception {
-        Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as(String.join(" ", argv) + "\n" + output).isZero();
-        return output;
+        return TestDebs.run(argv);
     }
 
     private static int gpgv(Path keyring, Path... files) throws IOException, InterruptedException {
