@@ -12,6 +12,8 @@ import static io.github.djdd.it.SiteServers.red;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.djdd.core.process.CommandResult;
+import io.github.djdd.core.project.PublishRequest;
+import io.github.djdd.core.publish.AptlyServer;
 import io.github.djdd.core.store.BuiltPackage;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -24,6 +26,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -65,6 +68,8 @@ class ServerIT {
     private static SiteServers servers;
     /** Where the server's nginx serves the signed repository. */
     private static final int REPOSITORY_PORT = 8089;
+    /** Where the server's nginx serves aptly's publication. */
+    private static final int APTLY_PORT = 8091;
 
     @BeforeAll
     static void makeTheUpstream() throws Exception {
@@ -385,6 +390,44 @@ class ServerIT {
                         + REPOSITORY_PORT + "/pool/");
                 assertThat(version(server, "djddit-site-signed")).isEqualTo(first);
                 awaitOk(site, "/health/");
+            } finally {
+                Files.deleteIfExists(sources);
+                server.check("apt-get", "update");
+            }
+        });
+    }
+
+    /**
+     * djdd:publish into a local repository of a real aptly server on the host, whose publication
+     * (signed by aptly's own key) the server's nginx serves: the site installs from it, trusted
+     * through aptly's key alone.
+     */
+    @Test
+    void anAptlyPublicationInstallsTheSite() throws Exception {
+        servers.release("main", red("aptly"));
+        servers.onShared(server -> {
+            Path folder = Files.createDirectories(server.repository(server.suite()).resolveSibling("aptly"));
+            Path sources = server.root().resolve("etc/apt/sources.list.d/djddit-aptly.sources");
+            try (AptlyServer aptly = AptlyServer.start(folder)) {
+                Path publication = aptly.createPublished("djddit-" + server.suite(), server.suite());
+                servers.publish(new PublishRequest.Aptly(aptly.url(), "djddit-" + server.suite(), Optional.empty(),
+                        Optional.empty(), new char[0]), red("aptly"));
+                server.check("apt-get", "install", "--yes", "nginx");
+                Files.writeString(server.root().resolve("etc/nginx/sites-enabled/djddit-aptly"), "server {\n"
+                        + "    listen 127.0.0.1:" + APTLY_PORT + ";\n    root /srv/djdd-repo/"
+                        + folder.getParent().relativize(aptly.publications()) + ";\n}\n");
+                server.check("systemctl", "reload-or-restart", "nginx");
+                aptly.keyring(server.root().resolve("usr/share/keyrings/djddit-aptly.gpg"));
+                Files.writeString(sources, "Types: deb\nURIs: http://127.0.0.1:" + APTLY_PORT + "/"
+                        + publication.getFileName() + "/\nSuites: "
+                        + server.suite() + "\nComponents: main\nSigned-By: /usr/share/keyrings/djddit-aptly.gpg\n");
+
+                install(server, "djddit-site-aptly");
+
+                assertThat(server.check("apt-cache", "policy", "djddit-site-aptly").output())
+                        .anyMatch(line -> line.contains("http://127.0.0.1:" + APTLY_PORT + "/" + publication.getFileName() + " "
+                                + server.suite() + "/main"));
+                awaitOk(new SiteClient("aptly.example.com", PORT), "/health/");
             } finally {
                 Files.deleteIfExists(sources);
                 server.check("apt-get", "update");

@@ -157,8 +157,13 @@ final class SiteServers implements AutoCloseable {
      * {@code folder}, signed with {@code keyFile} (no passphrase).
      */
     void publishSigned(Path folder, Path keyFile, SiteVariant variant) throws Exception {
+        publish(new PublishRequest.Folder(folder, keyFile, new char[0]), variant);
+    }
+
+    /** What {@code djdd:publish} does for {@code variant}'s last build, into {@code target}. */
+    void publish(PublishRequest.Target target, SiteVariant variant) throws Exception {
         new ProjectPublish(new PublishRequest(buildDir, suite, SOFTWARE, new SiteVariants(List.of(variant), true),
-                folder, keyFile, new char[0], 5), new ItSupport.RecordingConsole()).run();
+                target, 5), new ItSupport.RecordingConsole()).run();
     }
 
     /** A server of its own in {@code scenario} whose APT repository holds these packages. */

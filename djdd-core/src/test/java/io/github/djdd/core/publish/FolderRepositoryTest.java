@@ -30,12 +30,14 @@ class FolderRepositoryTest {
     Path dir;
 
     private Path folder;
+    private Path key;
     private ReleaseSigner signer;
     private FolderRepository repository;
 
     @BeforeEach
     void signer() throws Exception {
-        signer = ReleaseSigner.load(ReleaseSignerTest.gpgKey(dir, "ops", ""), new char[0], Instant.now());
+        key = ReleaseSignerTest.gpgKey(dir, "ops", "");
+        signer = ReleaseSigner.load(key, new char[0], Instant.now());
         folder = dir.resolve("repo");
         repository = new FolderRepository(folder, "mysoftware", signer, Console.NULL,
                 Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC));
@@ -225,6 +227,60 @@ class FolderRepositoryTest {
                     .contains("Package: mysoftware-env-bbbb\n", "Package: mysoftware-env-aaaa\n");
         }
         assertThat(steps).as("files a publish puts in place").isGreaterThan(8);
+    }
+
+    /**
+     * A publish in a JVM of its own killed with SIGKILL before each of the files it puts in place,
+     * in turn: every time, apt-get update accepts the repository and every entry's package is there
+     * with its hash, and the next publish completes the work.
+     */
+    @Test
+    void aPublishKilledWithSigkillAtEachStepLeavesAValidRepositoryAndTheNextCompletesIt() throws Exception {
+        List<Path> v1 = release("mysoftware-site-berlin", "1", "mysoftware-env-aaaa", "mysoftware-src-1");
+        List<Path> v2 = release("mysoftware-site-berlin", "2", "mysoftware-env-bbbb", "mysoftware-src-2");
+        int killed = 0;
+        for (int step = 1; ; step++) {
+            Path repo = dir.resolve("killed-" + step);
+            new FolderRepository(repo, "mysoftware", signer, Console.NULL, Clock.systemUTC()).publish("trixie", v1, 5);
+            List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-cp", System.getProperty("java.class.path"), PublishUntilStep.class.getName(),
+                    repo.toString(), key.toString(), Integer.toString(step)));
+            v2.forEach(deb -> argv.add(deb.toString()));
+            Process publish = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String said = new java.io.BufferedReader(new java.io.InputStreamReader(publish.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            if ("done".equals(said)) {
+                assertThat(publish.waitFor()).isZero();
+                break;
+            }
+            assertThat(said).as("the publish's output").startsWith("at ");
+            publish.destroyForcibly().waitFor();
+            killed++;
+            assertValid(repo);
+            assertAptUpdates(repo);
+
+            new FolderRepository(repo, "mysoftware", signer, Console.NULL, Clock.systemUTC()).publish("trixie", v2, 5);
+            assertValid(repo);
+            assertAptUpdates(repo);
+            assertThat(Files.readString(repo.resolve("dists/trixie/main/binary-amd64/Packages")))
+                    .as("after the kill before " + said).contains("Package: mysoftware-env-bbbb\n");
+        }
+        System.out.println("[measure] publishes killed with SIGKILL, one before each file it puts in place: " + killed);
+        assertThat(killed).as("files a publish puts in place").isGreaterThan(8);
+    }
+
+    /** apt-get update of the host's apt, with lists of its own, accepts the repository without a warning. */
+    private void assertAptUpdates(Path repo) throws Exception {
+        Path apt = Files.createDirectories(dir.resolve("apt-" + repo.getFileName()));
+        Files.createDirectories(apt.resolve("lists/partial"));
+        Files.createDirectories(apt.resolve("cache/archives/partial"));
+        Path sources = Files.writeString(apt.resolve("sources.list"), "deb [signed-by="
+                + repo.resolve("mysoftware-archive-keyring.gpg") + "] file:" + repo + " trixie main\n");
+        String output = ReleaseSignerTest.run(List.of("apt-get", "-q", "-o", "Dir::Etc::SourceList=" + sources,
+                "-o", "Dir::Etc::SourceParts=" + apt.resolve("none"), "-o", "Dir::State::Lists=" + apt.resolve("lists"),
+                "-o", "Dir::Cache=" + apt.resolve("cache"), "-o", "Debug::NoLocking=1", "-o",
+                "APT::Sandbox::User=root", "update"));
+        assertThat(output.lines()).as(output).noneMatch(line -> line.startsWith("E:") || line.startsWith("W:"));
     }
 
     /** What apt checks: the signature, each index's size and hash, each package's. */
