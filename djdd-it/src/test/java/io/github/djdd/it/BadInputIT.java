@@ -282,7 +282,7 @@ class BadInputIT {
 
     private static MavenBuild.Run maven(String pom, String... arguments) throws Exception {
         RUNS.incrementAndGet();
-        return MavenBuild.run(dir, pom, arguments);
+        return MavenBuild.runShort(dir, pom, arguments);
     }
 
     private static String pom(String software, String configuration) {

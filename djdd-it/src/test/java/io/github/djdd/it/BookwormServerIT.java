@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(ScenarioTimes.class)
+@Order(2)
 class BookwormServerIT {
     private static final String BOOKWORM = "bookworm";
     private static final String TRIXIE = "trixie";

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodDescriptor;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.MethodOrdererContext;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(ServerIT.OwnServersFirst.class)
 @ExtendWith(ScenarioTimes.class)
+@Order(1)
 class ServerIT {
     /** Scenarios with a server of their own (a {@code Path} parameter) first, the rest by name. */
     static final class OwnServersFirst implements MethodOrderer {
