@@ -4,6 +4,7 @@ import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.publish.AptlyRepository;
 import io.github.djdd.core.publish.FolderRepository;
+import io.github.djdd.core.publish.PackageRepository;
 import io.github.djdd.core.publish.Published;
 import io.github.djdd.core.publish.ReleaseSigner;
 import io.github.djdd.core.site.SiteVariant;
@@ -27,6 +28,7 @@ public final class ProjectPublish {
     }
 
     public Published run() throws DjddException {
+        PackageRepository repository = repository();
         List<Path> debs = new ArrayList<>();
         for (SiteVariant variant : request.variants().selected()) {
             String site = request.variants().layout(request.software(), variant).packageName();
@@ -36,33 +38,25 @@ public final class ProjectPublish {
                 }
             }
         }
-        Published result;
-        String where;
-        String use;
-        if (request.target() instanceof PublishRequest.Folder target) {
-            Clock clock = Clock.systemUTC();
-            ReleaseSigner signer = ReleaseSigner.load(target.keyFile(), target.passphrase(), clock.instant());
-            FolderRepository repository = new FolderRepository(target.folder(), request.software().value(), signer,
-                    console, clock);
-            result = repository.publish(request.suite(), debs, request.keep());
-            where = target.folder() + " (" + request.suite() + "), signed by " + signer.fingerprint();
-            use = "Servers use it with " + repository.keyring().getFileName() + " in /usr/share/keyrings and: deb"
-                    + " [signed-by=/usr/share/keyrings/" + repository.keyring().getFileName() + "] URL-OF-"
-                    + target.folder().getFileName() + " " + request.suite() + " main";
-        } else {
-            PublishRequest.Aptly target = (PublishRequest.Aptly) request.target();
-            AptlyRepository repository = AptlyRepository.of(target.url(), target.repo(), request.software().value(),
-                    target.gpgKey(), target.user(), target.password(), console);
-            result = repository.publish(request.suite(), debs, request.keep());
-            where = repository.describe() + ", its publication of " + request.suite() + " signed by aptly";
-            use = "Servers use aptly's publication with aptly's public key as Signed-By.";
-        }
-        console.info("Published to " + where + ":");
+        Published result = repository.publish(request.suite(), debs, request.keep());
+        console.info("Published to " + repository.describe() + " (" + request.suite() + "):");
         result.added().forEach(key -> console.info("  added " + key));
         result.present().forEach(key -> console.info("  already there " + key));
         result.dropped().forEach(key -> console.info("  dropped " + key + " (older than the " + request.keep()
                 + " kept)"));
-        console.info(use);
+        console.info(repository.howServersUseIt(request.suite()));
         return result;
+    }
+
+    /** The target repository, its key loaded or its settings checked before any build is read. */
+    private PackageRepository repository() throws DjddException {
+        if (request.target() instanceof PublishRequest.Folder target) {
+            Clock clock = Clock.systemUTC();
+            ReleaseSigner signer = ReleaseSigner.load(target.keyFile(), target.passphrase(), clock.instant());
+            return new FolderRepository(target.folder(), request.software().value(), signer, console, clock);
+        }
+        PublishRequest.Aptly target = (PublishRequest.Aptly) request.target();
+        return AptlyRepository.of(target.url(), target.repo(), request.software().value(), target.gpgKey(),
+                target.user(), target.password(), console);
     }
 }

@@ -34,7 +34,7 @@ import java.util.UUID;
  * djdd checks before it changes anything that each package is new or the same bytes, and that
  * every publication is of the packages' suite, so a refused publish leaves aptly as it was.
  */
-public final class AptlyRepository {
+public final class AptlyRepository implements PackageRepository {
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
     private final URI api;
@@ -84,7 +84,7 @@ public final class AptlyRepository {
         return new AptlyRepository(uri, repo.strip(), software, gpgKey, authorization, console);
     }
 
-    /** The server and the local repository, as messages name them. */
+    @Override
     public String describe() {
         return "aptly at " + api + " (local repository '" + repo + "')";
     }
@@ -97,6 +97,7 @@ public final class AptlyRepository {
      *     other bytes, or when the repository is published for another suite; aptly is then left
      *     as it was, except for a refusal of the last step (the publication), which names it
      */
+    @Override
     public Published publish(String suite, List<Path> debs, int keep) throws DjddException {
         if (keep < 1) {
             throw new InvalidConfigurationException("keep", "<keep> is " + keep + ": keep at least 1 version of each"
@@ -169,6 +170,11 @@ public final class AptlyRepository {
                     + " the publication serves its previous state until a publish succeeds)");
         }
         return new Published(added, present, dropped);
+    }
+
+    @Override
+    public String howServersUseIt(String suite) {
+        return "Servers use aptly's publication of " + suite + " with aptly's public key as Signed-By.";
     }
 
     /** The publications of the local repository; each must be of {@code suite}. */

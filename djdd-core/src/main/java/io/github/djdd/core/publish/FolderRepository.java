@@ -54,7 +54,7 @@ import org.tukaani.xz.XZOutputStream;
  * that read it just before. Publishes run one at a time (a lock file); one killed at any point
  * leaves the previous state valid, and the next completes the work.
  */
-public final class FolderRepository {
+public final class FolderRepository implements PackageRepository {
     static final String COMPONENT = "main";
     private static final String MARKER = "djdd APT repository 1\n";
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'",
@@ -96,6 +96,18 @@ public final class FolderRepository {
         return folder.resolve(origin + "-archive-keyring.gpg");
     }
 
+    @Override
+    public String describe() {
+        return folder + ", signed by " + signer.fingerprint();
+    }
+
+    @Override
+    public String howServersUseIt(String suite) {
+        return "Servers use it with " + keyring().getFileName() + " in /usr/share/keyrings and: deb [signed-by="
+                + "/usr/share/keyrings/" + keyring().getFileName() + "] URL-OF-" + folder.getFileName() + " " + suite
+                + " main";
+    }
+
     /**
      * Adds {@code debs} to {@code suite}, keeps the {@code keep} newest versions of each package
      * nothing else depends on (the sites) and of what those depend on (their env and src), and
@@ -104,6 +116,7 @@ public final class FolderRepository {
      * @throws DjddException when a package is in the repository already with other bytes; the
      *     repository is then left as it was
      */
+    @Override
     public Published publish(String suite, List<Path> debs, int keep) throws DjddException {
         if (keep < 1) {
             throw new InvalidConfigurationException("keep", "<keep> is " + keep + ": keep at least 1 version of each"
