@@ -125,6 +125,10 @@ class FolderRepositoryTest {
     }
 
     private Map<Path, byte[]> snapshot() throws Exception {
+        return snapshot(folder);
+    }
+
+    private static Map<Path, byte[]> snapshot(Path folder) throws Exception {
         Map<Path, byte[]> files = new java.util.TreeMap<>();
         try (Stream<Path> walk = Files.walk(folder)) {
             for (Path file : walk.filter(Files::isRegularFile).filter(f -> !f.toString().contains("/.djdd/")).toList()) {
@@ -319,6 +323,36 @@ class FolderRepositoryTest {
                 .hasMessage("The folder '" + folder + "' is not a djdd repository (it has files but no"
                         + " .djdd/repository): name an empty or new folder, or the folder djdd:publish made.");
         assertThat(folder.resolve(".djdd")).doesNotExist();
+    }
+
+    /** A read-only file system (root writes anywhere else): a new folder on it, then a repository made read-only. */
+    @Test
+    void aFolderThatCannotBeWrittenIsNamedAndTheRepositoryStaysAsItWas() throws Exception {
+        Path mount = Files.createDirectories(dir.resolve("read-only"));
+        ReleaseSignerTest.run(List.of("mount", "-t", "tmpfs", "-o", "size=64m", "djdd-test", mount.toString()));
+        try {
+            FolderRepository onMount = new FolderRepository(mount.resolve("repo"), "mysoftware", signer, Console.NULL,
+                    Clock.systemUTC());
+            List<Path> v1 = release("mysoftware-site-berlin", "1", "mysoftware-env-aaaa", "mysoftware-src-1");
+            onMount.publish("trixie", v1, 5);
+            Map<Path, byte[]> before = snapshot(mount.resolve("repo"));
+            ReleaseSignerTest.run(List.of("mount", "-o", "remount,ro", mount.toString()));
+
+            assertThatThrownBy(() -> onMount.publish("trixie", release("mysoftware-site-berlin", "2",
+                    "mysoftware-env-aaaa", "mysoftware-src-1"), 5))
+                    .isInstanceOf(InvalidConfigurationException.class)
+                    .hasMessage("Cannot write to the repository folder '" + mount.resolve("repo") + "': let the build"
+                            + " user write it, or set <folder> (-Ddjdd.publish.folder) to another folder.");
+            assertThat(snapshot(mount.resolve("repo"))).containsOnlyKeys(before.keySet());
+            before.forEach((file, content) -> assertThat(file).hasBinaryContent(content));
+            FolderRepository newFolder = new FolderRepository(mount.resolve("new"), "mysoftware", signer,
+                    Console.NULL, Clock.systemUTC());
+            assertThatThrownBy(() -> newFolder.publish("trixie", v1, 5))
+                    .isInstanceOf(InvalidConfigurationException.class)
+                    .hasMessageStartingWith("Cannot write to the repository folder '" + mount.resolve("new") + "' (");
+        } finally {
+            ReleaseSignerTest.run(List.of("umount", mount.toString()));
+        }
     }
 
     @Test
