@@ -21,7 +21,9 @@ assert log =~ /Env package done in [0-9.]+ s/
 assert log =~ /--- Collectstatic djddinvoker-site-red ---/
 assert log =~ /1 static file copied to '\/usr\/lib\/djddinvoker-site\/red\/static'/
 assert log =~ /Site package djddinvoker-site-red done in [0-9.]+ s/
-assert log.contains('(reused)')
+// The summary that ends each build: how each package was got, its size and time.
+assert log =~ /djddinvoker-src-[0-9a-f]{12}_1_all\.deb +reused +[0-9.]+ KiB +[0-9.]+ s/
+assert log =~ /djddinvoker-site-red_\S+_all\.deb +built +[0-9.]+ KiB +[0-9.]+ s/
 
 def run = { String... args ->
     def process = args.toList().execute()

@@ -24,6 +24,7 @@ import io.github.djdd.core.source.ResolvedCommit;
 import io.github.djdd.core.source.SourceLayout;
 import io.github.djdd.core.source.SourcePackage;
 import io.github.djdd.core.source.SourceRepository;
+import io.github.djdd.core.step.Step;
 import io.github.djdd.core.step.StepsRunner;
 import io.github.djdd.core.store.BuiltPackage;
 import io.github.djdd.core.store.LastBuild;
@@ -35,10 +36,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * Runs the build of a software's variants in order: fetch, then per commit checkout, build root
@@ -103,12 +107,51 @@ public final class ProjectBuild {
         for (Map.Entry<String, List<SiteVariant>> group : variantsByCommit.entrySet()) {
             all.addAll(buildCommit(context, clone, commits.get(group.getKey()), group.getValue()));
         }
-        all = all.stream().distinct().toList();
-        console.info("Packages in " + request.buildDir().packages() + ":");
-        for (BuiltPackage built : all) {
-            console.info("  " + built.file().getFileName() + (built.reused() ? " (reused)" : " (built)"));
-        }
+        // Commits with the same requirements share an env: each package once, as it was first got.
+        Map<Path, BuiltPackage> byFile = new LinkedHashMap<>();
+        all.forEach(built -> byFile.putIfAbsent(built.file(), built));
+        all = List.copyOf(byFile.values());
+        summary(all);
         return all;
+    }
+
+    /** The table that ends every build: each package, how this build got it, its size and the time it took. */
+    private void summary(List<BuiltPackage> packages) {
+        int width = packages.stream().mapToInt(built -> built.file().getFileName().toString().length()).max()
+                .orElse(0);
+        console.info("Packages in " + request.buildDir().packages() + ":");
+        console.info(String.format(Locale.ROOT, "  %-" + width + "s  %-9s %10s %9s", "package", "how", "size",
+                "time"));
+        for (BuiltPackage built : packages) {
+            long size;
+            try {
+                size = Files.size(built.file());
+            } catch (IOException e) {
+                size = -1;
+            }
+            String how = built.origin().startsWith("downloaded") ? "reused" : built.origin();
+            console.info(String.format(Locale.ROOT, "  %-" + width + "s  %-9s %10s %7.2f s  %s",
+                    built.file().getFileName(), how, size(size), built.time().toNanos() / 1e9,
+                    built.origin().startsWith("downloaded") ? built.origin() : "").stripTrailing());
+        }
+    }
+
+    private static String size(long bytes) {
+        if (bytes < 0) {
+            return "?";
+        }
+        if (bytes < 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        }
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+    }
+
+    /** Runs a package step and records how long it took in what it returns. */
+    private <T> T timed(String title, Step<T> step, BiFunction<T, Duration, T> withTime)
+            throws DjddException {
+        long start = System.nanoTime();
+        T result = steps.run(title, step);
+        return withTime.apply(result, Duration.ofNanos(System.nanoTime() - start));
     }
 
     /** The env and src packages of one commit, then the site package of every variant on it. */
@@ -131,8 +174,8 @@ public final class ProjectBuild {
                 return context.root().installPackages(packages, checkout.shown("venv-debian-requirements.txt")
                         + " or " + checkout.shown("src-debian-requirements.txt"));
             });
-            EnvPackage env = steps.run("Env package", new BuildEnvPackageStep(context, request.software(), checkout,
-                    request.pip(), commit.time()));
+            EnvPackage env = timed("Env package", new BuildEnvPackageStep(context, request.software(), checkout,
+                    request.pip(), commit.time()), (got, time) -> new EnvPackage(got.layout(), got.deb().timed(time)));
             // collectstatic runs on the checkout and proves each variant's settings load, so a broken
             // settings module fails the build before a src package of that commit is written.
             Map<SiteVariant, CollectStaticStep.Result> collected = new LinkedHashMap<>();
@@ -142,8 +185,8 @@ public final class ProjectBuild {
                         context, layout, SiteEnvironment.of(layout, variant, settings(variant, checkout),
                                 layout.serverName(variant)), checkout, srcLayout, env, staticFolder(variant))));
             }
-            SourcePackage src = steps.run("Src package", new BuildSourcePackageStep(context, srcLayout, commit,
-                    checkout));
+            SourcePackage src = timed("Src package", new BuildSourcePackageStep(context, srcLayout, commit,
+                    checkout), (got, time) -> new SourcePackage(got.layout(), got.deb().timed(time)));
             List<BuiltPackage> built = new ArrayList<>(List.of(env.deb(), src.deb()));
             SiteFiles.Release release = new SiteFiles.Release(srcLayout, env.layout(), commit.id());
             for (SiteVariant variant : variants) {
@@ -178,9 +221,9 @@ public final class ProjectBuild {
         DjangoSite django = DjangoSite.of(settings(variant, checkout), request.site().wsgiApplication(),
                 request.site().celeryApp(), collected.staticUrl(), collected.mediaUrl());
         SiteFiles files = new SiteFiles(layout, variant, django, release, checkout.file("djdd/templates"));
-        return steps.run("Site package " + layout.packageName(), new BuildSitePackageStep(context, layout, files,
+        return timed("Site package " + layout.packageName(), new BuildSitePackageStep(context, layout, files,
                 collected.folder(), checkout.file("djdd/variants/" + variant.name() + "/templates"), commit.time(),
-                request.site().siteVersion()));
+                request.site().siteVersion()), BuiltPackage::timed);
     }
 
     private static void requireProjectFiles(Checkout checkout, ResolvedCommit commit) throws BuildFailedException {

@@ -154,7 +154,7 @@ public final class PackageStore {
                 if (fetched.isPresent()) {
                     console.info("Reusing " + fetched.get().getFileName() + ": downloaded from " + remote.get().url()
                             + ", where another build published it.");
-                    return new BuiltPackage(name, fetched.get(), true);
+                    return BuiltPackage.downloaded(name, fetched.get(), remote.get().url());
                 }
             }
             Path file = build.call();

@@ -112,6 +112,14 @@ class ProjectBuildTest {
         assertThat(again).extracting(BuiltPackage::file).isEqualTo(first.stream().map(BuiltPackage::file).toList());
         assertThat(root.lines().subList(before, root.lines().size()))
                 .containsExactly("python3 -c 'import sys; print('\\''%d.%d'\\'' % sys.version_info[:2])'");
+        // The summary that ends the build: each package, how it was got, its size and time.
+        List<String> infos = console.infos();
+        List<String> table = infos.subList(infos.lastIndexOf("Packages in " + buildDir.packages() + ":") + 1,
+                infos.size());
+        assertThat(table.get(0)).matches(" +package +how +size +time");
+        assertThat(table.subList(1, table.size())).hasSize(3).allSatisfy(row -> assertThat(row)
+                .matches(" +mysoftware-(env|src|site)-\\S+\\.deb +reused +[0-9.]+ KiB +[0-9.]+ s"));
+        assertThat(table.get(1)).contains(first.get(0).file().getFileName().toString());
     }
 
     @Test
