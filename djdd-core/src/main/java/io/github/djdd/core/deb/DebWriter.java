@@ -3,6 +3,7 @@ package io.github.djdd.core.deb;
 import io.github.djdd.core.Console;
 import com.github.luben.zstd.util.Native;
 import io.github.djdd.core.DjddException;
+import io.github.djdd.core.Progress;
 import io.github.djdd.core.store.PackageChecksum;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -93,14 +94,17 @@ public final class DebWriter {
             if (compression == Compression.ZSTD) {
                 overrideZstdTag(control.name(), entries);
             }
-            byte[] controlArchive = controlArchive(control, scripts, entries, timestamp);
+            long bytes = entries.values().stream().filter(entry -> entry.type() == 'f').mapToLong(Entry::size).sum();
+            byte[] controlArchive = controlArchive(control, scripts, entries, timestamp,
+                    new Progress(console, "Checksumming the files of " + target.getFileName(), bytes));
             try (FileChannel file = FileChannel.open(partial, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                 ArWriter ar = new ArWriter(file, timestamp.getEpochSecond());
                 ar.add("debian-binary", "2.0\n".getBytes(StandardCharsets.US_ASCII));
                 ar.add("control.tar.gz", controlArchive);
                 try (OutputStream data = compression.compress(ar.stream(compression.dataMember()))) {
-                    writeTar(entries, timestamp, data);
+                    writeTar(entries, timestamp, data, new Progress(console, "Compressing " + target.getFileName()
+                            + " (" + compression.value() + ")", bytes));
                 }
                 file.force(false);
             }
@@ -150,7 +154,7 @@ public final class DebWriter {
      * scripts, {@code conffiles} and {@code md5sums}. Small (metadata only), so built in memory.
      */
     private static byte[] controlArchive(DebControl control, Map<String, String> scripts,
-            SortedMap<String, Entry> entries, Instant timestamp) throws IOException {
+            SortedMap<String, Entry> entries, Instant timestamp, Progress checksums) throws IOException {
         SortedMap<String, byte[]> files = new TreeMap<>();
         SortedMap<String, Integer> modes = new TreeMap<>();
         files.put("control", control.render(installedSize(entries)).getBytes(StandardCharsets.UTF_8));
@@ -158,7 +162,7 @@ public final class DebWriter {
         if (!conffiles.isEmpty()) {
             files.put("conffiles", conffiles.getBytes(StandardCharsets.UTF_8));
         }
-        files.put("md5sums", md5sums(entries).getBytes(StandardCharsets.UTF_8));
+        files.put("md5sums", md5sums(entries, checksums).getBytes(StandardCharsets.UTF_8));
         scripts.forEach((name, script) -> {
             files.put(name, script.getBytes(StandardCharsets.UTF_8));
             if (SCRIPTS.contains(name)) {
@@ -191,7 +195,7 @@ public final class DebWriter {
     }
 
     /** The first pass over the files: {@code md5sums} belongs to the control member, which comes first. */
-    private static String md5sums(SortedMap<String, Entry> entries) throws IOException {
+    private static String md5sums(SortedMap<String, Entry> entries, Progress progress) throws IOException {
         StringBuilder out = new StringBuilder();
         MessageDigest md5;
         try {
@@ -205,6 +209,7 @@ public final class DebWriter {
                 try (InputStream in = item.getValue().open()) {
                     for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                         md5.update(buffer, 0, n);
+                        progress.advance(n);
                     }
                 }
                 out.append(HexFormat.of().formatHex(md5.digest())).append("  ").append(item.getKey().substring(2))
@@ -218,8 +223,8 @@ public final class DebWriter {
      * The data archive: every entry once, in sorted order, streamed from its file. Finishes the
      * tar without closing {@code out}, which the caller closes to end the compressed stream.
      */
-    private static void writeTar(SortedMap<String, Entry> entries, Instant timestamp, OutputStream out)
-            throws IOException {
+    private static void writeTar(SortedMap<String, Entry> entries, Instant timestamp, OutputStream out,
+            Progress progress) throws IOException {
         TarArchiveOutputStream tar = tar(out);
         // One buffer for every file (transferTo would allocate one per file): a big virtualenv's
         // garbage would otherwise grow the heap of the Maven process.
@@ -247,6 +252,7 @@ public final class DebWriter {
                         for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                             tar.write(buffer, 0, n);
                             copied += n;
+                            progress.advance(n);
                         }
                     }
                     if (copied != entry.size()) {
