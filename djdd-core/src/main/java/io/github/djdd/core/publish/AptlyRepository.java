@@ -112,18 +112,7 @@ public final class AptlyRepository implements PackageRepository {
         }
         checked(repository, "read the local repository");
         List<Map<String, Object>> publications = publications(suite);
-        Map<String, Stanza> index = new LinkedHashMap<>();
-        Map<String, String> aptlyKeys = new LinkedHashMap<>();
-        for (Object item : list(call("GET", "api/repos/" + path(repo) + "/packages?format=details&q="
-                + URLEncoder.encode("Name (% " + software + "-*)", StandardCharsets.UTF_8), null,
-                "list the local repository's packages"))) {
-            Map<?, ?> fields = (Map<?, ?>) item;
-            Stanza entry = new Stanza();
-            fields.forEach((name, value) -> entry.put(name.toString(), value.toString().strip()));
-            String key = entry.require("Package") + " " + entry.require("Version") + " " + entry.require("Architecture");
-            index.put(key, entry);
-            aptlyKeys.put(key, entry.require("Key"));
-        }
+        Map<String, Stanza> index = packages();
         List<DebFile> incoming = new ArrayList<>();
         for (Path deb : debs) {
             try {
@@ -152,9 +141,12 @@ public final class AptlyRepository implements PackageRepository {
         }
         if (!upload.isEmpty()) {
             add(upload);
+            index = packages();
         }
+        // aptly names a package by its entry's "Key"; retain removes what it drops from the index
+        Map<String, Stanza> entries = new LinkedHashMap<>(index);
         List<String> dropped = FolderRepository.retain(index, keep);
-        List<String> refs = dropped.stream().map(aptlyKeys::get).filter(key -> key != null).toList();
+        List<String> refs = dropped.stream().map(key -> entries.get(key).require("Key")).toList();
         if (!refs.isEmpty()) {
             call("DELETE", "api/repos/" + path(repo) + "/packages", Map.of("PackageRefs", refs),
                     "drop the versions retention no longer keeps");
@@ -175,6 +167,20 @@ public final class AptlyRepository implements PackageRepository {
     @Override
     public String howServersUseIt(String suite) {
         return "Servers use aptly's publication of " + suite + " with aptly's public key as Signed-By.";
+    }
+
+    /** The software's packages in the local repository, by name, version and architecture. */
+    private Map<String, Stanza> packages() throws DjddException {
+        Map<String, Stanza> index = new LinkedHashMap<>();
+        for (Object item : list(call("GET", "api/repos/" + path(repo) + "/packages?format=details&q="
+                + URLEncoder.encode("Name (% " + software + "-*)", StandardCharsets.UTF_8), null,
+                "list the local repository's packages"))) {
+            Stanza entry = new Stanza();
+            ((Map<?, ?>) item).forEach((name, value) -> entry.put(name.toString(), value.toString().strip()));
+            index.put(entry.require("Package") + " " + entry.require("Version") + " " + entry.require("Architecture"),
+                    entry);
+        }
+        return index;
     }
 
     /** The publications of the local repository; each must be of {@code suite}. */

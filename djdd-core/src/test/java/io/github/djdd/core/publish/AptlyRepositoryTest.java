@@ -97,6 +97,24 @@ class AptlyRepositoryTest {
     }
 
     @Test
+    void anOlderSiteVersionPublishedLastIsDroppedAtOnceWhenItIsBeyondKeep() throws Exception {
+        AptlyRepository repository = repository("trixie");
+        repository.publish("trixie", TestDebs.release(dir, "mysoftware-site-berlin", "2", "mysoftware-env-aaaa",
+                "mysoftware-src-2222"), 1);
+
+        Published older = repository.publish("trixie", TestDebs.release(dir, "mysoftware-site-berlin", "1",
+                "mysoftware-env-aaaa", "mysoftware-src-1111"), 1);
+
+        assertThat(older.added()).contains("mysoftware-site-berlin 1 all");
+        assertThat(older.dropped()).containsExactlyInAnyOrder("mysoftware-site-berlin 1 all",
+                "mysoftware-src-1111 1 all");
+        assertThat(aptly.aptly("repo", "show", "-with-packages", "mysoftware-trixie-" + repositories))
+                .doesNotContain("mysoftware-site-berlin_1_all", "mysoftware-src-1111").contains(
+                        "mysoftware-site-berlin_2_all");
+        assertThat(published("trixie")).doesNotContain("mysoftware-src-1111").contains("mysoftware-src-2222");
+    }
+
+    @Test
     void aPackageWithTheSameVersionAndOtherBytesIsRefusedAndNothingChanges() throws Exception {
         AptlyRepository repository = repository("trixie");
         repository.publish("trixie", TestDebs.release(dir, "mysoftware-site-berlin", "1", "mysoftware-env-aaaa",
