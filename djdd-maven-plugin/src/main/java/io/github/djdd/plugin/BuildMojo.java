@@ -18,11 +18,11 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * Builds the packages of the selected variants into {@code {buildDir}/packages}: fetches, resolves
+ * Builds the packages of the selected variants into <code>{buildDir}/packages</code>: fetches, resolves
  * each variant's ref, installs the project's Debian packages into the build root, builds the env
- * package ({@code {software}-env-{envhash}}) and src package ({@code {software}-src-{srchash}})
+ * package (<code>{software}-env-{envhash}</code>) and src package (<code>{software}-src-{srchash}</code>)
  * unless they exist already, runs collectstatic with the variant's settings and builds the site
- * package ({@code {software}-site-{variant}}, or {@code {software}-site} without variants).
+ * package (<code>{software}-site-{variant}</code>, or <code>{software}-site</code> without variants).
  *
  * @since 0.1.0
  */
@@ -46,11 +46,12 @@ public class BuildMojo extends AbstractRepositoryMojo {
     String suite;
 
     /**
-     * The folder of the repository that holds {@code manage.py} and {@code requirements.txt}.
+     * The folder of the repository that holds {@code manage.py} and {@code requirements.txt};
+     * default: the repository's top folder.
      *
      * @since 0.1.0
      */
-    @Parameter(property = "djdd.projectDir", defaultValue = "")
+    @Parameter(property = "djdd.projectDir")
     String projectDir;
 
     /**
@@ -63,7 +64,7 @@ public class BuildMojo extends AbstractRepositoryMojo {
     String settings;
 
     /**
-     * gunicorn's WSGI application; default {@code {top}.wsgi:application}, where {@code {top}} is
+     * gunicorn's WSGI application; default <code>{top}.wsgi:application</code>, where <code>{top}</code> is
      * the settings module's top-level package.
      *
      * @since 0.1.0
@@ -82,7 +83,8 @@ public class BuildMojo extends AbstractRepositoryMojo {
 
     /**
      * The site packages' version, for example a Jenkins build number; default
-     * {@code YYYYMMDD.HHMMSS+g{srchash}.{contenthash}} from the commit time.
+     * <code>YYYYMMDD.HHMMSS.deb{release}+g{srchash}.{contenthash}</code> from the commit time and the
+     * Debian release of the build root.
      *
      * @since 0.1.0
      */
@@ -134,7 +136,7 @@ public class BuildMojo extends AbstractRepositoryMojo {
     String aptRepository;
 
     /**
-     * The public key of {@code <aptRepository>}, the {@code {software}-archive-keyring.gpg} that
+     * The public key of {@code <aptRepository>}, the <code>{software}-archive-keyring.gpg</code> that
      * {@code djdd:publish} writes beside it.
      *
      * @since 0.1.0

@@ -36,7 +36,7 @@ public class InitMojo extends AbstractDjddMojo {
     String mirror;
 
     /**
-     * The Debian security archive the root is updated from ({@code {suite}-security}); {@code none}
+     * The Debian security archive the root is updated from (<code>{suite}-security</code>); {@code none}
      * for an offline mirror without one.
      *
      * @since 0.1.0

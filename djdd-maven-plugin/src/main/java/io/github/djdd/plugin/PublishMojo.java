@@ -22,7 +22,7 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
  * the env and src packages it depends on) into a signed APT repository in a folder, for any web
  * server to serve, or into a local repository of an aptly server, whose publications aptly
  * updates and signs. A folder repository's public key is written beside it as
- * {@code {software}-archive-keyring.gpg}.
+ * <code>{software}-archive-keyring.gpg</code>.
  *
  * @since 0.1.0
  */
@@ -94,7 +94,7 @@ public class PublishMojo extends AbstractDjddMojo {
     /**
      * The aptly local repository the packages are added to, created and published once by the
      * operator ({@code aptly repo create}, {@code aptly publish repo}); one per suite. Default:
-     * {@code {software}-{suite}}.
+     * <code>{software}-{suite}</code>.
      *
      * @since 0.1.0
      */

@@ -8,7 +8,7 @@ import io.github.djdd.core.site.SiteVariants;
 import org.apache.maven.plugins.annotations.Mojo;
 
 /**
- * Clones the software's repository into {@code {buildDir}/sources/{software}}, or fetches into
+ * Clones the software's repository into <code>{buildDir}/sources/{software}</code>, or fetches into
  * the existing clone, and shows which commit each variant's ref resolves to.
  *
  * @since 0.1.0

@@ -20,7 +20,7 @@ public class Variant {
     /** The branch, tag or commit this variant builds; default: the repository's default branch. */
     private String ref;
 
-    /** nginx's {@code server_name} and Django's {@code ALLOWED_HOSTS}; default {@code {variant}.{software}.localhost}. */
+    /** nginx's {@code server_name} and Django's {@code ALLOWED_HOSTS}; default <code>{variant}.{software}.localhost</code>. */
     private String serverName;
 
     /** nginx's port; default 80. */
