@@ -62,7 +62,8 @@ class BadInputIT {
                         "b.txt", "-r a.txt\n"),
                 "missing-include", Map.of("requirements.txt", "-r nowhere.txt\n"),
                 "unreadable-include", Map.of("requirements.txt", "-r base.txt\n", "base.txt/README", "a folder\n"),
-                "settings-syntax", Map.of("mysite/settings.py", "SECRET_KEY = (\n")));
+                "settings-syntax", Map.of("mysite/settings.py", "SECRET_KEY = (\n"),
+                "no-gunicorn", Map.of("requirements.txt", "Django>=5.2,<5.3\n")));
         MavenBuild.Run good = maven(pom(SOFTWARE, "<variants><variant><name>good</name><environment>"
                 + "<QUOTED>say \"hi\" and 'bye'</QUOTED><DOLLAR>$HOME `id`</DOLLAR>"
                 + "</environment></variant></variants>"));
@@ -122,7 +123,9 @@ class BadInputIT {
                 Arguments.of("include-loop", "The requirements include themselves: a.txt -> b.txt -> a.txt: remove"
                         + " one of these -r/-c lines."),
                 Arguments.of("missing-include", "requirements.txt includes nowhere.txt, which does not exist: fix the"
-                        + " -r/-c line or add the file."));
+                        + " -r/-c line or add the file."),
+                Arguments.of("no-gunicorn", "requirements.txt installs no gunicorn, which serves the site on the"
+                        + " server: add gunicorn to requirements.txt."));
     }
 
     @ParameterizedTest(name = "requirements of {0}")

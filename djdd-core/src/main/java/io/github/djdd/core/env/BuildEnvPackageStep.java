@@ -109,6 +109,12 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
         try {
             List<String> pipCommand = createVenv(venv);
             install(venv, pipCommand, python);
+            // The site's units run gunicorn from the env: without it the site would fail only on the server.
+            if (!Files.isRegularFile(root.path().resolve(venv.substring(1)).resolve("bin/gunicorn"))) {
+                throw new BuildFailedException(checkout.shown("requirements.txt") + " installs no gunicorn, which"
+                        + " serves the site on the server: add gunicorn to " + checkout.shown("requirements.txt")
+                        + ".");
+            }
             root.check(RootCommand.of("find", venv, "-name", "__pycache__", "-type", "d", "-prune", "-exec", "rm",
                     "-rf", "{}", "+").quietly());
             // Debian ships shared objects stripped: smaller, and no build paths in debug sections.

@@ -27,7 +27,8 @@ import java.util.function.Function;
  * A build root that runs nothing: it records every command a step issues and answers it as told
  * (by the start of its command line), else with success and no output. Like a Debian root with
  * python 3.11 and libc 2.36, it answers the version queries; {@code python3 -m venv DIR} makes DIR
- * under {@link #path()}, as the steps that package a virtualenv need.
+ * under {@link #path()} with {@code bin/gunicorn} in it, as if pip had installed the requirements,
+ * as the steps that package a virtualenv need.
  */
 public final class RecordingRoot implements RootShell {
     private final Path path;
@@ -43,7 +44,8 @@ public final class RecordingRoot implements RootShell {
         answer("python3 -m venv ", command -> {
             try {
                 String dir = command.argv().get(command.argv().size() - 1);
-                Files.createDirectories(path.resolve(dir.substring(1)).resolve("bin"));
+                Path bin = Files.createDirectories(path.resolve(dir.substring(1)).resolve("bin"));
+                Files.writeString(bin.resolve("gunicorn"), "#!" + dir + "/bin/python\n");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

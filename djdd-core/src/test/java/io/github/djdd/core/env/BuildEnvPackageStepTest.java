@@ -84,6 +84,24 @@ class BuildEnvPackageStepTest {
     }
 
     @Test
+    void requirementsWithoutGunicornFailBeforeThePackageIsWritten() {
+        root.answer("python3 -m venv ", command -> {
+            try {
+                String venv = command.argv().get(command.argv().size() - 1);
+                Files.createDirectories(root.path().resolve(venv.substring(1)).resolve("bin"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return RecordingRoot.output();
+        });
+
+        assertThatThrownBy(this::build).isInstanceOf(BuildFailedException.class).hasMessage("requirements.txt"
+                + " installs no gunicorn, which serves the site on the server: add gunicorn to requirements.txt.");
+        assertThat(context.buildDir().packages().toFile().list()).isNullOrEmpty();
+        assertThat(root.lines()).endsWith("rm -rf /usr/lib/mysoftware-env/c872e0a9bb97");
+    }
+
+    @Test
     void pipRunsFromDebiansWheelSoTheVirtualenvIsMadeWithoutEnsurepip() throws Exception {
         Path wheels = Files.createDirectories(root.path().resolve("usr/share/python-wheels"));
         for (String wheel : List.of("pip-9.0.1-py2.py3-none-any.whl", "pip-23.0.1-py3-none-any.whl",
