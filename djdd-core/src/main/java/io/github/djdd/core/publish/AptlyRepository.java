@@ -121,24 +121,8 @@ public final class AptlyRepository implements PackageRepository {
                 throw new DjddException("Cannot read " + deb + " (" + e.getMessage() + "): build it again.", e);
             }
         }
-        List<String> added = new ArrayList<>();
-        List<String> present = new ArrayList<>();
-        List<DebFile> upload = new ArrayList<>();
-        for (DebFile deb : incoming) {
-            Stanza existing = index.get(deb.key());
-            if (existing == null) {
-                added.add(deb.key());
-                upload.add(deb);
-                index.put(deb.key(), deb.control().copy());
-            } else if (existing.require("SHA256").equals(deb.sha256())) {
-                present.add(deb.key());
-            } else {
-                throw new DjddException(deb.file().getFileName() + " is " + deb.name() + " " + deb.version() + ", which "
-                        + describe() + " has already with other content: a published package is never replaced."
-                        + " Give the new one another version, or build with -Ddjdd.aptRepository so that the"
-                        + " published one is used.");
-            }
-        }
+        Incoming sorted = Incoming.sort(index, incoming, describe() + " has");
+        List<DebFile> upload = sorted.added();
         if (!upload.isEmpty()) {
             add(upload);
             index = packages();
@@ -161,7 +145,7 @@ public final class AptlyRepository implements PackageRepository {
                     + where + publication.get("Prefix") + "/" + suite + " (the packages are in the local repository;"
                     + " the publication serves its previous state until a publish succeeds)");
         }
-        return new Published(added, present, dropped);
+        return new Published(sorted.addedKeys(), sorted.present(), dropped);
     }
 
     @Override

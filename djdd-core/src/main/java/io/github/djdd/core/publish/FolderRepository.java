@@ -131,21 +131,7 @@ public final class FolderRepository implements PackageRepository {
             for (Path deb : debs) {
                 incoming.add(DebFile.read(deb));
             }
-            List<String> added = new ArrayList<>();
-            List<String> present = new ArrayList<>();
-            for (DebFile deb : incoming) {
-                Stanza existing = index.get(deb.key());
-                if (existing == null) {
-                    added.add(deb.key());
-                } else if (existing.require("SHA256").equals(deb.sha256())) {
-                    present.add(deb.key());
-                } else {
-                    throw new DjddException(deb.file().getFileName() + " is " + deb.name() + " " + deb.version()
-                            + ", which " + folder + " has for " + suite + " already with other content: a published"
-                            + " package is never replaced. Give the new one another version, or build with"
-                            + " -Ddjdd.aptRepository so that the published one is used.");
-                }
-            }
+            Incoming sorted = Incoming.sort(index, incoming, folder + " has for " + suite);
             for (DebFile deb : incoming) {
                 String pool = poolPath(suite, deb);
                 copyIntoPool(deb, folder.resolve(pool));
@@ -157,7 +143,7 @@ public final class FolderRepository implements PackageRepository {
             Files.write(tmp(keyring()), signer.publicKeyring());
             move(tmp(keyring()), keyring());
             removeUnreferenced(suite, index, previousPool);
-            return new Published(added, present, dropped);
+            return new Published(sorted.addedKeys(), sorted.present(), dropped);
         } catch (IOException e) {
             throw new DjddException("Cannot publish to " + folder + " (" + e.getMessage() + "): check its space and"
                     + " permissions; the repository still serves its previous state.", e);
