@@ -139,7 +139,7 @@ class BadInputIT {
         return Stream.of(
                 Arguments.of("-Dref=no-such-branch", "Unknown ref 'no-such-branch' in %s: use a branch, tag or commit"
                         + " of that repository (branches: binary-requirements, include-loop, main, missing-include,"
-                        + " no-requirements, settings-syntax, unreadable-include)."),
+                        + " no-gunicorn, no-requirements, settings-syntax, unreadable-include)."),
                 Arguments.of("-Dref=", "The ref given by -Dref is empty: name a branch, tag or commit, or leave -Dref"
                         + " out to build the default."));
     }
