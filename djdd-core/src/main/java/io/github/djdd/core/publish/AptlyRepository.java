@@ -188,7 +188,8 @@ public final class AptlyRepository implements PackageRepository {
         }
         if (ours.isEmpty()) {
             throw new DjddException(describe() + " is not published: publish it once ('aptly publish repo"
-                    + " -distribution=" + suite + " " + repo + "'), then djdd:publish keeps the publication up to date.");
+                    + " -distribution=" + suite + " " + repo + "'), then djdd:publish keeps the publication up to"
+                    + " date.");
         }
         return ours;
     }
@@ -252,7 +253,8 @@ public final class AptlyRepository implements PackageRepository {
     private Object call(String method, String path, Object body, String what) throws DjddException {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path)).method(method, body == null
-                    ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.std.asString(body)));
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(JSON.std.asString(body)));
             if (body != null) {
                 request.header("Content-Type", "application/json");
             }

@@ -27,10 +27,10 @@ record Incoming(List<DebFile> added, List<String> present) {
             } else if (existing.require("SHA256").equals(deb.sha256())) {
                 present.add(deb.key());
             } else {
-                throw new DjddException(deb.file().getFileName() + " is " + deb.name() + " " + deb.version() + ", which "
-                        + has + " already with other content: a published package is never replaced. Give the new"
-                        + " one another version, or build with -Ddjdd.aptRepository so that the published one is"
-                        + " used.");
+                throw new DjddException(deb.file().getFileName() + " is " + deb.name() + " " + deb.version()
+                        + ", which " + has + " already with other content: a published package is never replaced."
+                        + " Give the new one another version, or build with -Ddjdd.aptRepository so that the"
+                        + " published one is used.");
             }
         }
         return new Incoming(added, present);
