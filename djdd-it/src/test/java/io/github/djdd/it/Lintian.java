@@ -26,7 +26,8 @@ final class Lintian {
     static void assertNoErrors(String suite, Path scratch, List<Path> packages) throws Exception {
         List<String> argv = new ArrayList<>(List.of("lintian", "--no-tag-display-limit"));
         CommandResult result;
-        if (hostSuite().equals(suite) && Files.isExecutable(Path.of("/usr/bin/lintian"))) {
+        boolean ownLintian = hostSuite().equals(suite) && Files.isExecutable(Path.of("/usr/bin/lintian"));
+        if (ownLintian) {
             packages.forEach(deb -> argv.add(deb.toString()));
             result = new ProcessRunner(new ItSupport.RecordingConsole()).run(Command.of(argv)
                     .withTimeout(Duration.ofMinutes(10)));
@@ -44,7 +45,7 @@ final class Lintian {
                 TargetRoot.remove(scratch);
             }
         }
-        System.out.println("[lintian] " + suite + "'s lintian " + (hostSuite().equals(suite) ? "(this machine's)" : "")
+        System.out.println("[lintian] " + suite + "'s lintian " + (ownLintian ? "(this machine's)" : "")
                 + ": " + String.join("\n", result.output()));
         assertThat(result.output()).as(suite + "'s lintian errors").noneMatch(line -> line.startsWith("E:"));
         assertThat(result.exitCode()).as(String.join("\n", result.output())).isZero();

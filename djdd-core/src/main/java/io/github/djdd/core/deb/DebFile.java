@@ -25,7 +25,12 @@ import org.apache.commons.compress.compressors.CompressorStreamFactory;
 public record DebFile(Path file, Stanza control, long size, String md5, String sha256) {
     /** The package's name, version and architecture: what apt knows it by. */
     public String key() {
-        return control.require("Package") + " " + control.require("Version") + " " + control.require("Architecture");
+        return key(control);
+    }
+
+    /** The {@link #key()} of a package's control paragraph or index entry. */
+    public static String key(Stanza entry) {
+        return entry.require("Package") + " " + entry.require("Version") + " " + entry.require("Architecture");
     }
 
     public String name() {

@@ -24,7 +24,6 @@ import io.github.djdd.core.source.ResolvedCommit;
 import io.github.djdd.core.source.SourceLayout;
 import io.github.djdd.core.source.SourcePackage;
 import io.github.djdd.core.source.SourceRepository;
-import io.github.djdd.core.step.Step;
 import io.github.djdd.core.step.StepsRunner;
 import io.github.djdd.core.store.BuiltPackage;
 import io.github.djdd.core.store.LastBuild;
@@ -36,13 +35,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 
 /**
  * Runs the build of a software's variants in order: fetch, then per commit checkout, build root
@@ -129,10 +126,10 @@ public final class ProjectBuild {
             } catch (IOException e) {
                 size = -1;
             }
-            String how = built.origin().startsWith("downloaded") ? "reused" : built.origin();
             console.info(String.format(Locale.ROOT, "  %-" + width + "s  %-9s %10s %7.2f s  %s",
-                    built.file().getFileName(), how, size(size), built.time().toNanos() / 1e9,
-                    built.origin().startsWith("downloaded") ? built.origin() : "").stripTrailing());
+                    built.file().getFileName(), built.reused() ? "reused" : "built", size(size),
+                    built.time().toNanos() / 1e9, built.downloadedFrom().map(url -> "downloaded from " + url)
+                            .orElse("")).stripTrailing());
         }
     }
 
@@ -146,13 +143,6 @@ public final class ProjectBuild {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
     }
 
-    /** Runs a package step and records how long it took in what it returns. */
-    private <T> T timed(String title, Step<T> step, BiFunction<T, Duration, T> withTime)
-            throws DjddException {
-        long start = System.nanoTime();
-        T result = steps.run(title, step);
-        return withTime.apply(result, Duration.ofNanos(System.nanoTime() - start));
-    }
 
     /** The env and src packages of one commit, then the site package of every variant on it. */
     private List<BuiltPackage> buildCommit(BuildContext context, SourceRepository clone, ResolvedCommit commit,
@@ -174,7 +164,7 @@ public final class ProjectBuild {
                 return context.root().installPackages(packages, checkout.shown("venv-debian-requirements.txt")
                         + " or " + checkout.shown("src-debian-requirements.txt"));
             });
-            EnvPackage env = timed("Env package", new BuildEnvPackageStep(context, request.software(), checkout,
+            EnvPackage env = steps.run("Env package", new BuildEnvPackageStep(context, request.software(), checkout,
                     request.pip(), commit.time()), (got, time) -> new EnvPackage(got.layout(), got.deb().timed(time)));
             // collectstatic runs on the checkout and proves each variant's settings load, so a broken
             // settings module fails the build before a src package of that commit is written.
@@ -185,7 +175,7 @@ public final class ProjectBuild {
                         context, layout, SiteEnvironment.of(layout, variant, settings(variant, checkout),
                                 layout.serverName(variant)), checkout, srcLayout, env, staticFolder(variant))));
             }
-            SourcePackage src = timed("Src package", new BuildSourcePackageStep(context, srcLayout, commit,
+            SourcePackage src = steps.run("Src package", new BuildSourcePackageStep(context, srcLayout, commit,
                     checkout), (got, time) -> new SourcePackage(got.layout(), got.deb().timed(time)));
             List<BuiltPackage> built = new ArrayList<>(List.of(env.deb(), src.deb()));
             SiteFiles.Release release = new SiteFiles.Release(srcLayout, env.layout(), commit.id());
@@ -221,7 +211,7 @@ public final class ProjectBuild {
         DjangoSite django = DjangoSite.of(settings(variant, checkout), request.site().wsgiApplication(),
                 request.site().celeryApp(), collected.staticUrl(), collected.mediaUrl());
         SiteFiles files = new SiteFiles(layout, variant, django, release, checkout.file("djdd/templates"));
-        return timed("Site package " + layout.packageName(), new BuildSitePackageStep(context, layout, files,
+        return steps.run("Site package " + layout.packageName(), new BuildSitePackageStep(context, layout, files,
                 collected.folder(), checkout.file("djdd/variants/" + variant.name() + "/templates"), commit.time(),
                 request.site().siteVersion()), BuiltPackage::timed);
     }

@@ -99,10 +99,7 @@ public final class AptlyRepository implements PackageRepository {
      */
     @Override
     public Published publish(String suite, List<Path> debs, int keep) throws DjddException {
-        if (keep < 1) {
-            throw new InvalidConfigurationException("keep", "<keep> is " + keep + ": keep at least 1 version of each"
-                    + " site.");
-        }
+        PackageRepository.requireKeep(keep);
         HttpResponse<String> repository = send(HttpRequest.newBuilder(api.resolve("api/repos/" + path(repo))),
                 "read the local repository");
         if (repository.statusCode() == 404) {
@@ -161,8 +158,7 @@ public final class AptlyRepository implements PackageRepository {
                 "list the local repository's packages"))) {
             Stanza entry = new Stanza();
             ((Map<?, ?>) item).forEach((name, value) -> entry.put(name.toString(), value.toString().strip()));
-            index.put(entry.require("Package") + " " + entry.require("Version") + " " + entry.require("Architecture"),
-                    entry);
+            index.put(DebFile.key(entry), entry);
         }
         return index;
     }

@@ -118,10 +118,7 @@ public final class FolderRepository implements PackageRepository {
      */
     @Override
     public Published publish(String suite, List<Path> debs, int keep) throws DjddException {
-        if (keep < 1) {
-            throw new InvalidConfigurationException("keep", "<keep> is " + keep + ": keep at least 1 version of each"
-                    + " site.");
-        }
+        PackageRepository.requireKeep(keep);
         Path state = prepare();
         try (BuildLock lock = BuildLock.acquire(state.resolve("lock"), "the repository " + folder, console)) {
             BuildDir.deleteTree(state.resolve("tmp"));
@@ -206,8 +203,7 @@ public final class FolderRepository implements PackageRepository {
         try (Stream<Path> arches = Files.list(component)) {
             for (Path packages : arches.map(arch -> arch.resolve("Packages")).filter(Files::isRegularFile).toList()) {
                 for (Stanza entry : Stanza.parseAll(Files.readString(packages))) {
-                    index.putIfAbsent(entry.require("Package") + " " + entry.require("Version") + " "
-                            + entry.require("Architecture"), entry);
+                    index.putIfAbsent(DebFile.key(entry), entry);
                 }
             }
         }

@@ -1,6 +1,7 @@
 package io.github.djdd.core.publish;
 
 import io.github.djdd.core.DjddException;
+import io.github.djdd.core.InvalidConfigurationException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -17,4 +18,12 @@ public interface PackageRepository {
 
     /** One sentence on how a server of {@code suite} uses the repository. */
     String howServersUseIt(String suite);
+
+    /** Refuses a retention that would keep no version of a site. */
+    static void requireKeep(int keep) throws InvalidConfigurationException {
+        if (keep < 1) {
+            throw new InvalidConfigurationException("keep", "<keep> is " + keep + ": keep at least 1 version of each"
+                    + " site.");
+        }
+    }
 }

@@ -170,7 +170,7 @@ public final class RemotePackages implements PackageSource {
             console.warn("Cannot read the package index of " + url + " (" + unavailable + "): building every package"
                     + " here.");
         } finally {
-            deleteQuietly(scratch);
+            BuildDir.deleteQuietly(scratch);
         }
         return index;
     }
@@ -207,17 +207,6 @@ public final class RemotePackages implements PackageSource {
         if (response.statusCode() != 200) {
             Files.deleteIfExists(target);
             throw new IOException(file + " answered HTTP " + response.statusCode());
-        }
-    }
-
-    private static void deleteQuietly(Path folder) {
-        if (folder == null) {
-            return;
-        }
-        try {
-            BuildDir.deleteTree(folder);
-        } catch (IOException e) {
-            // A scratch folder of the build dir: the next build removes it once this process is gone.
         }
     }
 }

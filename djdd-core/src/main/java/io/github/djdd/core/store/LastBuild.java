@@ -38,20 +38,9 @@ public final class LastBuild {
             Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-r--r--"));
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            deleteQuietly(partial);
+            BuildDir.deleteQuietly(partial);
             throw new DjddException("Cannot record the build of " + site.name() + " in " + file + " ("
                     + e.getMessage() + "): check the build dir.", e);
-        }
-    }
-
-    private static void deleteQuietly(Path partial) {
-        if (partial == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(partial);
-        } catch (IOException ignored) {
-            // the record's own error is the one to report
         }
     }
 

@@ -107,6 +107,21 @@ public record BuildDir(Path path) {
         }
     }
 
+    /**
+     * Deletes a scratch file or folder of the build dir, if any, ignoring a failure: the caller
+     * has an error of its own to report, and a leftover is the next build's to sweep.
+     */
+    public static void deleteQuietly(Path scratch) {
+        if (scratch == null) {
+            return;
+        }
+        try {
+            deleteTree(scratch);
+        } catch (IOException e) {
+            // see above
+        }
+    }
+
     public Path locks() {
         return path.resolve("locks");
     }
