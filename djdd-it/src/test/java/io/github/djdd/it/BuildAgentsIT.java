@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
+import io.github.djdd.core.publish.TestDebs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +29,7 @@ class BuildAgentsIT {
         ItSupport.cachedRoot();
         ItSupport.deletePackages(SOFTWARE, name -> true);
         Path upstream = SampleProject.create(dir, Map.of());
-        Path key = ItSupport.gpgKey(Files.createDirectories(dir.resolve("signing")));
+        Path key = TestDebs.gpgKey(Files.createDirectories(dir.resolve("signing")), "it", "");
         Path repository = dir.resolve("repository");
         String pom = MavenBuild.pom(SOFTWARE, upstream, "");
 

@@ -51,29 +51,6 @@ final class ItSupport {
         }
     }
 
-    /**
-     * A signing key as an operator makes it: gpg in a home of its own, ed25519, no passphrase,
-     * exported ASCII-armoured into {@code dir}/key.asc.
-     */
-    static Path gpgKey(Path dir) throws Exception {
-        Path home = Files.createDirectories(dir.resolve("gnupg"));
-        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        Path key = dir.resolve("key.asc");
-        for (List<String> gpg : List.of(
-                List.of("--quick-gen-key", "djdd it <it@example.org>", "ed25519", "sign", "1y"),
-                List.of("--armor", "--output", key.toString(), "--export-secret-keys", "it@example.org"))) {
-            List<String> argv = new java.util.ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--batch",
-                    "--pinentry-mode", "loopback", "--passphrase", ""));
-            argv.addAll(gpg);
-            Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            if (process.waitFor() != 0) {
-                throw new IllegalStateException(String.join(" ", argv) + ": " + output);
-            }
-        }
-        return key;
-    }
-
     /** Prints what the core logs, so the test log reads like a build, and keeps it for assertions. */
     static final class RecordingConsole implements Console {
         final List<String> lines = new CopyOnWriteArrayList<>();

@@ -15,6 +15,7 @@ import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.project.PublishRequest;
 import io.github.djdd.core.publish.AptlyServer;
 import io.github.djdd.core.store.BuiltPackage;
+import io.github.djdd.core.publish.TestDebs;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -302,7 +303,7 @@ class ServerIT {
     @Test
     void aSignedRepositoryInstallsUpgradesRollsBackAndRefusesAlteredFiles() throws Exception {
         List<BuiltPackage> v1 = servers.release("main", blue("signed"));
-        Path key = ItSupport.gpgKey(Files.createDirectories(dir.resolve("signing")));
+        Path key = TestDebs.gpgKey(Files.createDirectories(dir.resolve("signing")), "it", "");
         servers.onShared(server -> {
             Path folder = server.repository(server.suite()).resolveSibling("signed");
             servers.publishSigned(folder, key, blue("signed"));

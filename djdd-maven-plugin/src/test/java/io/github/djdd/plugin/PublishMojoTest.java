@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.djdd.core.publish.AptlyServer;
+import io.github.djdd.core.publish.TestDebs;
 import io.github.djdd.core.store.BuiltPackage;
 import io.github.djdd.core.store.LastBuild;
 import io.github.djdd.core.store.PackageChecksum;
 import io.github.djdd.core.workspace.BuildDir;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoTest;
@@ -31,26 +30,13 @@ class PublishMojoTest {
     private void configure(PublishMojo mojo) {
         mojo.buildDir = dir.resolve("build").toFile();
         mojo.folder = dir.resolve("repo").toFile();
-        mojo.keyFile = dir.resolve("key.asc").toFile();
+        mojo.keyFile = dir.resolve("ops.asc").toFile();
         mojo.suite = "trixie";
     }
 
-    private static String run(List<String> argv) throws Exception {
-        Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as(output).isZero();
-        return output;
-    }
-
-    /** A gpg key with a passphrase in key.asc, and a recorded build of berlin in the build dir. */
+    /** A gpg key with a passphrase in ops.asc, and a recorded build of berlin in the build dir. */
     private void keyAndBuild() throws Exception {
-        Path home = Files.createDirectories(dir.resolve("gnupg"));
-        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
-        List<String> gpg = List.of("gpg", "--homedir", home.toString(), "--batch", "--pinentry-mode", "loopback",
-                "--passphrase", "from settings");
-        run(concat(gpg, "--quick-gen-key", "ops <ops@example.org>", "ed25519", "sign", "1y"));
-        run(concat(gpg, "--armor", "--output", dir.resolve("key.asc").toString(), "--export-secret-keys",
-                "ops@example.org"));
+        TestDebs.gpgKey(dir, "ops", "from settings");
         BuildDir buildDir = BuildDir.prepare(dir.resolve("build"));
         Files.createDirectories(buildDir.packages());
         Path env = deb(buildDir, "mysoftware-env-aaaa", "1", "amd64", "");
@@ -61,12 +47,10 @@ class PublishMojoTest {
                         new BuiltPackage("mysoftware-src-1111", src, true)));
     }
 
+    /** A package as djdd:build leaves it in packages/: with its checksum file. */
     private Path deb(BuildDir buildDir, String name, String version, String arch, String fields) throws Exception {
-        Path tree = Files.createDirectories(dir.resolve("tree-" + name).resolve("DEBIAN"));
-        Files.writeString(tree.resolve("control"), "Package: " + name + "\nVersion: " + version + "\nArchitecture: "
-                + arch + "\nMaintainer: ops <ops@example.org>\n" + fields + "Description: test\n");
-        Path deb = buildDir.packages().resolve(name + "_" + version + "_" + arch + ".deb");
-        run(List.of("dpkg-deb", "--root-owner-group", "--build", tree.getParent().toString(), deb.toString()));
+        Path deb = Files.copy(TestDebs.deb(dir, name, version, arch, fields),
+                buildDir.packages().resolve(name + "_" + version + "_" + arch + ".deb"));
         PackageChecksum.write(deb, deb);
         return deb;
     }
@@ -79,12 +63,6 @@ class PublishMojoTest {
         mojo.settings = new Settings();
         mojo.settings.addServer(server);
         mojo.serverId = "apt-signing";
-    }
-
-    private static List<String> concat(List<String> first, String... rest) {
-        List<String> all = new java.util.ArrayList<>(first);
-        all.addAll(List.of(rest));
-        return all;
     }
 
     @Test

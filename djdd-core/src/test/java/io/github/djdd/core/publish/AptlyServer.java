@@ -32,7 +32,7 @@ public final class AptlyServer implements AutoCloseable {
 
     /** Starts aptly with a new signing key named {@code aptly-signer@example.org}. */
     public static AptlyServer start(Path dir) throws Exception {
-        ReleaseSignerTest.gpgKey(dir, "aptly-signer", "");
+        TestDebs.gpgKey(dir, "aptly-signer", "");
         Path gnupg = dir.resolve("gnupg-aptly-signer");
         Path config = dir.resolve("aptly.conf");
         Path root = dir.resolve("aptly-root");

@@ -36,7 +36,7 @@ class FolderRepositoryTest {
 
     @BeforeEach
     void signer() throws Exception {
-        key = ReleaseSignerTest.gpgKey(dir, "ops", "");
+        key = TestDebs.gpgKey(dir, "ops", "");
         signer = ReleaseSigner.load(key, new char[0], Instant.now());
         folder = dir.resolve("repo");
         repository = new FolderRepository(folder, "mysoftware", signer, Console.NULL,
@@ -280,7 +280,7 @@ class FolderRepositoryTest {
         Files.createDirectories(apt.resolve("cache/archives/partial"));
         Path sources = Files.writeString(apt.resolve("sources.list"), "deb [signed-by="
                 + repo.resolve("mysoftware-archive-keyring.gpg") + "] file:" + repo + " trixie main\n");
-        String output = ReleaseSignerTest.run(List.of("apt-get", "-q", "-o", "Dir::Etc::SourceList=" + sources,
+        String output = TestDebs.run(List.of("apt-get", "-q", "-o", "Dir::Etc::SourceList=" + sources,
                 "-o", "Dir::Etc::SourceParts=" + apt.resolve("none"), "-o", "Dir::State::Lists=" + apt.resolve("lists"),
                 "-o", "Dir::Cache=" + apt.resolve("cache"), "-o", "Debug::NoLocking=1", "-o",
                 "APT::Sandbox::User=root", "update"));
@@ -329,14 +329,14 @@ class FolderRepositoryTest {
     @Test
     void aFolderThatCannotBeWrittenIsNamedAndTheRepositoryStaysAsItWas() throws Exception {
         Path mount = Files.createDirectories(dir.resolve("read-only"));
-        ReleaseSignerTest.run(List.of("mount", "-t", "tmpfs", "-o", "size=64m", "djdd-test", mount.toString()));
+        TestDebs.run(List.of("mount", "-t", "tmpfs", "-o", "size=64m", "djdd-test", mount.toString()));
         try {
             FolderRepository onMount = new FolderRepository(mount.resolve("repo"), "mysoftware", signer, Console.NULL,
                     Clock.systemUTC());
             List<Path> v1 = release("mysoftware-site-berlin", "1", "mysoftware-env-aaaa", "mysoftware-src-1");
             onMount.publish("trixie", v1, 5);
             Map<Path, byte[]> before = snapshot(mount.resolve("repo"));
-            ReleaseSignerTest.run(List.of("mount", "-o", "remount,ro", mount.toString()));
+            TestDebs.run(List.of("mount", "-o", "remount,ro", mount.toString()));
 
             assertThatThrownBy(() -> onMount.publish("trixie", release("mysoftware-site-berlin", "2",
                     "mysoftware-env-aaaa", "mysoftware-src-1"), 5))
@@ -351,7 +351,7 @@ class FolderRepositoryTest {
                     .isInstanceOf(InvalidConfigurationException.class)
                     .hasMessageStartingWith("Cannot write to the repository folder '" + mount.resolve("new") + "' (");
         } finally {
-            ReleaseSignerTest.run(List.of("umount", mount.toString()));
+            TestDebs.run(List.of("umount", mount.toString()));
         }
     }
 

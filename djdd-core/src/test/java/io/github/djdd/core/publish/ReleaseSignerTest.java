@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.djdd.core.InvalidConfigurationException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -23,25 +22,6 @@ class ReleaseSignerTest {
     @TempDir
     Path dir;
 
-    /** A key made with gpg in a home of its own, exported armoured as the docs say; returns the file. */
-    static Path gpgKey(Path dir, String name, String passphrase, String... extra) throws Exception {
-        Path home = Files.createDirectories(dir.resolve("gnupg-" + name));
-        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        List<String> generate = new ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--batch",
-                "--pinentry-mode", "loopback", "--passphrase", passphrase));
-        generate.addAll(List.of(extra));
-        generate.addAll(List.of("--quick-gen-key", name + " <" + name + "@example.org>", "ed25519", "sign", "1y"));
-        run(generate);
-        Path key = dir.resolve(name + ".asc");
-        run(List.of("gpg", "--homedir", home.toString(), "--batch", "--pinentry-mode", "loopback", "--passphrase",
-                passphrase, "--armor", "--output", key.toString(), "--export-secret-keys", name + "@example.org"));
-        return key;
-    }
-
-    static String run(List<String> argv) throws Exception {
-        return TestDebs.run(argv);
-    }
-
     private static int gpgv(Path keyring, Path... files) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of("gpgv", "--keyring", keyring.toString()));
         argv.addAll(java.util.Arrays.stream(files).map(Path::toString).toList());
@@ -51,7 +31,7 @@ class ReleaseSignerTest {
 
     @Test
     void gpgvAcceptsBothSignaturesAndRefusesAnAlteredRelease() throws Exception {
-        ReleaseSigner signer = ReleaseSigner.load(gpgKey(dir, "ops", "s3cret"), "s3cret".toCharArray(), Instant.now());
+        ReleaseSigner signer = ReleaseSigner.load(TestDebs.gpgKey(dir, "ops", "s3cret"), "s3cret".toCharArray(), Instant.now());
         Path keyring = Files.write(dir.resolve("keyring.gpg"), signer.publicKeyring());
         Path inRelease = Files.writeString(dir.resolve("InRelease"), signer.clearSign(RELEASE));
         Path release = Files.writeString(dir.resolve("Release"), RELEASE);
@@ -70,14 +50,14 @@ class ReleaseSignerTest {
 
     @Test
     void aKeyWithoutPassphraseNeedsNone() throws Exception {
-        ReleaseSigner signer = ReleaseSigner.load(gpgKey(dir, "plain", ""), new char[0], Instant.now());
+        ReleaseSigner signer = ReleaseSigner.load(TestDebs.gpgKey(dir, "plain", ""), new char[0], Instant.now());
         Path keyring = Files.write(dir.resolve("keyring.gpg"), signer.publicKeyring());
         assertThat(gpgv(keyring, Files.writeString(dir.resolve("InRelease"), signer.clearSign(RELEASE)))).isZero();
     }
 
     @Test
     void aWrongPassphraseSaysWhereThePassphraseComesFrom() throws Exception {
-        Path key = gpgKey(dir, "ops", "s3cret");
+        Path key = TestDebs.gpgKey(dir, "ops", "s3cret");
         assertThatThrownBy(() -> ReleaseSigner.load(key, "wrong".toCharArray(), Instant.now()))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessage("The passphrase does not unlock the key in '" + key + "': set the right one in the"
@@ -87,7 +67,7 @@ class ReleaseSignerTest {
 
     @Test
     void aPublicKeyIsNoSigningKey() throws Exception {
-        ReleaseSigner signer = ReleaseSigner.load(gpgKey(dir, "ops", ""), new char[0], Instant.now());
+        ReleaseSigner signer = ReleaseSigner.load(TestDebs.gpgKey(dir, "ops", ""), new char[0], Instant.now());
         Path publicKey = Files.write(dir.resolve("public.gpg"), signer.publicKeyring());
         assertThatThrownBy(() -> ReleaseSigner.load(publicKey, new char[0], Instant.now()))
                 .isInstanceOf(InvalidConfigurationException.class)
@@ -111,7 +91,7 @@ class ReleaseSignerTest {
 
     @Test
     void anExpiredKeySaysWhenAndHowToExtendIt() throws Exception {
-        Path key = gpgKey(dir, "old", "", "--faked-system-time", "20200101T000000!");
+        Path key = TestDebs.gpgKey(dir, "old", "", "--faked-system-time", "20200101T000000!");
         assertThatThrownBy(() -> ReleaseSigner.load(key, new char[0], Instant.now()))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageStartingWith("The signing key in '" + key + "' expired on 2020-12-31: extend it ('gpg"

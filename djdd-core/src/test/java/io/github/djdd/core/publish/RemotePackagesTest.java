@@ -45,7 +45,7 @@ class RemotePackagesTest {
 
     @BeforeEach
     void aPublishedRepository() throws Exception {
-        ReleaseSigner signer = ReleaseSigner.load(ReleaseSignerTest.gpgKey(dir, "ops", ""), new char[0], Instant.now());
+        ReleaseSigner signer = ReleaseSigner.load(TestDebs.gpgKey(dir, "ops", ""), new char[0], Instant.now());
         folder = dir.resolve("repo");
         env = deb("mysoftware-env-aaaa", "amd64");
         new FolderRepository(folder, "mysoftware", signer, Console.NULL, Clock.systemUTC()).publish("trixie",
@@ -59,7 +59,7 @@ class RemotePackagesTest {
         Files.writeString(tree.resolve("control"), "Package: " + name + "\nVersion: 1\nArchitecture: " + arch
                 + "\nMaintainer: ops <ops@example.org>\nDescription: test\n");
         Path deb = dir.resolve(name + ".deb");
-        ReleaseSignerTest.run(List.of("dpkg-deb", "--root-owner-group", "--build", tree.getParent().toString(),
+        TestDebs.run(List.of("dpkg-deb", "--root-owner-group", "--build", tree.getParent().toString(),
                 deb.toString()));
         return deb;
     }
@@ -115,7 +115,7 @@ class RemotePackagesTest {
 
     @Test
     void anIndexSignedByAnotherKeyIsRefused() throws Exception {
-        ReleaseSigner other = ReleaseSigner.load(ReleaseSignerTest.gpgKey(dir, "other", ""), new char[0], Instant.now());
+        ReleaseSigner other = ReleaseSigner.load(TestDebs.gpgKey(dir, "other", ""), new char[0], Instant.now());
         Path otherKeyring = Files.write(dir.resolve("other.gpg"), other.publicKeyring());
         RemotePackages remote = RemotePackages.of(folder.toUri().toString(), otherKeyring, "trixie", agent, console);
 

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 
-/** Small packages made by dpkg-deb, for the repository tests. */
+/** Small packages made by dpkg-deb and signing keys made by gpg, for the repository tests. */
 public final class TestDebs {
     private TestDebs() {}
 
@@ -35,6 +37,24 @@ public final class TestDebs {
     public static List<Path> release(Path dir, String site, String version, String env, String src) throws Exception {
         return List.of(deb(dir, env, "1", "amd64", "Depends: python3\n"), deb(dir, src, "1", "all", ""),
                 deb(dir, site, version, "all", "Depends: " + env + ", " + src + ", nginx\n"));
+    }
+
+    /**
+     * A key made with gpg in {@code dir}/gnupg-{name}, as an operator makes it, its secret part
+     * exported armoured into {@code dir}/{name}.asc; {@code extra} goes to the key's generation.
+     */
+    public static Path gpgKey(Path dir, String name, String passphrase, String... extra) throws Exception {
+        Path home = Files.createDirectories(dir.resolve("gnupg-" + name));
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+        List<String> generate = new ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--batch",
+                "--pinentry-mode", "loopback", "--passphrase", passphrase));
+        generate.addAll(List.of(extra));
+        generate.addAll(List.of("--quick-gen-key", name + " <" + name + "@example.org>", "ed25519", "sign", "1y"));
+        run(generate);
+        Path key = dir.resolve(name + ".asc");
+        run(List.of("gpg", "--homedir", home.toString(), "--batch", "--pinentry-mode", "loopback", "--passphrase",
+                passphrase, "--armor", "--output", key.toString(), "--export-secret-keys", name + "@example.org"));
+        return key;
     }
 
     /** Runs a command and returns its output; fails the test unless it exits with 0. */
