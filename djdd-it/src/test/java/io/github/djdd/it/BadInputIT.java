@@ -63,7 +63,9 @@ class BadInputIT {
                 "missing-include", Map.of("requirements.txt", "-r nowhere.txt\n"),
                 "unreadable-include", Map.of("requirements.txt", "-r base.txt\n", "base.txt/README", "a folder\n"),
                 "settings-syntax", Map.of("mysite/settings.py", "SECRET_KEY = (\n"),
-                "no-gunicorn", Map.of("requirements.txt", "Django>=5.2,<5.3\n")));
+                "no-gunicorn", Map.of("requirements.txt", "Django>=5.2,<5.3\n"),
+                "check-error", Map.of("notes/models.py", "from django.db import models\n\n\nclass Note(models.Model):\n"
+                        + "    other = models.ForeignKey('nosuch.Model', on_delete=models.CASCADE)\n")));
         MavenBuild.Run good = maven(pom(SOFTWARE, "<variants><variant><name>good</name><environment>"
                 + "<QUOTED>say \"hi\" and 'bye'</QUOTED><DOLLAR>$HOME `id`</DOLLAR>"
                 + "</environment></variant></variants>"));
@@ -138,8 +140,8 @@ class BadInputIT {
     static Stream<Arguments> refs() {
         return Stream.of(
                 Arguments.of("-Dref=no-such-branch", "Unknown ref 'no-such-branch' in %s: use a branch, tag or commit"
-                        + " of that repository (branches: binary-requirements, include-loop, main, missing-include,"
-                        + " no-gunicorn, no-requirements, settings-syntax, unreadable-include)."),
+                        + " of that repository (branches: binary-requirements, check-error, include-loop, main,"
+                        + " missing-include, no-gunicorn, no-requirements, settings-syntax, unreadable-include)."),
                 Arguments.of("-Dref=", "The ref given by -Dref is empty: name a branch, tag or commit, or leave -Dref"
                         + " out to build the default."));
     }
@@ -185,6 +187,31 @@ class BadInputIT {
     void settingsModules(String branch, String settings, String message) throws Exception {
         assertRefused(pom(SOFTWARE, "<variants><variant><name>bad</name><ref>" + branch + "</ref>" + settings
                 + "</variant></variants>"), message.formatted(shortId(branch)));
+    }
+
+    static Stream<Arguments> projectChecks() {
+        return Stream.of(
+                Arguments.of("check-error", "", "Django's system checks (manage.py check) find errors in commit %s"
+                        + " with the settings mysite.settings: notes.Note.other: (fields.E300) Field defines a relation"
+                        + " with model 'nosuch.Model', which is either not installed, or is abstract."),
+                Arguments.of("main", "-Ddjdd.celeryApp=mysite.nosuch", "The Celery app mysite.nosuch does not load"
+                        + " in commit %s with the settings mysite.settings ("),
+                Arguments.of("main", "-Ddjdd.failOnDeployWarnings=true", "manage.py check --deploy warns about commit"
+                        + " %s with the settings mysite.settings (shown above), and <failOnDeployWarnings> makes that an"
+                        + " error: fix what it names, or silence a check the site does not need in"
+                        + " SILENCED_SYSTEM_CHECKS."));
+    }
+
+    @ParameterizedTest(name = "project check on {0} {1}")
+    @MethodSource("projectChecks")
+    void projectChecks(String branch, String argument, String message) throws Exception {
+        String pom = pom(SOFTWARE, "<variants><variant><name>bad</name><ref>" + branch + "</ref></variant>"
+                + "</variants>");
+        if (argument.isEmpty()) {
+            assertRefused(pom, message.formatted(shortId(branch)));
+        } else {
+            assertRefused(pom, message.formatted(shortId(branch)), argument);
+        }
     }
 
     static Stream<Arguments> pipUrls() {

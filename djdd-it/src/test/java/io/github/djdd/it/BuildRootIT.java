@@ -224,7 +224,7 @@ class BuildRootIT {
     }
 
     @Test
-    void membersOfTheDjddGroupEnterThroughSchroot() throws Exception {
+    void membersOfTheDjddGroupLookIntoTheRootThroughSchrootAsThemselvesOnly() throws Exception {
         HOST.run(Command.of("useradd", "--system", "--no-create-home", "--groups", "djdd", "djdd-it-builder"));
 
         CommandResult write = HOST.run(Command.of("runuser", "-u", "djdd-it-builder", "--", "python3", "-c",
@@ -232,11 +232,14 @@ class BuildRootIT {
                         + "open(os.path.join(sys.argv[2], 'written-by-member'), 'w').close()",
                 buildDir.root(ItSupport.SUITE).lock().toString(), buildDir.packages().toString()));
         CommandResult result = HOST.check(Command.of("runuser", "-u", "djdd-it-builder", "--", "schroot", "--chroot",
-                root.schrootName(), "--user", "root", "--directory", "/", "--", "python3", "--version"));
+                root.schrootName(), "--directory", "/", "--", "id", "-un"));
+        CommandResult asRoot = HOST.run(Command.of("runuser", "-u", "djdd-it-builder", "--", "schroot", "--chroot",
+                root.schrootName(), "--user", "root", "--directory", "/", "--", "true"));
         CommandResult stranger = HOST.run(Command.of("runuser", "-u", "nobody", "--", "schroot", "--chroot",
                 root.schrootName(), "--directory", "/", "--", "true"));
 
-        assertThat(result.output()).containsExactly("Python " + packagedPythonVersion());
+        assertThat(result.output()).containsExactly("djdd-it-builder");
+        assertThat(asRoot.exitCode()).as("members are not root in the root: " + asRoot.output()).isNotZero();
         assertThat(stranger.exitCode()).as("users outside the djdd group are refused").isNotZero();
         assertThat(write.exitCode()).as("members lock the root and write packages: " + write.output()).isZero();
         assertThat(Files.getAttribute(buildDir.packages().resolve("written-by-member"), "posix:group"))

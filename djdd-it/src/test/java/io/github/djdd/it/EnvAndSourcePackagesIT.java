@@ -437,8 +437,7 @@ class EnvAndSourcePackagesIT {
                         + BuildRoot.open(buildDir, ItSupport.SUITE, HOST, Console.NULL).pythonVersion()
                         + " (the build root's, Debian " + ItSupport.SUITE + ") in the package index: check its name");
         assertThat(ourFiles()).isEqualTo(before);
-        try (Stream<Path> envs = Files.list(BuildRoot.open(buildDir, ItSupport.SUITE, HOST, Console.NULL).path()
-                .resolve("usr/lib/djddit-env"))) {
+        try (Stream<Path> envs = Files.list(buildDir.venvs(ItSupport.SUITE).resolve("djddit-env"))) {
             assertThat(envs.toList()).as("only complete envs unpacked for collectstatic")
                     .allMatch(env -> Files.isRegularFile(env.resolve(".djdd-package")));
         }

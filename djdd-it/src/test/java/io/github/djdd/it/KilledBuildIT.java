@@ -218,7 +218,7 @@ class KilledBuildIT {
     @Test
     void killedDuringCollectstatic() throws Exception {
         deletePackages(name -> name.startsWith(SOFTWARE + "-site-"));
-        BuildDir.deleteTree(buildDir.cache().resolve("static"));
+        BuildDir.deleteTree(buildDir.userCache().resolve("static"));
 
         killAndRecover(build -> build.runs("collectstatic"), "Collectstatic " + SOFTWARE + "-site-blue done");
     }

@@ -130,8 +130,8 @@ class UnreachableIT {
         SoftwareName software = new SoftwareName("djddindex");
         ItSupport.deletePackages(software.value(), name -> true);
         // pip would take the wheels from its HTTP cache instead of the index.
-        new ProcessRunner(Console.NULL).check(Command.of("rm", "-rf", buildDir.cache().resolve("pip/http").toString(),
-                buildDir.cache().resolve("pip/http-v2").toString()));
+        new ProcessRunner(Console.NULL).check(Command.of("rm", "-rf", buildDir.userCache().resolve("pip/http").toString(),
+                buildDir.userCache().resolve("pip/http-v2").toString()));
         HttpServer failing = index(5);
         try {
             assertThatThrownBy(() -> build(software, upstream.toString(), null, pipFrom(failing),

@@ -23,6 +23,8 @@ import org.apache.maven.plugins.annotations.Parameter;
  * package (<code>{software}-env-{envhash}</code>) and src package (<code>{software}-src-{srchash}</code>)
  * unless they exist already, runs collectstatic with the variant's settings and builds the site
  * package (<code>{software}-site-{variant}</code>, or <code>{software}-site</code> without variants).
+ * Runs as root or as a member of the <code>djdd</code> group (a Jenkins agent's user), which enters
+ * the build root unprivileged.
  *
  * @since 0.1.0
  */
@@ -92,6 +94,16 @@ public class BuildMojo extends AbstractRepositoryMojo {
     String siteVersion;
 
     /**
+     * Whether a warning of Django's deployment checks (<code>manage.py check --deploy</code>, run
+     * with each variant's settings before any package of the commit is written) stops the build.
+     * They are printed either way; errors of <code>manage.py check</code> always stop it.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "djdd.failOnDeployWarnings", defaultValue = "false")
+    boolean failOnDeployWarnings;
+
+    /**
      * Where pip finds packages.
      *
      * @since 0.1.0
@@ -158,7 +170,8 @@ public class BuildMojo extends AbstractRepositoryMojo {
                 pip.getTrustedHosts(), pip.getExtraArgs(), basedir.toPath(), System.getenv());
         PackageSettings packages = new PackageSettings(PackageSettings.maintainer(maintainer),
                 Compression.of(compression), PackageSettings.timestamp(outputTimestamp, System.getenv()));
-        SiteOptions site = SiteOptions.of(settings, wsgiApplication, celeryApp, siteVersion);
+        SiteOptions site = SiteOptions.of(settings, wsgiApplication, celeryApp, siteVersion)
+                .withFailOnDeployWarnings(failOnDeployWarnings);
         Optional<BuildRequest.PackageCache> cache = aptRepository == null || aptRepository.isBlank()
                 ? Optional.empty()
                 : Optional.of(new BuildRequest.PackageCache(aptRepository, aptRepositoryKey == null ? null

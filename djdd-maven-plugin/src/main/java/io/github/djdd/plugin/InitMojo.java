@@ -12,8 +12,10 @@ import org.apache.maven.plugins.annotations.Parameter;
 /**
  * Creates, completes or updates the build root of a suite: a minimal Debian of {@code suite} in
  * {@code roots/SUITE} of the build dir with the build packages, the suite's updates and security
- * archives, the {@code djdd} group and a schroot definition for it. A second run on a complete
- * root applies pending updates and prints them. Needs root.
+ * archives, the {@code djdd} group, a schroot definition for it, and the package helper with the
+ * sudo rule that lets the group's builds install a project's Debian packages. A second run on a
+ * complete root applies pending updates and prints them. Needs root; the other goals run as root
+ * or as any member of the {@code djdd} group.
  *
  * @since 0.1.0
  */

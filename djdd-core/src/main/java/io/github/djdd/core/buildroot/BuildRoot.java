@@ -1,5 +1,6 @@
 package io.github.djdd.core.buildroot;
 
+import com.sun.security.auth.module.UnixSystem;
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.process.Command;
@@ -8,11 +9,13 @@ import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.process.ProcessRunner;
 import io.github.djdd.core.workspace.BuildDir;
 import io.github.djdd.core.workspace.BuildLock;
+import io.github.djdd.core.workspace.BuildUser;
 import io.github.djdd.core.workspace.RootDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,25 +32,41 @@ import java.util.regex.Pattern;
 /**
  * The bootstrapped Debian system that packages are built in.
  *
- * <p>As root, a command enters it with {@code chroot} inside a private mount and PID namespace:
- * {@code /proc}, {@code /sys} and {@code /dev} (with {@code /dev/pts}) and any {@link BindMount}s
- * exist only in that namespace, so they vanish with the command however it ends (exit, timeout,
- * Ctrl-C, SIGKILL of the build: the namespace is killed with the JVM) and never pile up on the
- * host. Any other user enters through
- * the schroot that {@code djdd:init} configured for members of the {@code djdd} group.
+ * <p>A command enters it with {@code chroot} inside private mount and PID namespaces:
+ * {@code /proc}, {@code /sys} and {@code /dev} and any {@link BindMount}s exist only in those
+ * namespaces, so they vanish with the command however it ends (exit, timeout, Ctrl-C, SIGKILL of
+ * the build: the namespace is killed with the JVM) and never pile up on the host.
+ *
+ * <p>Root enters the root itself. Any other user (a member of the {@code djdd} group, such as a
+ * Jenkins agent's) enters in a user namespace of its own, where it is root over nothing but its
+ * own files, on an overlay whose lower layer is the root and whose upper layer is a scratch
+ * folder of the build: what the command writes outside its bind mounts is gone with it, the root
+ * stays as {@code djdd:init} left it, and the command reaches no file its user could not reach
+ * anyway. Such a user changes the root's packages only through the helper {@code djdd:init}
+ * installs for sudo ({@link PackageHelper}).
  */
 public final class BuildRoot implements RootShell {
     static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /**
-     * Mounts what a Debian system expects, then the bind mounts given as (host, target, ro|rw)
-     * triples up to a "--", then chroots into the command after it.
+     * Mounts an overlay of the root when a scratch folder is given (its {@code upper}, {@code work}
+     * and {@code merged} folders made, the binds' mount points made in {@code upper}), then what a
+     * Debian system expects, then the bind mounts given as (host, target, ro|rw) triples up to a
+     * "--", then chroots into the command after it; with the sbin folders on the {@code PATH},
+     * which a build user's (a Jenkins agent's) often lacks.
      */
-    private static final String ENTER = """
+    static final String ENTER = """
             set -e
-            root=$1; shift
+            root=$1; scratch=$2; shift 2
+            umask 022
+            PATH=/usr/sbin:/usr/bin:/sbin:/bin
+            if [ -n "$scratch" ]; then
+              mount -t overlay overlay -o "lowerdir=$root,upperdir=$scratch/upper,workdir=$scratch/work,userxattr" \
+                "$scratch/merged"
+              root=$scratch/merged
+            fi
             mount -t proc proc "$root/proc"
-            mount -t sysfs sysfs "$root/sys"
+            mount --rbind /sys "$root/sys"
             mount --rbind /dev "$root/dev"
             if [ -f /etc/resolv.conf ] && [ -f "$root/etc/resolv.conf" ]; then
               mount --bind /etc/resolv.conf "$root/etc/resolv.conf"
@@ -68,15 +87,17 @@ public final class BuildRoot implements RootShell {
             "^E: (?:Unable to locate package (\\S+)|Package '?([^ ']+?)'? has no installation candidate)");
 
     /** apt-get options for installs and upgrades without questions, keeping configuration files as they are. */
-    private static final List<String> UNATTENDED = List.of("--yes", "--no-install-recommends", "-o",
+    static final List<String> UNATTENDED = List.of("--yes", "--no-install-recommends", "-o",
             "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold");
 
+    private final BuildDir buildDir;
     private final RootDir dir;
     private final String schrootName;
     private final ProcessRunner runner;
     private final Console console;
 
     BuildRoot(BuildDir buildDir, RootDir dir, ProcessRunner runner, Console console) {
+        this.buildDir = buildDir;
         this.dir = dir;
         this.schrootName = SchrootConfig.nameFor(buildDir, dir.suite());
         this.runner = runner;
@@ -90,6 +111,7 @@ public final class BuildRoot implements RootShell {
      */
     public static BuildRoot open(BuildDir buildDir, String suite, ProcessRunner runner, Console console)
             throws DjddException {
+        BuildUser.requireMember("djdd:build");
         RootDir dir = buildDir.root(suite);
         RootState state = RootState.read(dir).orElse(null);
         if (state == null || !state.complete() || !state.suite().equals(suite) || !Files.isDirectory(dir.path())) {
@@ -206,30 +228,66 @@ public final class BuildRoot implements RootShell {
 
     @Override
     public CommandResult run(RootCommand command) throws DjddException {
-        return runner.run(hostCommand(command));
+        Path scratch = overlay(command);
+        try {
+            return runner.run(hostCommand(command, scratch));
+        } finally {
+            BuildDir.deleteQuietly(scratch);
+        }
     }
 
     @Override
     public CommandResult check(RootCommand command) throws DjddException {
-        return runner.check(hostCommand(command));
+        Path scratch = overlay(command);
+        try {
+            return runner.check(hostCommand(command, scratch));
+        } finally {
+            BuildDir.deleteQuietly(scratch);
+        }
     }
 
-    Command hostCommand(RootCommand command) throws DjddException {
-        List<String> argv = new ArrayList<>();
-        if (Host.isRoot()) {
-            argv.addAll(Bootstrap.ISOLATED);
-            argv.addAll(List.of("sh", "-c", ENTER, "djdd-enter", path().toString()));
-            for (BindMount bind : command.binds()) {
-                argv.addAll(List.of(bind.host().toString(), bind.target(), bind.readOnly() ? "ro" : "rw"));
-            }
-            argv.add("--");
-        } else {
-            if (!command.binds().isEmpty()) {
-                throw new DjddException("Making " + command.binds().get(0).host() + " visible inside the build root"
-                        + " needs root: run the build as root, or serve that folder over HTTP instead.");
-            }
-            argv.addAll(List.of("schroot", "--chroot", schrootName, "--user", "root", "--directory", "/", "--"));
+    /** For a user other than root, a fresh scratch folder for the overlay of {@link #ENTER}; for root none. */
+    private Path overlay(RootCommand command) throws DjddException {
+        if (BuildUser.isRoot()) {
+            return null;
         }
+        Path scratch = buildDir.workFolder("root");
+        try {
+            BuildDir.deleteTree(scratch);
+            Files.createDirectories(scratch);
+            // In the user namespace only the user's own group exists: overlayfs refuses a work folder of
+            // another group (the djdd group, which the shared folder's setgid bit would hand down).
+            Files.setAttribute(scratch, "unix:gid", (int) new UnixSystem().getGid());
+            Files.createDirectories(scratch.resolve("work"));
+            Files.createDirectories(scratch.resolve("merged"));
+            // The upper layer's own folders are the user's, so the command may write there: its home,
+            // and the binds' mount points, which the root's folders (root's) would refuse. The home is
+            // opaque: overlayfs would read root's own (mode 0700) with the user's rights, and fail.
+            Path home = Files.createDirectories(scratch.resolve("upper/root"));
+            Files.getFileAttributeView(home, UserDefinedFileAttributeView.class)
+                    .write("overlay.opaque", StandardCharsets.US_ASCII.encode("y"));
+            for (BindMount bind : command.binds()) {
+                Files.createDirectories(scratch.resolve("upper").resolve(bind.target().substring(1)));
+            }
+        } catch (IOException e) {
+            throw new DjddException("Cannot prepare " + scratch + " to enter the build root (" + e.getMessage()
+                    + "): check that " + buildDir.work() + " is writable for " + System.getProperty("user.name")
+                    + " (djdd:init makes it writable for the '" + BuildUser.GROUP + "' group).", e);
+        }
+        return scratch;
+    }
+
+    Command hostCommand(RootCommand command, Path scratch) {
+        List<String> argv = new ArrayList<>(Bootstrap.ISOLATED);
+        if (scratch != null) {
+            argv.addAll(argv.indexOf("unshare") + 1, List.of("--user", "--map-root-user"));
+        }
+        argv.addAll(List.of("sh", "-c", ENTER, "djdd-enter", path().toString(),
+                scratch == null ? "" : scratch.toString()));
+        for (BindMount bind : command.binds()) {
+            argv.addAll(List.of(bind.host().toString(), bind.target(), bind.readOnly() ? "ro" : "rw"));
+        }
+        argv.add("--");
         argv.addAll(List.of("/usr/bin/env", "-i"));
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("PATH", PATH);
@@ -241,6 +299,19 @@ public final class BuildRoot implements RootShell {
         Command host = Command.of(argv).withTimeout(command.timeout())
                 .describedAs("'" + Command.join(command.argv()) + "' in the build root");
         return command.quiet() ? host.quietly() : host;
+    }
+
+    /** Root drops to nobody; any other user runs commands with no more than its own rights already. */
+    @Override
+    public List<String> unprivileged(List<String> argv) {
+        return BuildUser.isRoot() ? RootShell.super.unprivileged(argv) : argv;
+    }
+
+    @Override
+    public void shareWithUnprivileged(Path folder) throws IOException {
+        if (BuildUser.isRoot()) {
+            RootShell.super.shareWithUnprivileged(folder);
+        }
     }
 
     /**
@@ -281,6 +352,9 @@ public final class BuildRoot implements RootShell {
             if (missing.isEmpty()) {
                 return missing;
             }
+            if (!BuildUser.isRoot()) {
+                return installThroughHelper(missing, source);
+            }
             console.info("Installing into the build root: " + String.join(" ", missing));
             check(apt("dpkg", "--configure", "-a"));
             check(apt("apt-get", "update"));
@@ -290,10 +364,34 @@ public final class BuildRoot implements RootShell {
             try {
                 check(apt(install.toArray(String[]::new)));
             } catch (CommandFailedException e) {
-                throw unknownPackage(e, source).orElse(e);
+                throw unknownPackage(e.result(), source).orElse(e);
             }
             return missing;
         }
+    }
+
+    /** A build user's install: through the {@link PackageHelper}, which refuses anything else. */
+    private List<String> installThroughHelper(List<String> missing, String source) throws DjddException {
+        console.info("Installing into the build root through " + PackageHelper.SCRIPT + ": " + String.join(" ", missing));
+        CommandResult result = runner.run(PackageHelper.command(schrootName, missing));
+        if (result.succeeded()) {
+            return missing;
+        }
+        Optional<DjddException> unknown = unknownPackage(result, source);
+        if (unknown.isPresent()) {
+            throw unknown.get();
+        }
+        if (result.output().stream().anyMatch(line -> line.startsWith("sudo:") || line.contains("sudo: not found")
+                || line.contains("sudo: No such file"))) {
+            throw new DjddException("Installing " + String.join(", ", missing) + " (from " + source + ") into the build"
+                    + " root takes djdd's package helper, which sudo did not run for " + System.getProperty("user.name")
+                    + " (" + result.output().get(result.output().size() - 1).strip() + "): as root, install sudo and"
+                    + " run 'mvn djdd:init -Ddjdd.suite=" + suite() + "' with the same -Ddjdd.buildDir (it allows the '"
+                    + BuildUser.GROUP + "' group " + PackageHelper.SCRIPT + " in " + PackageHelper.SUDOERS + ").");
+        }
+        throw new DjddException("Installing " + String.join(", ", missing) + " into the build root failed (exit code "
+                + result.exitCode() + "): fix what apt says below, or the names in " + source + ".\n"
+                + result.tail(25));
     }
 
     /**
@@ -323,11 +421,11 @@ public final class BuildRoot implements RootShell {
                 .withTimeout(Duration.ofMinutes(30));
     }
 
-    private static Optional<DjddException> unknownPackage(CommandFailedException e, String source) {
-        if (e.result() == null) {
+    private static Optional<DjddException> unknownPackage(CommandResult result, String source) {
+        if (result == null) {
             return Optional.empty();
         }
-        for (String line : e.result().output()) {
+        for (String line : result.output()) {
             Matcher matcher = UNKNOWN_PACKAGE.matcher(line);
             if (matcher.find()) {
                 String name = matcher.group(1) != null ? matcher.group(1) : matcher.group(2);

@@ -1,6 +1,5 @@
 package io.github.djdd.core.buildroot;
 
-import com.sun.security.auth.module.UnixSystem;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,10 +8,6 @@ import java.util.Optional;
 /** Facts about the build host that decide how the root is entered and bootstrapped. */
 public final class Host {
     private Host() {}
-
-    public static boolean isRoot() {
-        return new UnixSystem().getUid() == 0;
-    }
 
     /** The program's path on the {@code PATH}, with the sbin folders root usually has. */
     public static Optional<Path> which(String program) {

@@ -8,6 +8,7 @@ import io.github.djdd.core.process.ProcessRunner;
 import io.github.djdd.core.step.Step;
 import io.github.djdd.core.workspace.BuildDir;
 import io.github.djdd.core.workspace.BuildLock;
+import io.github.djdd.core.workspace.BuildUser;
 import io.github.djdd.core.workspace.RootDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,6 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
     public static final List<String> BUILD_PACKAGES = List.of(
             "python3", "python3-venv", "python3-dev", "build-essential", "git", "ca-certificates");
 
-    static final Path SCHROOT_DIR = Path.of("/etc/schroot/chroot.d");
 
     private final BuildDir buildDir;
     private final BuildRootOptions options;
@@ -48,10 +48,10 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
 
     @Override
     public BuildRoot call() throws DjddException {
-        if (!Host.isRoot()) {
+        if (!BuildUser.isRoot()) {
             throw new DjddException("djdd:init bootstraps a Debian system and writes /etc/schroot: run it as root"
                     + " (for example with sudo); builds can then run as any member of the '"
-                    + SchrootConfig.GROUP + "' group.");
+                    + BuildUser.GROUP + "' group.");
         }
         moveLegacyRoot();
         RootDir dir = buildDir.root(options.suite());
@@ -76,7 +76,7 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
                 state.write(dir);
             }
             BuildRoot root = new BuildRoot(buildDir, dir, runner, console);
-            changed |= ensureGroup() | ensureSchroot(dir) | ensureSharedFolders(dir);
+            changed |= ensureGroup() | ensureSchroot(dir) | ensurePackageHelper() | ensureSharedFolders(dir);
             changed |= !root.installPackages(BUILD_PACKAGES, "djdd's build packages").isEmpty();
             if (!state.updated().equals(archives.fingerprint())) {
                 changed |= upgrade(root);
@@ -145,7 +145,7 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
                 console.info("Moved the build root of an earlier djdd from " + legacy.path() + " to "
                         + target.path() + ".");
             }
-            Files.deleteIfExists(SCHROOT_DIR.resolve(SchrootConfig.legacyNameFor(buildDir)));
+            Files.deleteIfExists(SchrootConfig.DIR.resolve(SchrootConfig.legacyNameFor(buildDir)));
         } catch (IOException e) {
             throw new DjddException("Cannot move the build root " + legacy.path() + " of an earlier djdd ("
                     + e.getMessage() + "): check the build dir.", e);
@@ -195,14 +195,14 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
     }
 
     private boolean ensureGroup() throws DjddException {
-        if (runner.run(Command.of("getent", "group", SchrootConfig.GROUP).quietly()).succeeded()) {
+        if (runner.run(Command.of("getent", "group", BuildUser.GROUP).quietly()).succeeded()) {
             return false;
         }
         List<String> argv = new ArrayList<>(Host.which("addgroup").isPresent()
-                ? List.of("addgroup", "--system", SchrootConfig.GROUP)
-                : List.of("groupadd", "--system", SchrootConfig.GROUP));
+                ? List.of("addgroup", "--system", BuildUser.GROUP)
+                : List.of("groupadd", "--system", BuildUser.GROUP));
         runner.check(Command.of(argv).withTimeout(Duration.ofMinutes(1)));
-        console.info("Created the system group '" + SchrootConfig.GROUP + "': add build users to it to let them"
+        console.info("Created the system group '" + BuildUser.GROUP + "': add build users to it to let them"
                 + " use the build root.");
         return true;
     }
@@ -215,9 +215,15 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
         boolean changed = false;
         try {
             for (Path folder : List.of(buildDir.packages(), buildDir.sources(), buildDir.cache(), buildDir.locks(),
-                    buildDir.work())) {
+                    buildDir.work(), buildDir.venvs(), buildDir.builds())) {
                 Files.createDirectories(folder);
                 changed |= share(folder, "2775");
+            }
+            // The suites' records of earlier builds, which root's builds may have made before the sharing.
+            try (var suites = Files.list(buildDir.builds())) {
+                for (Path folder : suites.filter(Files::isDirectory).toList()) {
+                    changed |= share(folder, "2775");
+                }
             }
             changed |= share(dir.lock(), "0664");
         } catch (IOException e) {
@@ -230,23 +236,59 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
     private boolean share(Path path, String mode) throws IOException, DjddException {
         int wanted = Integer.parseInt(mode, 8);
         boolean right = ((int) Files.getAttribute(path, "unix:mode") & 07777) == wanted
-                && Files.getAttribute(path, "posix:group").toString().equals(SchrootConfig.GROUP);
+                && Files.getAttribute(path, "posix:group").toString().equals(BuildUser.GROUP);
         if (!right) {
-            runner.check(Command.of("chgrp", SchrootConfig.GROUP, path.toString()).quietly());
+            runner.check(Command.of("chgrp", BuildUser.GROUP, path.toString()).quietly());
             runner.check(Command.of("chmod", mode, path.toString()).quietly());
         }
         return !right;
     }
 
+    /**
+     * The {@link PackageHelper} and the sudo rule that lets the group run it; the rule only when
+     * sudo is installed, and only after {@code visudo} accepted it (a broken file in
+     * {@code /etc/sudoers.d} would break sudo for everyone).
+     */
+    private boolean ensurePackageHelper() throws DjddException {
+        boolean changed = writeIfChanged(PackageHelper.SCRIPT, PackageHelper.script(), "rwxr-xr-x");
+        Path sudoers = PackageHelper.SUDOERS;
+        if (Host.which("visudo").isEmpty() || !Files.isDirectory(sudoers.getParent())) {
+            console.warn("sudo is not installed, so members of '" + BuildUser.GROUP + "' cannot install the Debian"
+                    + " packages a project lists into the build root (root's builds can): apt-get install sudo,"
+                    + " then run djdd:init again.");
+            return changed;
+        }
+        try {
+            if (Files.isRegularFile(sudoers) && Files.readString(sudoers, StandardCharsets.UTF_8)
+                    .equals(PackageHelper.sudoers())) {
+                return changed;
+            }
+            // sudo reads no file of /etc/sudoers.d whose name has a dot: the check's own file is inert.
+            Path check = sudoers.resolveSibling(".djdd-check");
+            Files.writeString(check, PackageHelper.sudoers(), StandardCharsets.UTF_8);
+            try {
+                runner.check(Command.of("visudo", "--check", "--quiet", "--file", check.toString()).quietly());
+            } finally {
+                Files.deleteIfExists(check);
+            }
+        } catch (IOException e) {
+            throw new DjddException("Cannot write " + sudoers + " (" + e.getMessage() + "): check its permissions.", e);
+        }
+        writeIfChanged(sudoers, PackageHelper.sudoers(), "r--r-----");
+        console.info("Wrote " + sudoers + ": members of '" + BuildUser.GROUP + "' install the Debian packages"
+                + " their projects list into the build roots through " + PackageHelper.SCRIPT + ", and nothing else.");
+        return true;
+    }
+
     private boolean ensureSchroot(RootDir dir) throws DjddException {
-        Path file = SCHROOT_DIR.resolve(SchrootConfig.nameFor(buildDir, dir.suite()));
+        Path file = SchrootConfig.DIR.resolve(SchrootConfig.nameFor(buildDir, dir.suite()));
         boolean changed = writeIfChanged(file, SchrootConfig.render(buildDir, dir), "rw-r--r--");
         if (changed) {
-            console.info("Wrote " + file + ": members of '" + SchrootConfig.GROUP + "' enter the root with 'schroot -c "
+            console.info("Wrote " + file + ": members of '" + BuildUser.GROUP + "' enter the root with 'schroot -c "
                     + SchrootConfig.nameFor(buildDir, dir.suite()) + "'.");
             if (Host.which("schroot").isEmpty()) {
-                console.warn("schroot is not installed, so only root can use the build root:"
-                        + " apt-get install schroot.");
+                console.warn("schroot is not installed, so 'schroot -c NAME' does not open the build root for a look"
+                        + " inside (builds do not need it): apt-get install schroot.");
             }
         }
         return changed;

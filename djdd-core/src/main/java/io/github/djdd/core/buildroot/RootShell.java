@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,26 @@ public interface RootShell {
                     + " the site package's version carries: build for a released suite such as trixie or bookworm.");
         }
         return planned;
+    }
+
+    /** nobody's user and group id, which commands running code of the project take in the root. */
+    int NOBODY = 65534;
+
+    /**
+     * The command as a user with no rights in the root, for code of the project: as root, nobody
+     * ({@code setpriv}, no groups).
+     */
+    default List<String> unprivileged(List<String> argv) {
+        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
+                "--clear-groups", "--"));
+        command.addAll(argv);
+        return command;
+    }
+
+    /** Lets {@link #unprivileged} commands write into a host folder bound into the root: gives it to nobody. */
+    default void shareWithUnprivileged(Path folder) throws IOException {
+        Files.setAttribute(folder, "unix:uid", NOBODY);
+        Files.setAttribute(folder, "unix:gid", NOBODY);
     }
 
     /** The root's {@code python3} version as {@code X.Y}. */

@@ -1,19 +1,22 @@
 package io.github.djdd.core.buildroot;
 
 import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.workspace.BuildUser;
 import io.github.djdd.core.workspace.RootDir;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The schroot definition that lets members of the {@code djdd} group use a build root without
- * sudo. {@code root-groups} includes {@code djdd} because builds install packages in the root:
- * membership in that group is therefore root inside the build root; grant it like sudo.
+ * The schroot definition that lets members of the {@code djdd} group look into a build root
+ * ({@code schroot -c NAME}) as themselves; only root enters it as root. Builds do not use it
+ * ({@link BuildRoot} enters the root itself), but its name is the root's name for the
+ * {@link PackageHelper}, which reads the root's folder from it.
  */
 final class SchrootConfig {
-    static final String GROUP = "djdd";
+    static final Path DIR = Path.of("/etc/schroot/chroot.d");
 
     private SchrootConfig() {}
 
@@ -39,8 +42,8 @@ final class SchrootConfig {
                 + "description=djdd build root (" + root.suite() + ") in " + dir.path() + "\n"
                 + "type=directory\n"
                 + "directory=" + root.path() + "\n"
-                + "groups=" + GROUP + ",root\n"
-                + "root-groups=" + GROUP + ",root\n"
+                + "groups=" + BuildUser.GROUP + ",root\n"
+                + "root-groups=root\n"
                 + "profile=minimal\n"
                 + "preserve-environment=false\n";
     }

@@ -18,6 +18,7 @@ import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.step.Step;
 import io.github.djdd.core.store.PackageChecksum;
+import io.github.djdd.core.workspace.BuildDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,23 +104,26 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
 
     private Path build(EnvLayout layout, DebianRequirements debs, String python) throws DjddException {
         String venv = layout.installDir();
+        Path hostVenv = layout.hostDir(context.buildDir(), root.suite());
+        BindMount venvs = layout.bind(context.buildDir(), root.suite(), false);
         PackageSettings settings = context.packages();
-        root.check(RootCommand.of("rm", "-rf", venv).quietly());
         boolean built = false;
         try {
-            List<String> pipCommand = createVenv(venv);
-            install(venv, pipCommand, python);
+            BuildDir.deleteTree(hostVenv);
+            Files.createDirectories(venvs.host());
+            List<String> pipCommand = createVenv(venv, venvs);
+            install(pipCommand, python, venvs);
             // The site's units run gunicorn from the env: without it the site would fail only on the server.
-            if (!Files.isRegularFile(root.path().resolve(venv.substring(1)).resolve("bin/gunicorn"))) {
+            if (!Files.isRegularFile(hostVenv.resolve("bin/gunicorn"))) {
                 throw new BuildFailedException(checkout.shown("requirements.txt") + " installs no gunicorn, which"
                         + " serves the site on the server: add gunicorn to " + checkout.shown("requirements.txt")
                         + ".");
             }
             root.check(RootCommand.of("find", venv, "-name", "__pycache__", "-type", "d", "-prune", "-exec", "rm",
-                    "-rf", "{}", "+").quietly());
+                    "-rf", "{}", "+").withBinds(List.of(venvs)).quietly());
             // Debian ships shared objects stripped: smaller, and no build paths in debug sections.
             root.check(RootCommand.of("find", venv, "-type", "f", "-name", "*.so*", "-exec", "strip",
-                    "--strip-unneeded", "{}", "+").quietly());
+                    "--strip-unneeded", "{}", "+").withBinds(List.of(venvs)).quietly());
             List<String> depends = new ArrayList<>(List.of("python3 (>= " + python + ")",
                     "python3 (<< " + nextMinor(python) + ")", "libc6 (>= " + libcVersion() + ")"));
             depends.addAll(debs.runtime());
@@ -130,7 +134,7 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
                             + ".", "Built by djdd; the site packages of " + software + " depend on it."));
             Instant time = settings.timestampFor(commitTime);
             List<DebContent> contents = new ArrayList<>(List.of(
-                    new DebContent.Tree(root.path().resolve(venv.substring(1)), venv),
+                    new DebContent.Tree(hostVenv, venv),
                     DebContent.Data.text(layout.shareDir() + "/requirements.txt", readRequirements())));
             Map<String, String> scripts = new HashMap<>(ByteCompile.scripts(layout.python(), venv));
             Map<String, String> overrides = new HashMap<>(LINTIAN_OVERRIDES);
@@ -143,17 +147,17 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
                     time, overrides));
             Path file = new DebWriter(context.console()).write(control, scripts, contents, time,
                     settings.compression(), context.buildDir().packages());
-            // What the package holds stays in the root for collectstatic, marked with the package's checksum.
-            Files.writeString(root.path().resolve(layout.rootMarker().substring(1)),
+            // What the package holds stays for collectstatic, marked with the package's checksum.
+            Files.writeString(layout.hostMarker(context.buildDir(), root.suite()),
                     PackageChecksum.recorded(file) + "\n", StandardCharsets.UTF_8);
             built = true;
             return file;
         } catch (IOException e) {
-            throw new DjddException("Cannot mark the virtualenv " + venv + " in the build root (" + e.getMessage()
+            throw new DjddException("Cannot prepare the virtualenv " + hostVenv + " (" + e.getMessage()
                     + "): check the build dir.", e);
         } finally {
             if (!built) {
-                root.run(RootCommand.of("rm", "-rf", venv).quietly());
+                BuildDir.deleteQuietly(hostVenv);
             }
         }
     }
@@ -171,13 +175,13 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
      * that wheel with the virtualenv's python, so the virtualenv is made without pip (ensurepip,
      * which installs pip into it, takes 3 s of a cold build) and ships without an installer.
      */
-    private List<String> createVenv(String venv) throws DjddException {
+    private List<String> createVenv(String venv, BindMount venvs) throws DjddException {
         Optional<String> wheel = pipWheel();
         if (wheel.isEmpty()) {
-            root.check(RootCommand.of("python3", "-m", "venv", venv));
+            root.check(RootCommand.of("python3", "-m", "venv", venv).withBinds(List.of(venvs)));
             return List.of(venv + "/bin/python", "-m", "pip");
         }
-        root.check(RootCommand.of("python3", "-m", "venv", "--without-pip", venv));
+        root.check(RootCommand.of("python3", "-m", "venv", "--without-pip", venv).withBinds(List.of(venvs)));
         return List.of(venv + "/bin/python", wheel.get() + "/pip");
     }
 
@@ -205,8 +209,8 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
                 .mapToInt(part -> part.isEmpty() ? 0 : Integer.parseInt(part)).toArray();
     }
 
-    private void install(String venv, List<String> pipCommand, String python) throws DjddException {
-        Path cache = context.buildDir().cache().resolve("pip");
+    private void install(List<String> pipCommand, String python, BindMount venvs) throws DjddException {
+        Path cache = context.buildDir().userCache().resolve("pip");
         try {
             Files.createDirectories(cache);
         } catch (IOException e) {
@@ -220,7 +224,7 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
         Map<String, String> environment = new LinkedHashMap<>(pip.environment());
         environment.put("PIP_CACHE_DIR", PIP_CACHE);
         environment.put("PYTHONDONTWRITEBYTECODE", "1");
-        List<BindMount> binds = new ArrayList<>(List.of(new BindMount(checkout.root(), CHECKOUT, true),
+        List<BindMount> binds = new ArrayList<>(List.of(venvs, new BindMount(checkout.root(), CHECKOUT, true),
                 new BindMount(cache, PIP_CACHE, false)));
         binds.addAll(pip.binds());
         CommandResult result = root.run(RootCommand.of(argv).withEnvironment(environment).withBinds(binds)

@@ -1,6 +1,9 @@
 package io.github.djdd.core.env;
 
+import io.github.djdd.core.buildroot.BindMount;
 import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.workspace.BuildDir;
+import java.nio.file.Path;
 
 /**
  * Where an env package installs on the target (SPEC section 1): the virtualenv at its final path,
@@ -24,12 +27,36 @@ public record EnvLayout(SoftwareName software, String hash) {
         return "/usr/share/" + software + "-env/" + hash;
     }
 
+    /** The folder of all this software's virtualenvs, which the build binds into the root. */
+    public String parentDir() {
+        return "/usr/lib/" + software + "-env";
+    }
+
     /**
-     * In the build root only: the file that says which package the virtualenv there is (its
-     * checksum), so that collectstatic uses it as it is instead of unpacking the package again.
+     * On the build host: this software's virtualenvs that the user running the build made or
+     * unpacked for {@code suite} ({@link BuildDir#venvs}), seen at {@link #parentDir()} in the root
+     * through {@link #bind}.
      */
-    public String rootMarker() {
-        return installDir() + "/.djdd-package";
+    public Path hostParentDir(BuildDir buildDir, String suite) {
+        return buildDir.venvs(suite).resolve(software + "-env");
+    }
+
+    /** On the build host: the virtualenv, at {@link #installDir()} in the root through {@link #bind}. */
+    public Path hostDir(BuildDir buildDir, String suite) {
+        return hostParentDir(buildDir, suite).resolve(hash);
+    }
+
+    /**
+     * On the build host: the file that says which package the virtualenv is (its checksum), so that
+     * collectstatic uses it as it is instead of unpacking the package again.
+     */
+    public Path hostMarker(BuildDir buildDir, String suite) {
+        return hostDir(buildDir, suite).resolve(".djdd-package");
+    }
+
+    /** Shows the virtualenvs of {@link #hostParentDir} at {@link #parentDir()} in the root. */
+    public BindMount bind(BuildDir buildDir, String suite, boolean readOnly) {
+        return new BindMount(hostParentDir(buildDir, suite), parentDir(), readOnly);
     }
 
     /** The virtualenv's python. */

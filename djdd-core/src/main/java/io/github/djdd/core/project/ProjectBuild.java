@@ -166,14 +166,19 @@ public final class ProjectBuild {
             });
             EnvPackage env = steps.run("Env package", new BuildEnvPackageStep(context, request.software(), checkout,
                     request.pip(), commit.time()), (got, time) -> new EnvPackage(got.layout(), got.deb().timed(time)));
-            // collectstatic runs on the checkout and proves each variant's settings load, so a broken
-            // settings module fails the build before a src package of that commit is written.
+            // collectstatic runs on the checkout and proves each variant's settings load, Django's checks
+            // pass and the Celery app loads, so a broken project fails the build before a src or site
+            // package of that commit is written (the env package, made for requirements.txt alone, stays).
             Map<SiteVariant, CollectStaticStep.Result> collected = new LinkedHashMap<>();
             for (SiteVariant variant : variants) {
                 SiteLayout layout = layout(variant);
+                String settings = settings(variant, checkout);
+                CollectStaticStep.Checks checks = new CollectStaticStep.Checks(variant.celery()
+                        ? Optional.of(DjangoSite.celeryApp(settings, request.site().celeryApp())) : Optional.empty(),
+                        request.site().failOnDeployWarnings());
                 collected.put(variant, steps.run("Collectstatic " + layout.packageName(), new CollectStaticStep(
-                        context, layout, SiteEnvironment.of(layout, variant, settings(variant, checkout),
-                                layout.serverName(variant)), checkout, srcLayout, env, staticFolder(variant))));
+                        context, layout, SiteEnvironment.of(layout, variant, settings, layout.serverName(variant)),
+                        checkout, srcLayout, env, staticFolder(variant), checks)));
             }
             SourcePackage src = steps.run("Src package", new BuildSourcePackageStep(context, srcLayout, commit,
                     checkout), (got, time) -> new SourcePackage(got.layout(), got.deb().timed(time)));

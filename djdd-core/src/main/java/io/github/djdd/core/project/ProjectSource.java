@@ -9,6 +9,7 @@ import io.github.djdd.core.source.ResolvedCommit;
 import io.github.djdd.core.source.SourceRepository;
 import io.github.djdd.core.step.StepsRunner;
 import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.workspace.BuildUser;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,6 +26,7 @@ public final class ProjectSource {
      */
     public static Map<SiteVariant, ResolvedCommit> cloneOrFetch(BuildDir buildDir, SoftwareName software, String url,
             SiteVariants variants, String ref, Console console) throws DjddException {
+        BuildUser.requireMember("djdd:src");
         SourceRepository clone = new StepsRunner(console).run("Fetch " + software,
                 () -> SourceRepository.cloneOrFetch(buildDir, software, url, console));
         return resolve(clone, variants, ref, console);

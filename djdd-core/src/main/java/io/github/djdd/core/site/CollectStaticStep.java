@@ -7,6 +7,7 @@ import io.github.djdd.core.buildroot.RootCommand;
 import io.github.djdd.core.buildroot.RootShell;
 import io.github.djdd.core.checkout.Checkout;
 import io.github.djdd.core.context.BuildContext;
+import io.github.djdd.core.env.EnvLayout;
 import io.github.djdd.core.env.EnvPackage;
 import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.source.SourceLayout;
@@ -34,12 +35,13 @@ import java.util.Optional;
  * {@link StaticFilesCache}: a build with the same src, env and environment runs neither.
  */
 public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
-    /** nobody:nogroup in every Debian root: owns nothing that matters. */
-    static final String NOBODY = "65534";
     /**
-     * One python for both (Django's start is most of collectstatic's time): load the settings and
-     * print the URLs nginx serves, then run the project's {@code manage.py collectstatic} (its own
-     * code included, as the site runs it). An audit hook notes every file the process opens and
+     * One python for all (Django's start is most of collectstatic's time): load the settings and
+     * print the URLs nginx serves; run Django's system checks ({@code manage.py check}: errors stop
+     * the build) and its deployment checks ({@code check --deploy}: warnings, errors when
+     * {@code DJDD_DEPLOY_CHECKS=fail}); load the Celery app as {@code celery -A} would, when the
+     * variant runs Celery ({@code DJDD_CELERY_APP}); then run the project's
+     * {@code manage.py collectstatic} (its own code included, as the site runs it). An audit hook notes every file the process opens and
      * every folder it lists in the src ({@code argv[2]}), imports and static files alike; those,
      * printed at the end, are the inputs the {@link StaticFilesCache} keys the output by.
      */
@@ -58,12 +60,46 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
             "django.setup()",
             "print('djdd-static-url=' + str(settings.STATIC_URL or ''))",
             "print('djdd-media-url=' + str(settings.MEDIA_URL or ''), flush=True)",
+            "from django.core import checks",
+            "def line(message):",
+            "    return str(message).replace('\\n', ' ')",
+            "normal = checks.run_checks()",
+            "deploy = [m for m in checks.run_checks(include_deployment_checks=True) if m not in normal",
+            "          and m.id != 'security.W009']",  // the build's placeholder key; the server generates the real one
+            "for m in normal:",
+            "    if m.is_serious():",
+            "        print('djdd-check-error=' + line(m))",
+            "for m in [m for m in normal if not m.is_serious()] + deploy:",
+            "    if m.level >= checks.WARNING:",
+            "        print('djdd-check-warning=' + line(m))",
+            "sys.stdout.flush()",
+            "if any(m.is_serious() for m in normal):",
+            "    sys.exit(3)",
+            "if os.environ.get('DJDD_DEPLOY_CHECKS') == 'fail' and any(m.level >= checks.WARNING for m in deploy):",
+            "    print('djdd-deploy-checks=failed', flush=True)",
+            "    sys.exit(3)",
+            "celery_app = os.environ.get('DJDD_CELERY_APP')",
+            "if celery_app:",
+            "    try:",
+            "        from celery.app.utils import find_app",
+            "    except ImportError:",
+            "        print('djdd-celery=missing', flush=True)",
+            "        sys.exit(4)",
+            "    try:",
+            "        find_app(celery_app)",
+            "    except Exception as e:",
+            "        print('djdd-celery=' + type(e).__name__ + ': ' + line(e), flush=True)",
+            "        sys.exit(4)",
             "sys.argv = [sys.argv[1], 'collectstatic', '--noinput']",
             "runpy.run_path(sys.argv[0], run_name='__main__')",
             "for line in sorted(inputs):",
             "    print('djdd-input=' + (line if '\\n' not in line and '\\r' not in line else 'unknown'))");
     private static final String INPUT = "djdd-input=";
     private static final String STATIC_URL = "djdd-static-url=";
+    private static final String MEDIA_URL = "djdd-media-url=";
+    private static final String CHECK_ERROR = "djdd-check-error=";
+    private static final String CHECK_WARNING = "djdd-check-warning=";
+    private static final String CELERY = "djdd-celery=";
 
     private final BuildContext context;
     private final RootShell root;
@@ -73,9 +109,28 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
     private final SourceLayout src;
     private final EnvPackage env;
     private final Path output;
+    private final Checks checks;
 
     /** The collected files and the URLs the settings serve them at. */
     public record Result(Path folder, String staticUrl, String mediaUrl) {}
+
+    /**
+     * What is checked beyond Django's system checks.
+     *
+     * @param celeryApp the Celery app to load ({@code celery -A}'s argument) when the variant runs Celery
+     * @param failOnDeployWarnings whether a warning of {@code manage.py check --deploy} stops the build
+     */
+    public record Checks(Optional<String> celeryApp, boolean failOnDeployWarnings) {
+        /** The variables that tell the check script: part of the static files' cache key, as they change its outcome. */
+        Map<String, String> variables() {
+            Map<String, String> variables = new LinkedHashMap<>();
+            celeryApp.ifPresent(app -> variables.put("DJDD_CELERY_APP", app));
+            if (failOnDeployWarnings) {
+                variables.put("DJDD_DEPLOY_CHECKS", "fail");
+            }
+            return variables;
+        }
+    }
 
     /**
      * @param environment the site's environment (its settings module among it)
@@ -84,7 +139,7 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
      * @param output the host folder that receives the static files
      */
     public CollectStaticStep(BuildContext context, SiteLayout layout, Map<String, String> environment,
-            Checkout checkout, SourceLayout src, EnvPackage env, Path output) {
+            Checkout checkout, SourceLayout src, EnvPackage env, Path output, Checks checks) {
         this.context = context;
         this.root = context.root();
         this.layout = layout;
@@ -93,12 +148,14 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
         this.src = src;
         this.env = env;
         this.output = output;
+        this.checks = checks;
     }
 
     @Override
     public Result call() throws DjddException {
         StaticFilesCache cache = new StaticFilesCache(context.buildDir(), layout.packageName());
-        Map<String, String> variables = SiteEnvironment.forCollectStatic(environment);
+        Map<String, String> variables = new LinkedHashMap<>(SiteEnvironment.forCollectStatic(environment));
+        variables.putAll(checks.variables());
         String key = StaticFilesCache.key(src, env, variables);
         Optional<Result> cached = cache.find(key, checkout.root());
         if (cached.isPresent()) {
@@ -110,20 +167,48 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
         try {
             BuildDir.deleteTree(output);
             Files.createDirectories(output);
-            // collectstatic runs as nobody and writes here.
-            Files.setAttribute(output, "unix:uid", Integer.parseInt(NOBODY));
-            Files.setAttribute(output, "unix:gid", Integer.parseInt(NOBODY));
+            // collectstatic runs unprivileged and writes here.
+            root.shareWithUnprivileged(output);
         } catch (IOException e) {
             throw new DjddException("Cannot create " + output + " (" + e.getMessage() + "): check the build dir.", e);
         }
         String settings = environment.get("DJANGO_SETTINGS_MODULE");
         CommandResult collected = root.run(asSite(List.of(env.layout().python(), "-c", COLLECT,
-                src.projectPath() + "/manage.py", src.installDir())).withTimeout(Duration.ofMinutes(30)));
+                src.projectPath() + "/manage.py", src.installDir()), variables).withTimeout(Duration.ofMinutes(30)));
+        String commit = "commit " + src.commitId()
+                + (checkout.projectDir().isEmpty() ? "" : " (in " + checkout.projectDir() + ")");
         if (!collected.succeeded() && collected.output().stream().noneMatch(line -> line.startsWith(STATIC_URL))) {
-            throw new BuildFailedException("The settings module " + settings + " does not load in commit "
-                    + src.commitId()
-                    + (checkout.projectDir().isEmpty() ? "" : " (in " + checkout.projectDir() + ")") + ": "
+            throw new BuildFailedException("The settings module " + settings + " does not load in " + commit + ": "
                     + hint(collected, settings) + "\n" + collected.tail(20));
+        }
+        // Where nginx serves them, checked before any package of the commit is written.
+        DjangoSite.servedPath(value(collected, STATIC_URL), "STATIC_URL");
+        DjangoSite.servedPath(value(collected, MEDIA_URL), "MEDIA_URL");
+        List<String> errors = values(collected, CHECK_ERROR);
+        List<String> warnings = values(collected, CHECK_WARNING);
+        if (!errors.isEmpty()) {
+            throw new BuildFailedException("Django's system checks (manage.py check) find errors in " + commit
+                    + " with the settings " + settings + ": " + String.join("; ", errors) + " Fix them in the"
+                    + " repository.");
+        }
+        warnings.forEach(warning -> context.console().warn("manage.py check --deploy with " + settings + ": "
+                + warning));
+        if (!collected.succeeded() && value(collected, "djdd-deploy-checks=").equals("failed")) {
+            throw new BuildFailedException("manage.py check --deploy warns about " + commit + " with the settings "
+                    + settings + " (shown above), and <failOnDeployWarnings> makes that an error: fix what it"
+                    + " names, or silence a check the site does not need in SILENCED_SYSTEM_CHECKS.");
+        }
+        String celery = value(collected, CELERY);
+        if (!collected.succeeded() && celery.equals("missing")) {
+            throw new BuildFailedException(checkout.shown("requirements.txt") + " installs no Celery, which variant "
+                    + layout.variant() + " runs: add celery to " + checkout.shown("requirements.txt")
+                    + ", or set <celery>false</celery> for the variant.");
+        }
+        if (!collected.succeeded() && !celery.isEmpty()) {
+            throw new BuildFailedException("The Celery app " + checks.celeryApp().orElse("") + " does not load in "
+                    + commit + " with the settings " + settings + " (" + celery + "): set <celeryApp> (or"
+                    + " -Ddjdd.celeryApp) to what 'celery -A' takes for the project, such as mysite or"
+                    + " mysite.celery:app.");
         }
         if (!collected.succeeded()) {
             throw new BuildFailedException("collectstatic failed for " + layout.packageName() + " (exit code "
@@ -133,7 +218,7 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
         List<String> inputs = collected.output().stream().filter(line -> line.startsWith(INPUT))
                 .map(line -> line.substring(INPUT.length())).toList();
         return cache.store(key, inputs, checkout.root(), new Result(output, value(collected, STATIC_URL),
-                value(collected, "djdd-media-url=")), context.buildDir().path());
+                value(collected, MEDIA_URL)), context.buildDir().path());
     }
 
     private static String hint(CommandResult result, String settings) {
@@ -154,35 +239,39 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
         return "fix the error Python shows below, or point <settings> at another module.";
     }
 
+    private static List<String> values(CommandResult result, String prefix) {
+        return result.output().stream().filter(line -> line.startsWith(prefix))
+                .map(line -> line.substring(prefix.length()).strip()).toList();
+    }
+
     private static String value(CommandResult result, String prefix) {
         return result.output().stream().filter(line -> line.startsWith(prefix)).reduce((a, b) -> b)
                 .map(line -> line.substring(prefix.length()).strip()).orElse("");
     }
 
     /** A command as nobody, with the site's environment and placeholder secrets. */
-    private RootCommand asSite(List<String> argv) {
-        Map<String, String> variables = new LinkedHashMap<>(SiteEnvironment.forCollectStatic(environment));
+    private RootCommand asSite(List<String> argv, Map<String, String> siteVariables) {
+        Map<String, String> variables = new LinkedHashMap<>(siteVariables);
         variables.put("PYTHONPATH", src.projectPath());
         variables.put("PYTHONDONTWRITEBYTECODE", "1");
         variables.put("HOME", "/nonexistent");
-        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY,
-                "--regid=" + NOBODY, "--clear-groups", "--"));
-        command.addAll(argv);
-        return RootCommand.of(command).withEnvironment(variables).withBinds(List.of(
+        return RootCommand.of(root.unprivileged(argv)).withEnvironment(variables).withBinds(List.of(
                 new BindMount(checkout.root(), src.installDir(), true),
-                new BindMount(output, variables.get("STATIC_ROOT"), false)));
+                new BindMount(output, variables.get("STATIC_ROOT"), false),
+                env.layout().bind(context.buildDir(), root.suite(), true)));
     }
 
     /**
-     * Puts the env package's virtualenv at its path in the root, unless the same package is there
-     * already (the env step leaves what it packaged there); under the package's lock, as its build
-     * uses that path too.
+     * Puts the env package's virtualenv where the build keeps virtualenvs ({@link EnvLayout#hostDir}),
+     * unless the same package is there already (the env step leaves what it packaged there); under
+     * the package's lock, as its build uses that folder too.
      */
     private void unpackEnv() throws DjddException {
         BuildDir buildDir = context.buildDir();
-        String envDir = env.layout().installDir();
+        EnvLayout envLayout = env.layout();
         BuiltPackage deb = env.deb();
-        Path marker = root.path().resolve(env.layout().rootMarker().substring(1));
+        Path venv = envLayout.hostDir(buildDir, root.suite());
+        Path marker = envLayout.hostMarker(buildDir, root.suite());
         try {
             Files.createDirectories(buildDir.locks());
         } catch (IOException e) {
@@ -194,18 +283,18 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
             if (Files.isRegularFile(marker) && Files.readString(marker, StandardCharsets.UTF_8).strip().equals(checksum)) {
                 return;
             }
-            String unpacked = "/var/tmp/djdd-" + deb.name();
-            root.check(RootCommand.of("sh", "-c", String.join("\n",
-                    "set -e",
-                    "rm -rf \"$2\" \"$3\" && mkdir -p \"$3\" \"$(dirname \"$2\")\"",
-                    "dpkg-deb --extract \"$1\" \"$3\"",
-                    "mv \"$3$2\" \"$2\"",
-                    "printf '%s\\n' \"$4\" > \"$5\"",
-                    "rm -rf \"$3\""), "unpack-env", "/run/djdd/packages/" + deb.file().getFileName(), envDir,
-                    unpacked, checksum, env.layout().rootMarker()).withBinds(List.of(new BindMount(
-                            deb.file().getParent(), "/run/djdd/packages", true))).quietly());
+            BuildDir.deleteTree(venv);
+            Files.createDirectories(venv);
+            String installDir = envLayout.installDir();
+            root.check(RootCommand.of("sh", "-c", "dpkg-deb --fsys-tarfile \"$1\" | tar -x --no-same-owner"
+                    + " --strip-components=" + (Path.of(installDir).getNameCount() + 1) + " -C \"$2\" \".$2\"",
+                    "unpack-env", "/run/djdd/packages/" + deb.file().getFileName(), installDir)
+                    .withBinds(List.of(new BindMount(deb.file().getParent(), "/run/djdd/packages", true),
+                            envLayout.bind(buildDir, root.suite(), false))).quietly());
+            Files.writeString(marker, checksum + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new DjddException("Cannot read " + marker + " (" + e.getMessage() + ")", e);
+            throw new DjddException("Cannot unpack " + deb.file() + " into " + venv + " (" + e.getMessage()
+                    + "): check the build dir.", e);
         }
     }
 }

@@ -32,8 +32,14 @@ public record DjangoSite(String settings, String wsgiApplication, String celeryA
         String top = settings.contains(".") ? settings.substring(0, settings.indexOf('.')) : settings;
         return new DjangoSite(settings,
                 application(wsgiApplication, "wsgiApplication", top + ".wsgi:application"),
-                application(celeryApp, "celeryApp", top),
+                celeryApp(settings, celeryApp),
                 servedPath(staticUrl, "STATIC_URL"), servedPath(mediaUrl, "MEDIA_URL"));
+    }
+
+    /** The Celery app ({@code celery -A}'s argument): the configured one, else the settings' top package. */
+    public static String celeryApp(String settings, String configured) throws InvalidConfigurationException {
+        String top = settings.contains(".") ? settings.substring(0, settings.indexOf('.')) : settings;
+        return application(configured, "celeryApp", top);
     }
 
     private static String application(String value, String element, String fallback)
@@ -48,7 +54,7 @@ public record DjangoSite(String settings, String wsgiApplication, String celeryA
         return value.strip();
     }
 
-    private static Optional<String> servedPath(String url, String setting) throws BuildFailedException {
+    static Optional<String> servedPath(String url, String setting) throws BuildFailedException {
         if (url == null || url.isEmpty() || url.contains("://") || url.startsWith("//")) {
             return Optional.empty();
         }

@@ -19,18 +19,24 @@ import java.util.regex.Pattern;
  * @param celeryApp Celery's {@code --app}; null: the settings module's top-level package
  * @param siteVersion the site packages' version; null: {@link SiteVersion}'s
  */
-public record SiteOptions(String settings, String wsgiApplication, String celeryApp, String siteVersion) {
+public record SiteOptions(String settings, String wsgiApplication, String celeryApp, String siteVersion,
+        boolean failOnDeployWarnings) {
     private static final Pattern MANAGE_PY_SETTINGS = Pattern.compile(
             "DJANGO_SETTINGS_MODULE['\"]\\s*,\\s*['\"]([A-Za-z0-9_.]+)['\"]");
 
-    public static final SiteOptions DEFAULTS = new SiteOptions(null, null, null, null);
+    public static final SiteOptions DEFAULTS = new SiteOptions(null, null, null, null, false);
 
     /** Checks the configured values. */
     public static SiteOptions of(String settings, String wsgiApplication, String celeryApp, String siteVersion)
             throws InvalidConfigurationException {
         return new SiteOptions(settings == null || settings.isBlank() ? null
                 : SiteVariant.module(settings, "settings", "<settings>"), Names.strippedOrNull(wsgiApplication),
-                Names.strippedOrNull(celeryApp), SiteVersion.override(siteVersion));
+                Names.strippedOrNull(celeryApp), SiteVersion.override(siteVersion), false);
+    }
+
+    /** These options, with {@code manage.py check --deploy}'s warnings stopping the build or not. */
+    public SiteOptions withFailOnDeployWarnings(boolean value) {
+        return new SiteOptions(settings, wsgiApplication, celeryApp, siteVersion, value);
     }
 
     /** The variant's settings module, else the software's, else the one manage.py names. */

@@ -7,6 +7,7 @@ import io.github.djdd.core.naming.Names;
 import io.github.djdd.core.source.SourceLayout;
 import io.github.djdd.core.store.PackageChecksum;
 import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.workspace.BuildUser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -50,7 +51,7 @@ final class StaticFilesCache {
     private final Path folder;
 
     StaticFilesCache(BuildDir buildDir, String sitePackage) {
-        this.folder = buildDir.cache().resolve("static").resolve(sitePackage);
+        this.folder = buildDir.userCache().resolve("static").resolve(sitePackage);
     }
 
     /** The part of the key that does not depend on the src's files. */
@@ -129,7 +130,7 @@ final class StaticFilesCache {
 
     /**
      * Moves a fresh collectstatic output in as the entry of {@code key}, owned like the build dir
-     * (collectstatic ran as nobody), and drops the least recently used entries beyond {@value #KEEP}.
+     * (root's collectstatic ran as nobody; a build user's wrote its own files), and drops the least recently used entries beyond {@value #KEEP}.
      */
     CollectStaticStep.Result store(String key, List<String> inputs, Path checkout, CollectStaticStep.Result collected,
             Path buildDirPath) throws DjddException {
@@ -141,12 +142,14 @@ final class StaticFilesCache {
             Path tree = folder.resolve(name);
             Path urls = folder.resolve(name + ".properties");
             Files.createDirectories(folder);
-            Object uid = Files.getAttribute(buildDirPath, "unix:uid");
-            Object gid = Files.getAttribute(buildDirPath, "unix:gid");
-            try (Stream<Path> paths = Files.walk(collected.folder())) {
-                for (Path path : paths.toList()) {
-                    Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-                    Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+            if (BuildUser.isRoot()) {
+                Object uid = Files.getAttribute(buildDirPath, "unix:uid");
+                Object gid = Files.getAttribute(buildDirPath, "unix:gid");
+                try (Stream<Path> paths = Files.walk(collected.folder())) {
+                    for (Path path : paths.toList()) {
+                        Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+                        Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+                    }
                 }
             }
             if (Files.isDirectory(tree)) {

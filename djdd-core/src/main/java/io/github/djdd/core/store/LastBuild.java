@@ -20,7 +20,7 @@ public final class LastBuild {
     private LastBuild() {}
 
     private static Path file(BuildDir buildDir, String suite, String sitePackage) {
-        return buildDir.path().resolve("builds").resolve(suite).resolve(sitePackage);
+        return buildDir.builds().resolve(suite).resolve(sitePackage);
     }
 
     /** Records the site package and what it needs, replacing the record of the build before. */
@@ -31,7 +31,7 @@ public final class LastBuild {
         needed.forEach(deb -> lines.append(deb.file().getFileName()).append('\n'));
         Path partial = null;
         try {
-            Files.createDirectories(file.getParent());
+            BuildDir.createSharedDirectories(file.getParent());
             // a name of its own: two builds of one variant at once each write their record whole
             partial = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".partial");
             Files.writeString(partial, lines, StandardCharsets.UTF_8);

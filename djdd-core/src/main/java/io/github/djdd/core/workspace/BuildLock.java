@@ -5,8 +5,11 @@ import io.github.djdd.core.DjddException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,7 +57,7 @@ public final class BuildLock implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = open(key);
             FileLock fileLock = channel.tryLock();
             if (fileLock == null) {
                 if (!announced) {
@@ -72,6 +75,20 @@ public final class BuildLock implements AutoCloseable {
     }
 
     /**
+     * Opens the lock file, creating it writable for the group too: in a build dir that init shared
+     * (setgid folders of the {@code djdd} group), root's builds and the group's lock the same files.
+     */
+    private static FileChannel open(Path file) throws IOException {
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-r--"));
+            return channel;
+        } catch (FileAlreadyExistsException e) {
+            return FileChannel.open(file, StandardOpenOption.WRITE);
+        }
+    }
+
+    /**
      * Takes the lock if no build holds it, without waiting.
      *
      * @return the lock, or empty when a build of this or another process holds it
@@ -84,7 +101,7 @@ public final class BuildLock implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = open(key);
             FileLock fileLock = channel.tryLock();
             if (fileLock != null) {
                 return Optional.of(new BuildLock(threadLock, channel, fileLock));

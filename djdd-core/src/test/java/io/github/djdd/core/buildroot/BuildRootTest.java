@@ -8,6 +8,7 @@ import io.github.djdd.core.DjddException;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.ProcessRunner;
 import io.github.djdd.core.workspace.BuildDir;
+import io.github.djdd.core.workspace.BuildUser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -155,17 +156,29 @@ class BuildRootTest {
                 .withEnvironment(Map.of("PIP_INDEX_URL", "file:///opt/pypi/simple"))
                 .withBinds(List.of(BindMount.sameReadOnly(Path.of("/opt/pypi"))));
 
-        Command host = root.hostCommand(command);
+        List<String> argv = root.hostCommand(command, null).argv();
 
-        List<String> argv = host.argv();
         assertThat(argv.subList(argv.size() - 8, argv.size())).containsExactly("/usr/bin/env", "-i",
                 "PATH=" + BuildRoot.PATH, "HOME=/root", "LANG=C.UTF-8", "PIP_INDEX_URL=file:///opt/pypi/simple",
                 "python3", "--version");
-        if (Host.isRoot()) {
-            assertThat(argv).startsWith("setpriv", "--pdeathsig", "KILL", "--", "unshare", "--mount",
-                    "--propagation", "private", "--pid", "--fork", "--kill-child", "--");
-            assertThat(argv).containsSubsequence(dir.resolve("roots/bookworm").toString(), "/opt/pypi", "/opt/pypi", "ro", "--");
-        }
+        assertThat(argv).startsWith("setpriv", "--pdeathsig", "KILL", "--", "unshare", "--mount",
+                "--propagation", "private", "--pid", "--fork", "--kill-child", "--");
+        assertThat(argv).containsSubsequence(dir.resolve("roots/bookworm").toString(), "", "/opt/pypi", "/opt/pypi",
+                "ro", "--");
+    }
+
+    @Test
+    void aBuildUserEntersInAUserNamespaceOnAnOverlay() throws Exception {
+        BuildDir buildDir = new BuildDir(dir);
+        BuildRoot root = new BuildRoot(buildDir, buildDir.root("bookworm"), new ProcessRunner(Console.NULL), Console.NULL);
+        Path scratch = dir.resolve("work/1-1-root");
+
+        List<String> argv = root.hostCommand(RootCommand.of("true"), scratch).argv();
+
+        assertThat(argv).startsWith("setpriv", "--pdeathsig", "KILL", "--", "unshare", "--user", "--map-root-user",
+                "--mount", "--propagation", "private", "--pid", "--fork", "--kill-child", "--");
+        assertThat(argv).containsSubsequence(dir.resolve("roots/bookworm").toString(), scratch.toString(), "--",
+                "/usr/bin/env");
     }
 
     @Test
@@ -179,13 +192,13 @@ class BuildRootTest {
     }
 
     @Test
-    void schrootConfigLetsTheDjddGroupInAndPointsAtTheRoot() {
+    void schrootConfigLetsTheDjddGroupInAsThemselvesAndPointsAtTheRoot() {
         BuildDir buildDir = new BuildDir(Path.of("/var/lib/djdd/build"));
 
         String config = SchrootConfig.render(buildDir, buildDir.root("bookworm"));
 
         assertThat(config).contains("[" + SchrootConfig.nameFor(buildDir, "bookworm") + "]\n", "type=directory\n",
-                "directory=/var/lib/djdd/build/roots/bookworm\n", "groups=djdd,root\n", "root-groups=djdd,root\n",
+                "directory=/var/lib/djdd/build/roots/bookworm\n", "groups=djdd,root\n", "root-groups=root\n",
                 "profile=minimal\n");
     }
 

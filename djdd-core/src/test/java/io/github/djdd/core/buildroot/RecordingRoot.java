@@ -27,7 +27,7 @@ import java.util.function.Function;
  * A build root that runs nothing: it records every command a step issues and answers it as told
  * (by the start of its command line), else with success and no output. Like a Debian root with
  * python 3.11 and libc 2.36, it answers the version queries; {@code python3 -m venv DIR} makes DIR
- * under {@link #path()} with {@code bin/gunicorn} in it, as if pip had installed the requirements,
+ * (in the folder bound there, else under {@link #path()}) with {@code bin/gunicorn} in it, as if pip had installed the requirements,
  * as the steps that package a virtualenv need.
  */
 public final class RecordingRoot implements RootShell {
@@ -44,13 +44,23 @@ public final class RecordingRoot implements RootShell {
         answer("python3 -m venv ", command -> {
             try {
                 String dir = command.argv().get(command.argv().size() - 1);
-                Path bin = Files.createDirectories(path.resolve(dir.substring(1)).resolve("bin"));
+                Path bin = Files.createDirectories(hostPath(command, dir).resolve("bin"));
                 Files.writeString(bin.resolve("gunicorn"), "#!" + dir + "/bin/python\n");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             return output();
         });
+    }
+
+    /** Where {@code inRoot} is on the host for {@code command}: in the folder bound there, else in {@link #path()}. */
+    public Path hostPath(RootCommand command, String inRoot) {
+        for (BindMount bind : command.binds()) {
+            if (inRoot.equals(bind.target()) || inRoot.startsWith(bind.target() + "/")) {
+                return bind.host().resolve(inRoot.substring(bind.target().length()).replaceFirst("^/", ""));
+            }
+        }
+        return path.resolve(inRoot.substring(1));
     }
 
     /** The context of a build in {@code buildDir} whose commands run here, writing gzip packages. */

@@ -64,23 +64,28 @@ class BuildEnvPackageStepTest {
                         + " --progress-bar off --index-url https://pypi.example.com/simple"
                         + " --requirement /run/djdd/checkout/requirements.txt");
         RootCommand pip = root.commands().stream().filter(c -> c.argv().contains("pip")).findFirst().orElseThrow();
-        assertThat(pip.binds()).containsExactly(new BindMount(checkout.root(), "/run/djdd/checkout", true),
-                new BindMount(context.buildDir().cache().resolve("pip"), "/run/djdd/pip-cache", false));
+        Path venvs = context.buildDir().venvs("bookworm").resolve("mysoftware-env");
+        assertThat(pip.binds()).containsExactly(new BindMount(venvs, "/usr/lib/mysoftware-env", false),
+                new BindMount(checkout.root(), "/run/djdd/checkout", true),
+                new BindMount(context.buildDir().userCache().resolve("pip"), "/run/djdd/pip-cache", false));
         assertThat(pip.environment()).containsEntry("PIP_CACHE_DIR", "/run/djdd/pip-cache");
         assertThat(root.lines()).startsWith("python3 -c 'import sys; print('\\''%d.%d'\\'' % sys.version_info[:2])'",
-                "rm -rf " + venv, "python3 -m venv " + venv);
-        assertThat(root.lines()).contains("find " + venv + " -type f -name '*.so*' -exec strip --strip-unneeded '{}' +")
-                .containsOnlyOnce("rm -rf " + venv);
-        assertThat(root.path().resolve(venv.substring(1)).resolve(".djdd-package")).content()
+                "python3 -m venv " + venv);
+        assertThat(root.lines()).contains("find " + venv + " -type f -name '*.so*' -exec strip --strip-unneeded '{}' +");
+        // The virtualenv stays outside the root, in the build user's own folder, marked for collectstatic.
+        assertThat(root.path().resolve(venv.substring(1))).doesNotExist();
+        assertThat(venvs.resolve(hash).resolve("bin/gunicorn")).isRegularFile();
+        assertThat(venvs.resolve(hash).resolve(".djdd-package")).content()
                 .isEqualTo(PackageChecksum.recorded(env.deb().file()) + "\n");
     }
 
     @Test
-    void aFailedBuildLeavesNoVirtualenvInTheRoot() {
+    void aFailedBuildLeavesNoVirtualenv() {
         root.answer("/usr/lib/mysoftware-env/", command -> RecordingRoot.failure(1, "ERROR: Failed building wheel"));
 
         assertThatThrownBy(this::build).isInstanceOf(BuildFailedException.class);
-        assertThat(root.lines()).endsWith("rm -rf /usr/lib/mysoftware-env/c872e0a9bb97");
+        assertThat(root.lines()).anyMatch(line -> line.startsWith("python3 -m venv"));
+        assertThat(context.buildDir().venvs("bookworm").resolve("mysoftware-env")).isEmptyDirectory();
     }
 
     @Test
@@ -88,7 +93,7 @@ class BuildEnvPackageStepTest {
         root.answer("python3 -m venv ", command -> {
             try {
                 String venv = command.argv().get(command.argv().size() - 1);
-                Files.createDirectories(root.path().resolve(venv.substring(1)).resolve("bin"));
+                Files.createDirectories(root.hostPath(command, venv).resolve("bin"));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -98,7 +103,7 @@ class BuildEnvPackageStepTest {
         assertThatThrownBy(this::build).isInstanceOf(BuildFailedException.class).hasMessage("requirements.txt"
                 + " installs no gunicorn, which serves the site on the server: add gunicorn to requirements.txt.");
         assertThat(context.buildDir().packages().toFile().list()).isNullOrEmpty();
-        assertThat(root.lines()).endsWith("rm -rf /usr/lib/mysoftware-env/c872e0a9bb97");
+        assertThat(context.buildDir().venvs("bookworm").resolve("mysoftware-env")).isEmptyDirectory();
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,7 @@ class CollectStaticStepTest {
     private EnvPackage env;
     private Path output;
     private final SiteLayout layout = new SiteLayout(SOFTWARE, new VariantName("berlin"), true);
+    private CollectStaticStep.Checks checks = new CollectStaticStep.Checks(Optional.empty(), false);
 
     @BeforeEach
     void envPackageAndCheckout() throws Exception {
@@ -67,7 +69,7 @@ class CollectStaticStepTest {
         Map<String, String> environment = SiteEnvironment.of(site, variant, "mysite.settings",
                 site.serverName(variant));
         return new CollectStaticStep(context, site, environment, checkout,
-                new SourceLayout(SOFTWARE, "0123456789ab", "app"), env, output).call();
+                new SourceLayout(SOFTWARE, "0123456789ab", "app"), env, output, checks).call();
     }
 
     private RootCommand commandOf(String program) {
@@ -111,12 +113,13 @@ class CollectStaticStepTest {
                 "'collectstatic', '--noinput'", "runpy.run_path(sys.argv[0], run_name='__main__')");
         assertThat(collect.binds()).containsExactly(
                 new BindMount(checkout.root(), "/usr/lib/mysoftware-src/0123456789ab", true),
-                new BindMount(output, "/usr/lib/mysoftware-site/berlin/static", false));
+                new BindMount(output, "/usr/lib/mysoftware-site/berlin/static", false),
+                new BindMount(venvs(), "/usr/lib/mysoftware-env", true));
         assertThat(collect.environment()).containsEntry("PYTHONPATH", "/usr/lib/mysoftware-src/0123456789ab/app")
                 .containsEntry("DJANGO_SETTINGS_MODULE", "mysite.settings").containsEntry("DEBUG", "0")
                 .containsEntry("STATIC_ROOT", "/usr/lib/mysoftware-site/berlin/static")
                 .containsEntry("HOME", "/nonexistent").containsKey("SECRET_KEY");
-        assertThat(result.folder().getParent()).isEqualTo(context.buildDir().cache().resolve(
+        assertThat(result.folder().getParent()).isEqualTo(context.buildDir().userCache().resolve(
                 "static/mysoftware-site-berlin"));
         assertThat(result.folder().resolve("style.css")).hasContent("body {}");
         assertThat(Files.getAttribute(result.folder().resolve("style.css"), "unix:uid"))
@@ -190,35 +193,36 @@ class CollectStaticStepTest {
 
     @Test
     void theEnvIsUnpackedOnceForAllVariantsOfItsPackage() throws Exception {
-        root.answer("sh -c", command -> {
-            try {
-                Path venv = Files.createDirectories(root.path().resolve(command.argv().get(5).substring(1)));
-                Files.writeString(venv.resolve(".djdd-package"), command.argv().get(7) + "\n");
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            return RecordingRoot.output();
-        });
-
         collect(layout, Map.of());
         collect(new SiteLayout(SOFTWARE, new VariantName("blue"), true), Map.of());
 
-        assertThat(root.lines()).filteredOn(line -> line.startsWith("sh -c")).singleElement().asString()
-                .endsWith(" unpack-env /run/djdd/packages/mysoftware-env-ba9876543210_1_amd64.deb"
-                        + " /usr/lib/mysoftware-env/ba9876543210 /var/tmp/djdd-mysoftware-env-ba9876543210 "
-                        + PackageChecksum.recorded(env.deb().file()) + " /usr/lib/mysoftware-env/ba9876543210/.djdd-package");
+        List<RootCommand> unpacks = root.commands().stream().filter(c -> c.argv().contains("unpack-env")).toList();
+        assertThat(unpacks).hasSize(1);
+        RootCommand unpack = unpacks.get(0);
+        assertThat(unpack.argv()).startsWith("sh", "-c", "dpkg-deb --fsys-tarfile \"$1\" | tar -x --no-same-owner"
+                + " --strip-components=5 -C \"$2\" \".$2\"").endsWith("unpack-env",
+                "/run/djdd/packages/mysoftware-env-ba9876543210_1_amd64.deb", "/usr/lib/mysoftware-env/ba9876543210");
+        assertThat(unpack.binds()).containsExactly(new BindMount(env.deb().file().getParent(), "/run/djdd/packages",
+                true), new BindMount(venvs(), "/usr/lib/mysoftware-env", false));
+        assertThat(venvs().resolve("ba9876543210/.djdd-package")).content()
+                .isEqualTo(PackageChecksum.recorded(env.deb().file()) + "\n");
         assertThat(root.lines()).filteredOn(line -> line.contains("collectstatic")).hasSize(2);
     }
 
     @Test
     void aVirtualenvTheEnvStepLeftMarkedWithThePackagesChecksumIsUsedAsItIs() throws Exception {
-        Path venv = Files.createDirectories(root.path().resolve("usr/lib/mysoftware-env/ba9876543210"));
+        Path venv = Files.createDirectories(venvs().resolve("ba9876543210"));
         Files.writeString(venv.resolve(".djdd-package"), PackageChecksum.recorded(env.deb().file()) + "\n");
 
         collect(layout, Map.of());
 
         assertThat(root.lines()).noneMatch(line -> line.contains("unpack-env"))
                 .anyMatch(line -> line.contains("collectstatic"));
+    }
+
+    /** Where the build keeps the virtualenvs of mysoftware for bookworm. */
+    private Path venvs() {
+        return context.buildDir().venvs("bookworm").resolve("mysoftware-env");
     }
 
     @Test
@@ -243,4 +247,70 @@ class CollectStaticStepTest {
                         + "django.core.exceptions.ImproperlyConfigured: no STATIC_ROOT");
     }
 
+    @Test
+    void errorsOfDjangosSystemChecksStopTheBuildWithTheirMessages() {
+        root.answer(AS_NOBODY + " -c", command -> RecordingRoot.failure(3, "djdd-static-url=/static/",
+                "djdd-media-url=/media/", "djdd-check-error=notes.Note.text: (fields.E120) CharFields must define a"
+                        + " 'max_length' attribute."));
+
+        assertThatThrownBy(this::collect).isInstanceOf(BuildFailedException.class).hasMessage("Django's system"
+                + " checks (manage.py check) find errors in commit 0123456789ab (in app) with the settings"
+                + " mysite.settings: notes.Note.text: (fields.E120) CharFields must define a 'max_length' attribute."
+                + " Fix them in the repository.");
+    }
+
+    @Test
+    void deploymentWarningsArePrintedAndStopTheBuildOnlyWhenAskedTo() throws Exception {
+        String warning = "?: (security.W004) You have not set a value for the SECURE_HSTS_SECONDS setting.";
+        root.answer(AS_NOBODY + " -c", command -> command.environment().containsKey("DJDD_DEPLOY_CHECKS")
+                ? RecordingRoot.failure(3, "djdd-static-url=/static/", "djdd-media-url=/media/",
+                        "djdd-check-warning=" + warning, "djdd-deploy-checks=failed")
+                : RecordingRoot.output("djdd-static-url=/static/", "djdd-media-url=/media/",
+                        "djdd-check-warning=" + warning));
+
+        collect();
+        assertThat(((RecordingConsole) context.console()).warnings()).contains("manage.py check --deploy with"
+                + " mysite.settings: " + warning);
+
+        checks = new CollectStaticStep.Checks(Optional.empty(), true);
+        assertThatThrownBy(this::collect).isInstanceOf(BuildFailedException.class).hasMessage("manage.py check"
+                + " --deploy warns about commit 0123456789ab (in app) with the settings mysite.settings (shown above),"
+                + " and <failOnDeployWarnings> makes that an error: fix what it names, or silence a check the site"
+                + " does not need in SILENCED_SYSTEM_CHECKS.");
+        assertThat(root.commands()).last().extracting(RootCommand::environment).asInstanceOf(
+                org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("DJDD_DEPLOY_CHECKS", "fail");
+    }
+
+    @Test
+    void aVariantThatRunsCeleryLoadsTheCeleryAppAsCeleryWould() {
+        checks = new CollectStaticStep.Checks(Optional.of("mysite.nosuch"), false);
+        root.answer(AS_NOBODY + " -c", command -> RecordingRoot.failure(4, "djdd-static-url=/static/",
+                "djdd-media-url=/media/", "djdd-celery=ModuleNotFoundError: No module named 'mysite.nosuch'"));
+
+        assertThatThrownBy(this::collect).isInstanceOf(BuildFailedException.class).hasMessage("The Celery app"
+                + " mysite.nosuch does not load in commit 0123456789ab (in app) with the settings mysite.settings"
+                + " (ModuleNotFoundError: No module named 'mysite.nosuch'): set <celeryApp> (or -Ddjdd.celeryApp) to"
+                + " what 'celery -A' takes for the project, such as mysite or mysite.celery:app.");
+        assertThat(root.commands()).last().extracting(RootCommand::environment).asInstanceOf(
+                org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("DJDD_CELERY_APP", "mysite.nosuch");
+    }
+
+    @Test
+    void requirementsWithoutCeleryFailAVariantThatRunsIt() {
+        checks = new CollectStaticStep.Checks(Optional.of("mysite"), false);
+        root.answer(AS_NOBODY + " -c", command -> RecordingRoot.failure(4, "djdd-static-url=/static/",
+                "djdd-media-url=/media/", "djdd-celery=missing"));
+
+        assertThatThrownBy(this::collect).isInstanceOf(BuildFailedException.class).hasMessage("app/requirements.txt"
+                + " installs no Celery, which variant berlin runs: add celery to app/requirements.txt, or set"
+                + " <celery>false</celery> for the variant.");
+    }
+
+    @Test
+    void aStaticUrlNginxCannotServeFailsBeforeAnyPackage() {
+        root.answer(AS_NOBODY + " -c", command -> RecordingRoot.output("djdd-static-url=static", "djdd-media-url=/m/"));
+
+        assertThatThrownBy(this::collect).isInstanceOf(BuildFailedException.class).hasMessageStartingWith(
+                "The settings' STATIC_URL is 'static', which nginx cannot serve as a folder of the site");
+    }
 }

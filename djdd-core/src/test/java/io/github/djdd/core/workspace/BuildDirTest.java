@@ -67,4 +67,29 @@ class BuildDirTest {
         assertThat(buildDir.sources()).isEqualTo(Path.of("/var/lib/djdd/build/sources"));
         assertThat(buildDir.packages()).isEqualTo(Path.of("/var/lib/djdd/build/packages"));
     }
+
+    @Test
+    void foldersMadeUnderASharedFolderAreSharedTooAndOthersAreLeftAsTheyAre() throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        Files.setAttribute(shared, "unix:mode", 02775);
+        Path plain = Files.createDirectories(dir.resolve("plain"));
+        Files.setAttribute(plain, "unix:mode", 0755);
+
+        BuildDir.createSharedDirectories(shared.resolve("trixie/deeper"));
+        BuildDir.createSharedDirectories(plain.resolve("trixie"));
+
+        assertThat((int) Files.getAttribute(shared.resolve("trixie"), "unix:mode") & 07777).isEqualTo(02775);
+        assertThat((int) Files.getAttribute(shared.resolve("trixie/deeper"), "unix:mode") & 07777).isEqualTo(02775);
+        assertThat((int) Files.getAttribute(plain.resolve("trixie"), "unix:mode") & 02020).isZero();
+    }
+
+    @Test
+    void aTreeWithAFolderItsOwnerCannotReadIsDeleted() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("scratch/work/work"));
+        Files.setAttribute(tree, "unix:mode", 0);
+
+        BuildDir.deleteTree(dir.resolve("scratch"));
+
+        assertThat(dir.resolve("scratch")).doesNotExist();
+    }
 }
