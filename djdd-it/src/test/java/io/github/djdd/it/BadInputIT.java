@@ -254,9 +254,13 @@ class BadInputIT {
     }
 
     static Stream<Arguments> environmentKeys() {
-        return Stream.of("MY-KEY", "MY.KEY", "ÄRGER").map(key -> Arguments.of(key, "<environment> of variant bad has"
-                + " the key '" + key + "', which is not a variable name: use letters, digits and underscores, not"
-                + " starting with a digit."));
+        return Stream.concat(Stream.of("MY-KEY", "MY.KEY", "ÄRGER").map(key -> Arguments.of(key, "<environment> of"
+                + " variant bad has the key '" + key + "', which is not a variable name: use letters, digits and"
+                + " underscores, not starting with a digit.")), Stream.of("STRIPE_API_KEY", "SMTP_PASSWORD")
+                .map(key -> Arguments.of(key, "<environment> of variant bad sets " + key + ", which looks like a"
+                        + " secret: <environment> is part of the package, readable in the APT repository and on the"
+                        + " server; list " + key + " in <secrets> instead and set it on the server with '{software}-bad"
+                        + " secret set " + key + "'.")));
     }
 
     @ParameterizedTest(name = "environment key {0}")

@@ -11,11 +11,13 @@ import static io.github.djdd.it.SiteServers.publish;
 import static io.github.djdd.it.SiteServers.red;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.djdd.core.naming.VariantName;
 import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.project.PublishRequest;
 import io.github.djdd.core.publish.AptlyServer;
 import io.github.djdd.core.store.BuiltPackage;
 import io.github.djdd.core.publish.TestDebs;
+import io.github.djdd.core.site.SiteVariant;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -132,6 +134,23 @@ class ServerIT {
             assertThat(server.root().resolve("var/lib/djddit-site/blue/media/uploads/hello.txt"))
                     .hasContent("uploaded through nginx\n");
             assertThat(site.get("/media/uploads/hello.txt").body()).isEqualTo("uploaded through nginx\n");
+            assertThat(site.get("/media/uploads/hello.txt").headers().firstValue("Content-Disposition")).isEmpty();
+            // An upload that would run script in the site's origin: sandboxed, never sniffed, a download.
+            for (String name : List.of("page.html", "image.svg")) {
+                assertThat(site.upload("/upload/", name, "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>"
+                        + "fetch('/api/notes/', {method: 'POST'})</script></svg>\n").statusCode()).isEqualTo(201);
+                HttpResponse<String> active = site.get("/media/uploads/" + name);
+                assertThat(active.statusCode()).isEqualTo(200);
+                assertThat(active.headers().firstValue("Content-Security-Policy")).as(name)
+                        .contains("sandbox; default-src 'none'");
+                assertThat(active.headers().firstValue("X-Content-Type-Options")).as(name).contains("nosniff");
+                assertThat(active.headers().firstValue("Content-Disposition")).as(name).contains("attachment");
+            }
+            Files.writeString(server.root().resolve("var/lib/djddit-site/blue/media/uploads/.htpasswd"), "x:y\n");
+            assertThat(site.get("/media/uploads/.htpasswd").statusCode()).as("dotfiles are not served").isEqualTo(404);
+            assertThat(server.sh("cd / && runuser -u postgres -- psql -Atc \"SELECT"
+                    + " has_database_privilege('public', 'djddit-blue', 'CONNECT')\"").output())
+                    .as("no other role may even connect to the site's database").containsExactly("f");
 
             HttpResponse<String> note = site.post("/api/notes/", Map.of("text", "for the worker"));
             assertThat(note.statusCode()).as(note.body()).isEqualTo(201);
@@ -554,6 +573,9 @@ class ServerIT {
 
             server.check("apt-get", "purge", "--yes", "djddit-site-blue");
             assertThat(server.root().resolve("etc/djddit-site/blue")).doesNotExist();
+            assertThat(server.root().resolve("var/log/nginx/djddit-blue.access.log")).doesNotExist();
+            assertThat(server.check("rabbitmqctl", "--quiet", "list_users").output())
+                    .noneMatch(line -> line.startsWith("djddit-blue\t"));
             assertThat(server.root().resolve("var/log/djddit-site/blue")).doesNotExist();
             assertThat(server.root().resolve("var/lib/djddit-site/blue/media/uploads/kept.txt")).hasContent("kept\n");
             assertThat(server.sh("cd / && runuser -u postgres -- psql -Atc 'SELECT datname FROM pg_database'")
@@ -590,7 +612,118 @@ class ServerIT {
         });
     }
 
+    @Test
+    void anAdminsEditedServerBlockAndDisabledSiteSurviveNonInteractiveUpgrades() throws Exception {
+        List<BuiltPackage> edited1 = servers.release("main", blue("edited"));
+        List<BuiltPackage> edited2 = servers.release("v2", blue("edited"));
+        List<BuiltPackage> edited3 = servers.release("v3", blue("edited"));
+        servers.onShared(server -> {
+            publish(server, edited1);
+            install(server, "djddit-site-edited");
+            Path block = server.root().resolve("etc/nginx/sites-available/djddit-edited");
+            Files.writeString(block, Files.readString(block).replace("client_max_body_size 25m;",
+                    "client_max_body_size 50m; # the admin's"));
+            server.check("systemctl", "reload", "nginx");
+
+            // unattended-upgrades' way: no terminal, no --force-conf* option; a conffile question would fail it
+            publish(server, edited2);
+            CommandResult upgraded = server.check("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install",
+                    "--yes", "djddit-site-edited");
+            assertThat(upgraded.output()).noneMatch(line -> line.contains("Configuration file"))
+                    .anyMatch(line -> line.contains("djddit-site-edited: Django's deployment checks (manage.py check"
+                            + " --deploy) say, for the admin to weigh:"))
+                    .anyMatch(line -> line.contains("(security.W004)"));
+            assertThat(block).content().contains("client_max_body_size 50m; # the admin's");
+            SiteClient site = new SiteClient("edited.example.com", PORT);
+            assertThat(site.get("/health/").body()).isEqualTo("ok 2\n");
+
+            Files.delete(server.root().resolve("etc/nginx/sites-enabled/djddit-edited"));
+            server.check("systemctl", "reload", "nginx");
+            publish(server, edited3);
+            CommandResult disabled = server.check("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install",
+                    "--yes", "djddit-site-edited");
+            assertThat(disabled.output()).anyMatch(line -> line.contains("djddit-site-edited: the site is disabled in"
+                    + " nginx (no /etc/nginx/sites-enabled/djddit-edited), and stays so"));
+            assertThat(server.root().resolve("etc/nginx/sites-enabled/djddit-edited")).doesNotExist();
+            assertThat(server.check("djddit-edited", "version").output()).anyMatch(line -> line.contains(
+                    edited3.get(2).file().getFileName().toString().split("_")[1]));
+        });
+    }
+
+    @Test
+    void secretsAreSetOnTheServerNeverInThePackageAndReachEveryProcess() throws Exception {
+        SiteVariant variant = SiteVariant.builder(new VariantName("secret")).serverName("secret.example.com")
+                .listen("" + PORT).celery(false).queue(false).cache(false).secrets(List.of("DJDD_IT_API_TOKEN"))
+                .build();
+        List<BuiltPackage> release = servers.release("main", variant);
+        servers.onShared(server -> {
+            publish(server, release);
+            CommandResult installed = server.check("apt-get", "install", "--yes", "djddit-site-secret");
+            assertThat(installed.output()).anyMatch(line -> line.contains("djddit-site-secret: the secret"
+                    + " DJDD_IT_API_TOKEN is not set; set it with: djddit-secret secret set DJDD_IT_API_TOKEN"));
+            assertThat(server.check("stat", "-c", "%a %U %G", "/etc/djddit-site/secret/env").output())
+                    .containsExactly("640 root djddit-secret");
+            SiteClient site = new SiteClient("secret.example.com", PORT);
+            awaitOk(site, "/health/");
+
+            String value = "to\"k$en `id` \\x";
+            CommandResult set = server.sh("printf '%s\\n' '" + value + "' | djddit-secret secret set DJDD_IT_API_TOKEN");
+            assertThat(set.output()).contains("djddit-secret: DJDD_IT_API_TOKEN set; the site's services restarted");
+            assertThat(environmentOf(server, "djddit-secret.service")).contains("DJDD_IT_API_TOKEN=" + value);
+            assertThat(server.check("djddit-secret", "manage", "shell", "-c",
+                    "import os; print(os.environ['DJDD_IT_API_TOKEN'])").output()).contains(value);
+            assertThat(server.check("djddit-secret", "secret", "list").output())
+                    .anyMatch(line -> line.matches("DJDD_IT_API_TOKEN +set"));
+            assertThat(new String(Files.readAllBytes(release.get(2).file()), StandardCharsets.ISO_8859_1))
+                    .doesNotContain("to\"k");
+
+            String key = "grep '^SECRET_KEY=' /etc/djddit-site/secret/secrets.env";
+            List<String> before = server.sh(key).output();
+            server.check("djddit-secret", "secret", "rotate", "SECRET_KEY");
+            assertThat(server.sh(key).output()).isNotEqualTo(before).singleElement().asString()
+                    .matches("SECRET_KEY=\"[0-9a-f]{64}\"");
+            awaitOk(site, "/health/");
+            assertThat(environmentOf(server, "djddit-secret.service")).contains("DJDD_IT_API_TOKEN=" + value);
+
+            CommandResult refused = server.run("djddit-secret", "secret", "set", "OTHER_TOKEN");
+            assertThat(refused.exitCode()).isEqualTo(2);
+            assertThat(refused.output()).anyMatch(line -> line.contains("'OTHER_TOKEN' is not one of this site's"
+                    + " secrets (DJDD_IT_API_TOKEN)"));
+        });
+    }
+
     // Faults on the server: the running version keeps serving and no data is lost.
+
+    @Test
+    void aFailingCreateDatabaseStopsTheInstallWithPostgresqlsMessageAndCompletesLater() throws Exception {
+        List<BuiltPackage> release = servers.release("main", blue("nodb"));
+        servers.onShared(server -> {
+            publish(server, release);
+            server.check("apt-get", "install", "--yes", "postgresql");
+            // CREATE DATABASE copies template1, and refuses while another session is connected to it.
+            server.sh("cd / && (runuser -u postgres -- psql -d template1 -c 'SELECT pg_sleep(600)' >/dev/null 2>&1 &)");
+            String sessions = "cd / && runuser -u postgres -- psql -Atc \"SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE datname = 'template1' AND pid <> pg_backend_pid()\"";
+            for (int i = 0; i < 300 && !server.sh(sessions).output().contains("1"); i++) {
+                Thread.sleep(20);
+            }
+            try {
+                CommandResult failed = server.run("apt-get", "install", "--yes", "djddit-site-nodb");
+
+                assertThat(failed.exitCode()).isNotZero();
+                assertThat(failed.output()).anyMatch(line -> line.contains("djddit-site-nodb: setting up the PostgreSQL"
+                        + " role and database djddit-nodb failed, so the site stays on the version it runs."))
+                        .anyMatch(line -> line.contains("is being accessed by other users"));
+                assertThat(server.root().resolve("var/lib/djddit-site/nodb/src")).as("no code switched in")
+                        .doesNotExist();
+            } finally {
+                server.sh("cd / && runuser -u postgres -- psql -Atc \"SELECT pg_terminate_backend(pid) FROM"
+                        + " pg_stat_activity WHERE datname = 'template1'\"");
+            }
+            server.check("apt-get", "install", "--fix-broken", "--yes");
+            awaitOk(new SiteClient("nodb.example.com", PORT), "/health/");
+        });
+    }
 
     @Test
     void upgradeWithPostgresqlStoppedFailsSaysWhatToDoAndCompletesLater() throws Exception {

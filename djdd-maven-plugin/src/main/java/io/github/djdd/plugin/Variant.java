@@ -3,7 +3,9 @@ package io.github.djdd.plugin;
 import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.naming.VariantName;
 import io.github.djdd.core.site.SiteVariant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -53,8 +55,17 @@ public class Variant {
     /** Whether the site uses memcached; default true. */
     private Boolean cache;
 
-    /** Extra variables for every process of the site; they win over djdd's. */
+    /**
+     * Extra variables for every process of the site; they win over djdd's. They are part of the
+     * package, so no secret: a name or value that looks like one is refused.
+     */
     private Map<String, String> environment = new LinkedHashMap<>();
+
+    /**
+     * Names of variables the server provides (<code>{software}-{variant} secret set NAME</code>),
+     * kept in the site's <code>secrets.env</code>, never in the package: API keys, passwords.
+     */
+    private List<String> secrets = new ArrayList<>();
 
     public String getName() {
         return name;
@@ -168,10 +179,19 @@ public class Variant {
         this.environment = environment;
     }
 
+    public List<String> getSecrets() {
+        return secrets;
+    }
+
+    public void setSecrets(List<String> secrets) {
+        this.secrets = secrets;
+    }
+
     /** This variant as the core checks it: every value validated, unset ones at the core's defaults. */
     SiteVariant toSiteVariant() throws InvalidConfigurationException {
         return SiteVariant.builder(VariantName.of(name)).ref(ref).serverName(serverName).listen(listen)
                 .settings(settings).migrate(migrate).celery(celery).celeryWorkers(celeryWorkers).celeryBeat(celeryBeat)
-                .workers(workers).database(database).queue(queue).cache(cache).environment(environment).build();
+                .workers(workers).database(database).queue(queue).cache(cache).environment(environment)
+                .secrets(secrets).build();
     }
 }

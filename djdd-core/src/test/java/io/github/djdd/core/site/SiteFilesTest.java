@@ -51,7 +51,8 @@ class SiteFilesTest {
     static SiteFiles allOn(Path overrides) throws Exception {
         SiteVariant variant = SiteVariant.builder(new VariantName("berlin")).serverName("berlin.example.com")
                 .listen("8080").migrate(true).celeryBeat(true).workers("4").celeryWorkers("3")
-                .environment(Map.of("DEBUG", "0", "MOTD", "it's \"here\" $1 `now`\nsecond line")).build();
+                .environment(Map.of("DEBUG", "0", "MOTD", "it's \"here\" $1 `now`\nsecond line"))
+                .secrets(List.of("STRIPE_API_KEY", "SMTP_PASSWORD")).build();
         return new SiteFiles(new SiteLayout(SOFTWARE, variant.name(), true), variant,
                 DjangoSite.of("mysite.settings", null, null, "/static/", "/uploads/"), RELEASE, overrides);
     }
@@ -244,5 +245,12 @@ class SiteFilesTest {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.output()).contains("mysoftware-berlin status: systemd is not running here, so there are no"
                 + " services to control");
+    }
+
+    @Test
+    void theEnvironmentFileIsForTheSitesGroupOnly() throws Exception {
+        DebContent.Data env = allOn(null).contents(VERSION).stream().map(DebContent.Data.class::cast)
+                .filter(data -> data.target().equals("/etc/mysoftware-site/berlin/env")).findFirst().orElseThrow();
+        assertThat(env.mode()).isEqualTo(0640);
     }
 }

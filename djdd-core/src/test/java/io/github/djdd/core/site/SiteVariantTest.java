@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.naming.VariantName;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,6 +95,44 @@ class SiteVariantTest {
         assertThat(SiteVariant.builder(BLUE).environment(env).build().environment()).isEqualTo(env);
         assertThatThrownBy(() -> SiteVariant.builder(BLUE).environment(Map.of("X", "a\0b")).build())
                 .hasMessageContaining("gives X a value with a NUL character");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SECRET_TOKEN", "DB_PASSWORD", "stripe_api_key", "APIKEY", "AWS_CREDENTIALS",
+            "SSH_PRIVATE_KEY", "GITHUB_TOKEN"})
+    void secretLookingEnvironmentNamesAreRefusedWithTheWayToSecrets(String key) {
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).environment(Map.of(key, "x")).build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("<environment> of variant blue sets " + key + ", which looks like a secret: <environment> is"
+                        + " part of the package, readable in the APT repository and on the server; list " + key
+                        + " in <secrets> instead and set it on the server with '{software}-blue secret set " + key
+                        + "'.");
+    }
+
+    @Test
+    void aUrlWithAPasswordInTheEnvironmentIsRefusedAndOneWithoutIsNot() throws Exception {
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).environment(Map.of("CACHE_URL",
+                "redis://:s3cret@cache.example.com:6379/0")).build()).hasMessageContaining("sets CACHE_URL, which looks"
+                        + " like a secret");
+        assertThat(SiteVariant.builder(BLUE).environment(Map.of("CACHE_URL", "redis://cache.example.com:6379/0"))
+                .build().environment()).containsEntry("CACHE_URL", "redis://cache.example.com:6379/0");
+    }
+
+    @Test
+    void secretsAreVariableNamesNotGeneratedNorInTheEnvironment() throws Exception {
+        assertThat(SiteVariant.builder(BLUE).secrets(List.of("STRIPE_API_KEY", " SMTP_PASSWORD ", "STRIPE_API_KEY"))
+                .build().secrets()).containsExactly("STRIPE_API_KEY", "SMTP_PASSWORD");
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).secrets(List.of("API-KEY")).build())
+                .hasMessage("<secrets> of variant blue has 'API-KEY', which is not a variable name: use letters,"
+                        + " digits and underscores, not starting with a digit.");
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).secrets(List.of("SECRET_KEY")).build())
+                .hasMessage("<secrets> of variant blue has SECRET_KEY, which the site package generates on the server"
+                        + " itself: remove it (rotate SECRET_KEY with '{software}-blue secret rotate SECRET_KEY').");
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).secrets(List.of("MOTD")).environment(Map.of("MOTD", "hi"))
+                .build()).hasMessageStartingWith("<secrets> of variant blue has MOTD, which <environment> sets too");
+        // Without a queue of its own, the broker's URL (with its password) is the admin's to give.
+        assertThat(SiteVariant.builder(BLUE).queue(false).secrets(List.of("CELERY_BROKER_URL")).build().secrets())
+                .containsExactly("CELERY_BROKER_URL");
     }
 
     @Test
