@@ -10,14 +10,20 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 class MemcachedCache(BaseCache):
     def __init__(self, server, params):
         super().__init__(params)
-        host, _, port = server.rpartition(":")
-        self._address = (host or "127.0.0.1", int(port or 11211))
+        if server.startswith("unix:"):
+            # A socket file, as djdd's site package gives each site a memcached of its own.
+            self._family, self._address = socket.AF_UNIX, server[len("unix:"):]
+        else:
+            host, _, port = server.rpartition(":")
+            self._family, self._address = socket.AF_INET, (host or "127.0.0.1", int(port or 11211))
         self._local = threading.local()
 
     def _connection(self):
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = socket.create_connection(self._address, timeout=5)
+            conn = socket.socket(self._family, socket.SOCK_STREAM)
+            conn.settimeout(5)
+            conn.connect(self._address)
             self._local.conn = conn
             self._local.reader = conn.makefile("rb")
         return conn, self._local.reader

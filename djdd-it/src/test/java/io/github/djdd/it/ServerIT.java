@@ -18,7 +18,6 @@ import io.github.djdd.core.publish.AptlyServer;
 import io.github.djdd.core.store.BuiltPackage;
 import io.github.djdd.core.publish.TestDebs;
 import io.github.djdd.core.site.SiteVariant;
-import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,21 +85,23 @@ class ServerIT {
         servers.close();
     }
 
-    /** What memcached holds under {@code key}, asked over its text protocol. */
-    private static String memcached(String key) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", 11211)) {
-            socket.getOutputStream().write(("get " + key + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            byte[] buffer = new byte[4096];
-            StringBuilder out = new StringBuilder();
-            while (!out.toString().endsWith("END\r\n")) {
-                int read = socket.getInputStream().read(buffer);
-                if (read < 0) {
-                    break;
-                }
-                out.append(new String(buffer, 0, read, StandardCharsets.ISO_8859_1));
-            }
-            return out.toString();
-        }
+    /**
+     * What a site's own memcached holds under {@code key}, asked over its text protocol on its
+     * socket, as {@code user} on the server: the output, or the error that kept the user out.
+     */
+    private static String memcached(BootedTarget server, String user, String socket, String key) throws Exception {
+        return String.join("\n", server.run("runuser", "-u", user, "--", "python3", "-c", String.join("\n",
+                "import socket, sys",
+                "s = socket.socket(socket.AF_UNIX)",
+                "try:",
+                "    s.connect(sys.argv[1])",
+                "except OSError as e:",
+                "    sys.exit(type(e).__name__)",
+                "s.sendall(b'get ' + sys.argv[2].encode() + b'\\r\\n')",
+                "out = b''",
+                "while not out.endswith(b'END\\r\\n'):",
+                "    out += s.recv(4096)",
+                "print(out.decode('latin-1'))"), socket, key).output());
     }
 
     @Test
@@ -165,7 +166,14 @@ class ServerIT {
 
             assertThat(site.get("/cache/?value=cached-" + id).body()).contains("\"value\": \"cached-" + id + "\"",
                     "\"backend\": \"MemcachedCache\"");
-            assertThat(memcached("djddit-blue:1:probe")).contains("VALUE djddit-blue:1:probe", "cached-" + id);
+            String cache = "/run/djddit-site/blue-cache/memcached.sock";
+            assertThat(memcached(server, "djddit-blue", cache, "djddit-blue:1:probe"))
+                    .contains("VALUE djddit-blue:1:probe", "cached-" + id);
+            server.check("systemctl", "is-active", "--quiet", "djddit-blue-memcached.service");
+            for (String stranger : List.of("nobody", "www-data")) {
+                assertThat(memcached(server, stranger, cache, "djddit-blue:1:probe")).as(stranger + " and the cache")
+                        .contains("PermissionError").doesNotContain("cached-");
+            }
 
             assertThat(Files.readString(server.root().resolve("etc/djddit-site/blue/env")))
                     .contains("DATABASE=\"djddit-blue\"");
@@ -198,8 +206,9 @@ class ServerIT {
             SiteClient site = new SiteClient("control.example.com", PORT);
 
             CommandResult status = server.check("djddit-control", "status");
-            for (String unit : List.of("djddit-control.socket", "djddit-control.service",
-                    "djddit-control-celery.service", "postgresql", "rabbitmq-server", "memcached", "nginx")) {
+            for (String unit : List.of("djddit-control-memcached.service", "djddit-control.socket",
+                    "djddit-control.service", "djddit-control-celery.service", "postgresql", "rabbitmq-server",
+                    "memcached", "nginx")) {
                 assertThat(status.output()).anyMatch(line -> line.matches(Pattern.quote(unit) + " +active"));
             }
 

@@ -28,8 +28,9 @@ public final class SiteEnvironment {
             env.put("DATABASE_URL", "postgres:///" + layout.user());
         }
         if (variant.cache()) {
-            env.put("CACHE_URL", "memcache://127.0.0.1:11211");
-            env.put("MEMCACHED_LOCATION", "127.0.0.1:11211");
+            // The site's own memcached, on a socket no other user reaches (its values are pickles).
+            env.put("CACHE_URL", "pymemcache://" + layout.cacheSocket());
+            env.put("MEMCACHED_LOCATION", "unix:" + layout.cacheSocket());
             env.put("CACHE_KEY_PREFIX", layout.user());
         }
         env.put("STATIC_ROOT", layout.siteDir() + "/static");

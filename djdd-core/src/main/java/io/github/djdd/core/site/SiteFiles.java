@@ -64,7 +64,11 @@ public final class SiteFiles {
 
     /** The site's systemd units, in the order they start. */
     public List<String> units() {
-        List<String> units = new ArrayList<>(List.of(layout.user() + ".socket", layout.user() + ".service"));
+        List<String> units = new ArrayList<>();
+        if (variant.cache()) {
+            units.add(layout.user() + "-memcached.service");
+        }
+        units.addAll(List.of(layout.user() + ".socket", layout.user() + ".service"));
         if (variant.celery()) {
             units.add(layout.user() + "-celery.service");
         }
@@ -105,6 +109,9 @@ public final class SiteFiles {
         values.put("logDir", layout.logDir());
         values.put("srvDir", layout.srvDir());
         values.put("socket", layout.runDir() + "/gunicorn.sock");
+        values.put("cacheSocket", layout.cacheSocket());
+        values.put("cacheRuntimeDir", layout.cacheSocket().substring("/run/".length(),
+                layout.cacheSocket().lastIndexOf('/')));
         values.put("srcPackage", release.src().packageName());
         values.put("srcHash", release.src().commitId());
         values.put("srcDir", release.src().projectPath());
@@ -132,7 +139,11 @@ public final class SiteFiles {
         values.put("units", String.join(" ", units()));
         values.put("services", String.join(" ", services()));
         StringJoiner after = new StringJoiner(" ");
-        services().stream().filter(service -> !service.equals("nginx")).forEach(s -> after.add(s + ".service"));
+        services().stream().filter(service -> !service.equals("nginx") && !service.equals("memcached"))
+                .forEach(service -> after.add(service + ".service"));
+        if (variant.cache()) {
+            after.add(layout.user() + "-memcached.service");
+        }
         values.put("after", after.toString());
         return values;
     }
@@ -189,6 +200,9 @@ public final class SiteFiles {
         }
         if (variant.celeryBeat()) {
             files.put(unitDir + user + "-celerybeat.service", render("celerybeat.service", values));
+        }
+        if (variant.cache()) {
+            files.put(unitDir + user + "-memcached.service", render("memcached.service", values));
         }
         files.put(layout.siteDir() + "/maintenance.html", render("maintenance.html", values));
         files.put("/etc/logrotate.d/" + user, render("logrotate", values));

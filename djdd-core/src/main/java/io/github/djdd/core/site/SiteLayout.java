@@ -51,6 +51,14 @@ public record SiteLayout(SoftwareName software, VariantName variant, boolean nam
         return under("/run");
     }
 
+    /**
+     * The site's own memcached's socket, in a folder of its own that only the site's user may enter
+     * (systemd's {@code RuntimeDirectory} of the cache unit).
+     */
+    public String cacheSocket() {
+        return runDir() + "-cache/memcached.sock";
+    }
+
     /** The variant's {@code serverName}, else a {@code .localhost} name of the software and variant. */
     public String serverName(SiteVariant configured) {
         if (configured.serverName() != null) {

@@ -115,10 +115,11 @@ class SiteFilesTest {
         SiteFiles off = allOff();
         assertThat(off.units()).containsExactly("mysoftware-default.socket", "mysoftware-default.service");
         assertThat(off.services()).containsExactly("nginx");
-        assertThat(rendered(off).keySet()).noneMatch(path -> path.contains("celery"));
+        assertThat(rendered(off).keySet()).noneMatch(path -> path.contains("celery") || path.contains("memcached"));
         SiteFiles on = allOn(null);
-        assertThat(on.units()).containsExactly("mysoftware-berlin.socket", "mysoftware-berlin.service",
-                "mysoftware-berlin-celery.service", "mysoftware-berlin-celerybeat.service");
+        // The site's own memcached first: gunicorn and Celery start after it.
+        assertThat(on.units()).containsExactly("mysoftware-berlin-memcached.service", "mysoftware-berlin.socket",
+                "mysoftware-berlin.service", "mysoftware-berlin-celery.service", "mysoftware-berlin-celerybeat.service");
         assertThat(on.services()).containsExactly("postgresql", "rabbitmq-server", "memcached", "nginx");
     }
 
