@@ -228,19 +228,19 @@ public final class BuildRoot implements RootShell {
 
     @Override
     public CommandResult run(RootCommand command) throws DjddException {
-        Path scratch = overlay(command);
-        try {
-            return runner.run(hostCommand(command, scratch));
-        } finally {
-            BuildDir.deleteQuietly(scratch);
-        }
+        return enter(command, false);
     }
 
     @Override
     public CommandResult check(RootCommand command) throws DjddException {
+        return enter(command, true);
+    }
+
+    private CommandResult enter(RootCommand command, boolean check) throws DjddException {
         Path scratch = overlay(command);
         try {
-            return runner.check(hostCommand(command, scratch));
+            Command host = hostCommand(command, scratch);
+            return check ? runner.check(host) : runner.run(host);
         } finally {
             BuildDir.deleteQuietly(scratch);
         }

@@ -39,11 +39,7 @@ final class PackageHelper {
                 case $name in *[!a-z0-9-]*) usage ;; esac
                 for package in "$@"; do
                   case $package in
-                    [a-z0-9]*) ;;
-                    *) echo "'$package' is not a Debian package name" >&2; exit 2 ;;
-                  esac
-                  case $package in
-                    *[!a-z0-9.+:-]*) echo "'$package' is not a Debian package name" >&2; exit 2 ;;
+                    [!a-z0-9]*|*[!a-z0-9.+:-]*) echo "'$package' is not a Debian package name" >&2; exit 2 ;;
                   esac
                 done
                 conf=@SCHROOT_CONFIGS@/$name
