@@ -45,6 +45,13 @@ STATIC_ROOT = os.environ.get("STATIC_ROOT", str(BASE_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 
+# djdd's site package sets HTTPS=on for a variant served over TLS: nginx then answers plain HTTP
+# with a redirect and tells the scheme in X-Forwarded-Proto (its own value, never the client's).
+if os.environ.get("HTTPS") == "on":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_TZ = True

@@ -239,6 +239,29 @@ class BadInputIT {
                 + "</variants>"), message);
     }
 
+    static Stream<Arguments> tlsSettings() {
+        return Stream.of(
+                Arguments.of("<tls>true</tls>", "<tls> of variant bad needs the site's <serverName> (certbot's"
+                        + " certificate is named after it) or the paths in <tlsCertificate> and <tlsCertificateKey>."),
+                Arguments.of("<serverName>bad.example.com</serverName><tlsCertificate>certs/bad.pem</tlsCertificate>",
+                        "<tlsCertificate> of variant bad 'certs/bad.pem' is not a file path nginx can take: use an"
+                                + " absolute path"),
+                Arguments.of("<serverName>bad.example.com</serverName><tls>false</tls><tlsListen>8443</tlsListen>",
+                        "<tls> of variant bad is false but <tlsListen> is set: drop <tls>false</tls> to serve the site"
+                                + " over HTTPS, or drop the TLS settings."),
+                Arguments.of("<serverName>bad.example.com</serverName><tls>true</tls><tlsListen>80</tlsListen>",
+                        "<tlsListen> of variant bad is 80, the <listen> port too: HTTPS needs a port of its own"),
+                Arguments.of("<serverName>bad.example.com</serverName><mediaServerName>bad.example.com"
+                        + "</mediaServerName>", "<mediaServerName> of variant bad is the <serverName> too"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tlsSettings")
+    void tls(String settings, String message) throws Exception {
+        assertRefused(pom(SOFTWARE, "<variants><variant><name>bad</name>" + settings + "</variant></variants>"),
+                message);
+    }
+
     static Stream<Arguments> serverNames() {
         return Stream.of("berlin example.com", "a.example.com b.example.com", "berlin.example.com;",
                 "berlin.example.com:8080").map(name -> Arguments.of(name, "<serverName> of variant bad '" + name

@@ -4,6 +4,9 @@ import io.github.djdd.core.Console;
 import io.github.djdd.core.buildroot.BuildRoot;
 import io.github.djdd.core.buildroot.BuildRootOptions;
 import io.github.djdd.core.buildroot.InitBuildRootStep;
+import io.github.djdd.core.process.Command;
+import io.github.djdd.core.process.CommandResult;
+import io.github.djdd.core.process.ProcessRunner;
 import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +38,11 @@ final class ItSupport {
     static synchronized BuildRoot cachedRoot(String suite) throws Exception {
         return new InitBuildRootStep(BuildDir.prepare(cachedBuildDir()), BuildRootOptions.of(suite,
                 BuildRootOptions.DEFAULT_MIRROR), Console.NULL).call();
+    }
+
+    /** Runs a command on the build host; it must succeed. */
+    static CommandResult check(List<String> argv) throws Exception {
+        return new ProcessRunner(new RecordingConsole()).check(Command.of(argv));
     }
 
     /** Deletes the files of {@code software}'s packages in the cached build dir for which {@code which} holds. */

@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
@@ -115,10 +116,11 @@ class ServerIT {
             publish(server, blue1);
             install(server, "djddit-site-blue");
 
-            for (String unit : List.of("djddit-blue.socket", "djddit-blue.service", "djddit-blue-celery.service",
-                    "nginx", "postgresql", "rabbitmq-server", "memcached")) {
+            for (String unit : List.of("djddit-blue.socket", "nginx", "postgresql", "rabbitmq-server")) {
                 server.check("systemctl", "is-active", "--quiet", unit);
             }
+            sandboxed(server, List.of("djddit-blue-memcached.service", "djddit-blue.service",
+                    "djddit-blue-celery.service"));
             SiteClient site = new SiteClient("blue.example.com", PORT);
             HttpResponse<String> page = site.get("/");
             assertThat(page.statusCode()).isEqualTo(200);
@@ -177,6 +179,10 @@ class ServerIT {
 
             assertThat(Files.readString(server.root().resolve("etc/djddit-site/blue/env")))
                     .contains("DATABASE=\"djddit-blue\"");
+            String sbom = Files.readString(server.root().resolve("usr/share/djddit-env/" + hash(blue1, 0)
+                    + "/sbom.cdx.json"));
+            assertThat(sbom).as("the env's SBOM").contains("\"bomFormat\" : \"CycloneDX\"",
+                    "\"purl\" : \"pkg:pypi/django@", "\"purl\" : \"pkg:pypi/gunicorn@", "\"alg\" : \"SHA-256\"");
             assertThat(server.sh("cd / && runuser -u postgres -- psql -Atc 'SELECT datname FROM pg_database'")
                     .output()).contains("djddit-blue");
 
@@ -279,6 +285,20 @@ class ServerIT {
                     .anyMatch(line -> line.startsWith("env  " + hash(left1, 0)));
             server.check("djddit-right", "manage", "migrate", "--noinput");
             assertThat(new SiteClient("right.example.com", PORT).get("/").body()).contains("code version 2");
+
+            // Neighbours: the right site's user gets nothing of the left site's.
+            String asRight = "cd / && runuser -u djddit-right -- ";
+            for (String attempt : List.of("cat /etc/djddit-site/left/secrets.env",
+                    "sh -c 'echo SECRET_KEY=mine >> /etc/djddit-site/left/secrets.env'",
+                    "touch /var/lib/djddit-site/left/media/planted",
+                    "psql -X -d djddit-left -c 'SELECT 1'")) {
+                CommandResult refused = server.run("sh", "-c", asRight + attempt);
+                assertThat(refused.exitCode()).as(attempt).isNotZero();
+                assertThat(String.join("\n", refused.output())).as(attempt).containsAnyOf("Permission denied",
+                        "permission denied for database");
+            }
+            assertThat(memcached(server, "djddit-right", "/run/djddit-site/left-cache/memcached.sock", "x"))
+                    .as("the right site's user and the left site's cache").contains("PermissionError");
         });
     }
 
@@ -595,6 +615,141 @@ class ServerIT {
             assertThat(site.get("/api/notes/" + id + "/").body()).contains("survives purge");
             assertThat(site.get("/media/uploads/kept.txt").body()).isEqualTo("kept\n");
         }
+    }
+
+    /**
+     * A variant with TLS, a media host of its own and Celery beat: served on port 80 until its
+     * certificate is there, then HTTPS with HSTS and a 301 from port 80; every unit of it running in
+     * djdd's sandbox at an exposure of at most 2.0; the queue password on no command line.
+     */
+    @Test
+    void aTlsVariantServesHttpsOnceItsCertificateIsThereAndEveryUnitIsSandboxed(@TempDir Path scenario)
+            throws Exception {
+        int https = 18443;
+        SiteVariant secure = SiteVariant.builder(new VariantName("secure")).serverName("secure.example.com")
+                .listen("" + PORT).tlsCertificate("/etc/ssl/djddit/secure.pem")
+                .tlsCertificateKey("/etc/ssl/djddit/secure.key").tlsListen("" + https)
+                .mediaServerName("media.secure.example.com").migrate(true).celeryBeat(true).workers("2").celeryWorkers("1").build();
+        List<BuiltPackage> release = servers.release("main", secure);
+        Path certificate = scenario.resolve("secure.pem");
+        Path key = scenario.resolve("secure.key");
+        ItSupport.check(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", "/CN=secure.example.com", "-addext",
+                "subjectAltName=DNS:secure.example.com,DNS:media.secure.example.com",
+                "-keyout", key.toString(), "-out", certificate.toString()));
+        servers.onShared(server -> {
+            publish(server, release);
+            // Every command line on the server while the site sets up its queue user, as root sees them.
+            Files.writeString(server.root().resolve("root/cmdlines.py"), String.join("\n",
+                    "import glob, signal, sys, time",
+                    "seen = set()",
+                    "def done(*args):",
+                    "    with open('/root/cmdlines', 'w') as out:",
+                    "        out.write('\\n'.join(sorted(seen)))",
+                    "    sys.exit(0)",
+                    "signal.signal(signal.SIGTERM, done)",
+                    "while True:",
+                    "    for name in glob.glob('/proc/[0-9]*/cmdline'):",
+                    "        try:",
+                    "            with open(name, 'rb') as f:",
+                    "                seen.add(f.read().replace(b'\\0', b' ').decode('latin-1'))",
+                    "        except OSError:",
+                    "            pass",
+                    "    time.sleep(0.002)",
+                    ""));
+            server.check("apt-get", "install", "--yes", "python3"); // the watcher's; the env brings it anyway
+            server.check("systemd-run", "--unit=djddit-cmdlines", "--property=Type=exec", "python3",
+                    "/root/cmdlines.py");
+            CommandResult installed = install(server, "djddit-site-secure");
+            server.check("systemctl", "stop", "djddit-cmdlines");
+            String password = server.sh("sed -n 's|^CELERY_BROKER_URL=\"amqp://[^:]*:\\([0-9a-f]*\\)@.*|\\1|p'"
+                    + " /etc/djddit-site/secure/secrets.env").output().get(0).strip();
+            assertThat(password).hasSize(64);
+            String commandLines = Files.readString(server.root().resolve("root/cmdlines"));
+            assertThat(commandLines).as("the install ran rabbitmqctl").contains("import_definitions");
+            assertThat(commandLines).as("the queue password on a command line").doesNotContain(password);
+
+            // No certificate yet: plain HTTP on port 80, certbot's challenge answered, a warning.
+            assertThat(installed.output()).anyMatch(line -> line.contains("WARNING: the TLS certificate"
+                    + " /etc/ssl/djddit/secure.pem or its key /etc/ssl/djddit/secure.key is not there, so the site"
+                    + " serves plain HTTP on port " + PORT + " for now."));
+            SiteClient plain = new SiteClient("secure.example.com", PORT);
+            assertThat(plain.get("/health/").body()).isEqualTo("ok 1\n");
+            Path challenge = server.root().resolve("var/lib/djddit-site/secure/acme/.well-known/acme-challenge/t0k3n");
+            Files.createDirectories(challenge.getParent());
+            Files.writeString(challenge, "t0k3n.thumbprint");
+            assertThat(plain.get("/.well-known/acme-challenge/t0k3n").body()).isEqualTo("t0k3n.thumbprint");
+
+            // The certificate arrives (certbot's deploy hook runs the reload): HTTPS only.
+            Path ssl = Files.createDirectories(server.root().resolve("etc/ssl/djddit"));
+            Files.copy(certificate, ssl.resolve("secure.pem"));
+            Files.copy(key, ssl.resolve("secure.key"));
+            server.check("djddit-secure", "reload");
+            HttpResponse<String> redirect = plain.get("/health/?x=1");
+            // nginx's reload is a signal: its new workers take over a moment after systemctl returns.
+            for (int i = 0; i < 100 && redirect.statusCode() != 301; i++) {
+                Thread.sleep(50);
+                redirect = plain.get("/health/?x=1");
+            }
+            assertThat(redirect.statusCode()).isEqualTo(301);
+            assertThat(redirect.headers().firstValue("Location"))
+                    .contains("https://secure.example.com:" + https + "/health/?x=1");
+            assertThat(plain.get("/.well-known/acme-challenge/t0k3n").body()).as("renewals still answer on port 80")
+                    .isEqualTo("t0k3n.thumbprint");
+            List<String> health = curl(certificate, "secure.example.com", https, "/health/");
+            assertThat(health).contains("HTTP/1.1 200 OK", "ok 1")
+                    .anyMatch(line -> line.equalsIgnoreCase("Strict-Transport-Security: max-age=31536000"));
+            assertThat(Files.readString(server.root().resolve("etc/djddit-site/secure/env"))).contains("HTTPS=\"on\"",
+                    "MEDIA_HOST=\"media.secure.example.com\"");
+            Files.writeString(server.root().resolve("var/lib/djddit-site/secure/media/page.html"),
+                    "<script>alert(1)</script>\n");
+            List<String> media = curl(certificate, "media.secure.example.com", https, "/page.html");
+            assertThat(media).contains("HTTP/1.1 200 OK", "<script>alert(1)</script>")
+                    .anyMatch(line -> line.equalsIgnoreCase("Content-Security-Policy: sandbox; default-src 'none'"))
+                    .anyMatch(line -> line.equalsIgnoreCase("Content-Disposition: attachment"))
+                    .anyMatch(line -> line.equalsIgnoreCase("Strict-Transport-Security: max-age=31536000"));
+            assertThat(curl(certificate, "media.secure.example.com", https, "/missing.html"))
+                    .contains("HTTP/1.1 404 Not Found");
+
+            // gunicorn, Celery and beat work in the sandbox: a task runs, beat keeps its schedule.
+            List<String> note = curl(certificate, "secure.example.com", https, "/api/notes/", "-d",
+                    "text=through TLS");
+            assertThat(note).contains("HTTP/1.1 201 Created");
+            String id = note.get(note.size() - 1).replaceAll("\\D", "");
+            String processed = "";
+            for (int i = 0; i < 600 && !processed.contains("\"processed\": true"); i++) {
+                Thread.sleep(100);
+                processed = String.join("\n", curl(certificate, "secure.example.com", https, "/api/notes/" + id + "/"));
+            }
+            assertThat(processed).as("the Celery worker ran the task").contains("\"processed\": true");
+            assertThat(server.root().resolve("var/lib/djddit-site/secure/celery/beat-schedule")).exists();
+            List<String> units = List.of("djddit-secure-memcached.service", "djddit-secure.service",
+                    "djddit-secure-celery.service", "djddit-secure-celerybeat.service");
+            sandboxed(server, units);
+        });
+    }
+
+    /** Each unit is active and rated at most 2.0 by the target's own {@code systemd-analyze security}; the scores printed. */
+    static void sandboxed(BootedTarget server, List<String> units) throws Exception {
+        for (String unit : units) {
+            server.check("systemctl", "is-active", "--quiet", unit);
+            String exposure = server.check("systemd-analyze", "security", "--no-pager", unit).output().stream()
+                    .filter(line -> line.contains("Overall exposure level")).findFirst().orElseThrow();
+            System.out.println("systemd-analyze security on " + server.suite() + ": " + exposure.strip());
+            Matcher score = Pattern.compile("level for \\S+: ([0-9.]+)").matcher(exposure);
+            assertThat(score.find()).as(exposure).isTrue();
+            assertThat(Double.parseDouble(score.group(1))).as(exposure).isLessThanOrEqualTo(2.0);
+        }
+    }
+
+    /** {@code curl} on the host over HTTPS to {@code host}, trusting only {@code certificate}: headers and body lines. */
+    private static List<String> curl(Path certificate, String host, int port, String path, String... options)
+            throws Exception {
+        List<String> argv = new ArrayList<>(List.of("curl", "--silent", "--show-error", "--include", "--http1.1",
+                "--cacert", certificate.toString(), "--resolve", host + ":" + port + ":127.0.0.1"));
+        argv.addAll(List.of(options));
+        argv.add("https://" + host + ":" + port + path);
+        return ItSupport.check(argv).output().stream().map(String::strip).toList();
     }
 
     @Test

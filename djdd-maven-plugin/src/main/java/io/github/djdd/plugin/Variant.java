@@ -67,6 +67,32 @@ public class Variant {
      */
     private List<String> secrets = new ArrayList<>();
 
+    /**
+     * Whether nginx serves the site over HTTPS (port 80 redirects there, HSTS, {@code HTTPS=on} in
+     * the environment); default false, true when a certificate path is set. Until the certificate
+     * is on the server the site serves plain HTTP on port 80, with a warning.
+     */
+    private Boolean tls;
+
+    /**
+     * The certificate chain on the server (PEM); default certbot's
+     * <code>/etc/letsencrypt/live/{serverName}/fullchain.pem</code>.
+     */
+    private String tlsCertificate;
+
+    /** Its private key on the server (PEM); default certbot's <code>/etc/letsencrypt/live/{serverName}/privkey.pem</code>. */
+    private String tlsCertificateKey;
+
+    /** nginx's HTTPS port; default 443. */
+    private String tlsListen;
+
+    /**
+     * A host name of the media's own (another origin, without the site's cookies), such as
+     * {@code media.berlin.example.com}; {@code MEDIA_HOST} in the environment. Default: none, media
+     * are served under the site's name at {@code MEDIA_URL}.
+     */
+    private String mediaServerName;
+
     public String getName() {
         return name;
     }
@@ -187,11 +213,52 @@ public class Variant {
         this.secrets = secrets;
     }
 
+    public Boolean getTls() {
+        return tls;
+    }
+
+    public void setTls(Boolean tls) {
+        this.tls = tls;
+    }
+
+    public String getTlsCertificate() {
+        return tlsCertificate;
+    }
+
+    public void setTlsCertificate(String tlsCertificate) {
+        this.tlsCertificate = tlsCertificate;
+    }
+
+    public String getTlsCertificateKey() {
+        return tlsCertificateKey;
+    }
+
+    public void setTlsCertificateKey(String tlsCertificateKey) {
+        this.tlsCertificateKey = tlsCertificateKey;
+    }
+
+    public String getTlsListen() {
+        return tlsListen;
+    }
+
+    public void setTlsListen(String tlsListen) {
+        this.tlsListen = tlsListen;
+    }
+
+    public String getMediaServerName() {
+        return mediaServerName;
+    }
+
+    public void setMediaServerName(String mediaServerName) {
+        this.mediaServerName = mediaServerName;
+    }
+
     /** This variant as the core checks it: every value validated, unset ones at the core's defaults. */
     SiteVariant toSiteVariant() throws InvalidConfigurationException {
         return SiteVariant.builder(VariantName.of(name)).ref(ref).serverName(serverName).listen(listen)
                 .settings(settings).migrate(migrate).celery(celery).celeryWorkers(celeryWorkers).celeryBeat(celeryBeat)
                 .workers(workers).database(database).queue(queue).cache(cache).environment(environment)
-                .secrets(secrets).build();
+                .secrets(secrets).tls(tls).tlsCertificate(tlsCertificate).tlsCertificateKey(tlsCertificateKey)
+                .tlsListen(tlsListen).mediaServerName(mediaServerName).build();
     }
 }

@@ -3,6 +3,7 @@ package io.github.djdd.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.djdd.core.site.SiteVariant;
 import java.nio.file.Path;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoTest;
@@ -25,7 +26,7 @@ class BuildMojoTest {
 
     @Test
     @InjectMojo(goal = "build", pom = POM)
-    void pomConfigurationReachesTheGoal(BuildMojo mojo) {
+    void pomConfigurationReachesTheGoal(BuildMojo mojo) throws Exception {
         assertThat(mojo.projectDir).isEqualTo("app");
         assertThat(mojo.compression).isEqualTo("gzip");
         assertThat(mojo.pip.getIndexUrl()).isEqualTo("https://pypi.example.com/simple");
@@ -42,6 +43,12 @@ class BuildMojoTest {
         assertThat(berlin.getEnvironment()).containsEntry("DEBUG", "0").containsEntry("MOTD", "it's \"here\"");
         assertThat(mojo.variants.get(1).getCelery()).isFalse();
         assertThat(mojo.variants.get(1).getQueue()).isFalse();
+        assertThat(berlin.toSiteVariant().tls()).contains(new SiteVariant.Tls(
+                "/etc/letsencrypt/live/berlin.example.com/fullchain.pem",
+                "/etc/letsencrypt/live/berlin.example.com/privkey.pem", 8443));
+        assertThat(berlin.toSiteVariant().mediaServerName()).isEqualTo("media.berlin.example.com");
+        assertThat(mojo.variants.get(1).toSiteVariant().tls()).contains(new SiteVariant.Tls(
+                "/etc/ssl/certs/blue.pem", "/etc/ssl/private/blue.key", 443));
     }
 
     @Test

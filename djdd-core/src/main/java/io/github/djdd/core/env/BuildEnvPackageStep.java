@@ -55,6 +55,8 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
     /** Where the checkout appears inside the root while pip runs. */
     static final String CHECKOUT = "/run/djdd/checkout";
     static final String PIP_CACHE = "/run/djdd/pip-cache";
+    /** Where pip writes its installation report (the SBOM's source) inside the root. */
+    static final String PIP_REPORT = "/run/djdd/pip-report";
 
     /** What lintian says of every virtualenv, and why that is right here. */
     static final Map<String, String> LINTIAN_OVERRIDES = Map.of(
@@ -108,17 +110,20 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
         BindMount venvs = layout.bind(context.buildDir(), root.suite(), false);
         PackageSettings settings = context.packages();
         boolean built = false;
+        Path reportDir = context.buildDir().workFolder("pip-report");
         try {
             BuildDir.deleteTree(hostVenv);
             Files.createDirectories(venvs.host());
             List<String> pipCommand = createVenv(venv, venvs);
-            install(pipCommand, python, venvs);
+            Files.createDirectories(reportDir);
+            install(pipCommand, python, venvs, reportDir);
             // The site's units run gunicorn from the env: without it the site would fail only on the server.
             if (!Files.isRegularFile(hostVenv.resolve("bin/gunicorn"))) {
                 throw new BuildFailedException(checkout.shown("requirements.txt") + " installs no gunicorn, which"
                         + " serves the site on the server: add gunicorn to " + checkout.shown("requirements.txt")
                         + ".");
             }
+            byte[] report = Files.readAllBytes(reportDir.resolve("report.json"));
             root.check(RootCommand.of("find", venv, "-name", "__pycache__", "-type", "d", "-prune", "-exec", "rm",
                     "-rf", "{}", "+").withBinds(List.of(venvs)).quietly());
             // Debian ships shared objects stripped: smaller, and no build paths in debug sections.
@@ -135,7 +140,9 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
             Instant time = settings.timestampFor(commitTime);
             List<DebContent> contents = new ArrayList<>(List.of(
                     new DebContent.Tree(hostVenv, venv),
-                    DebContent.Data.text(layout.shareDir() + "/requirements.txt", readRequirements())));
+                    DebContent.Data.text(layout.shareDir() + "/requirements.txt", readRequirements()),
+                    new DebContent.Data(layout.shareDir() + "/" + EnvSbom.FILE, EnvSbom.of(report, layout,
+                            control.description().get(0), time), 0644)));
             Map<String, String> scripts = new HashMap<>(ByteCompile.scripts(layout.python(), venv));
             Map<String, String> overrides = new HashMap<>(LINTIAN_OVERRIDES);
             if (!debs.runtime().isEmpty()) {
@@ -156,6 +163,7 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
             throw new DjddException("Cannot prepare the virtualenv " + hostVenv + " (" + e.getMessage()
                     + "): check the build dir.", e);
         } finally {
+            BuildDir.deleteQuietly(reportDir);
             if (!built) {
                 BuildDir.deleteQuietly(hostVenv);
             }
@@ -209,7 +217,8 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
                 .mapToInt(part -> part.isEmpty() ? 0 : Integer.parseInt(part)).toArray();
     }
 
-    private void install(List<String> pipCommand, String python, BindMount venvs) throws DjddException {
+    private void install(List<String> pipCommand, String python, BindMount venvs, Path reportDir)
+            throws DjddException {
         Path cache = context.buildDir().userCache().resolve("pip");
         try {
             Files.createDirectories(cache);
@@ -220,12 +229,13 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
         argv.addAll(List.of("install", "--no-compile", "--disable-pip-version-check", "--no-input", "--progress-bar",
                 "off"));
         argv.addAll(pip.arguments());
+        argv.addAll(List.of("--report", PIP_REPORT + "/report.json"));
         argv.addAll(List.of("--requirement", CHECKOUT + "/" + checkout.shown("requirements.txt")));
         Map<String, String> environment = new LinkedHashMap<>(pip.environment());
         environment.put("PIP_CACHE_DIR", PIP_CACHE);
         environment.put("PYTHONDONTWRITEBYTECODE", "1");
         List<BindMount> binds = new ArrayList<>(List.of(venvs, new BindMount(checkout.root(), CHECKOUT, true),
-                new BindMount(cache, PIP_CACHE, false)));
+                new BindMount(cache, PIP_CACHE, false), new BindMount(reportDir, PIP_REPORT, false)));
         binds.addAll(pip.binds());
         CommandResult result = root.run(RootCommand.of(argv).withEnvironment(environment).withBinds(binds)
                 .withTimeout(Duration.ofMinutes(60)));

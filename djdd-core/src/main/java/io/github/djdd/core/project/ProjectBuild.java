@@ -214,7 +214,8 @@ public final class ProjectBuild {
             SiteVariant variant, SiteFiles.Release release, CollectStaticStep.Result collected) throws DjddException {
         SiteLayout layout = layout(variant);
         DjangoSite django = DjangoSite.of(settings(variant, checkout), request.site().wsgiApplication(),
-                request.site().celeryApp(), collected.staticUrl(), collected.mediaUrl());
+                request.site().celeryApp(), collected.staticUrl(), collected.mediaUrl())
+                .withGunicornVersion(collected.gunicornVersion());
         SiteFiles files = new SiteFiles(layout, variant, django, release, checkout.file("djdd/templates"));
         return steps.run("Site package " + layout.packageName(), new BuildSitePackageStep(context, layout, files,
                 collected.folder(), checkout.file("djdd/variants/" + variant.name() + "/templates"), commit.time(),

@@ -60,6 +60,11 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
             "django.setup()",
             "print('djdd-static-url=' + str(settings.STATIC_URL or ''))",
             "print('djdd-media-url=' + str(settings.MEDIA_URL or ''), flush=True)",
+            "from importlib import metadata",
+            "try:",
+            "    print('djdd-gunicorn=' + metadata.version('gunicorn'), flush=True)",
+            "except metadata.PackageNotFoundError:",
+            "    pass",
             "from django.core import checks",
             "def line(message):",
             "    return str(message).replace('\\n', ' ')",
@@ -97,6 +102,7 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
     private static final String INPUT = "djdd-input=";
     private static final String STATIC_URL = "djdd-static-url=";
     private static final String MEDIA_URL = "djdd-media-url=";
+    private static final String GUNICORN = "djdd-gunicorn=";
     private static final String CHECK_ERROR = "djdd-check-error=";
     private static final String CHECK_WARNING = "djdd-check-warning=";
     private static final String CELERY = "djdd-celery=";
@@ -111,8 +117,8 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
     private final Path output;
     private final Checks checks;
 
-    /** The collected files and the URLs the settings serve them at. */
-    public record Result(Path folder, String staticUrl, String mediaUrl) {}
+    /** The collected files, the URLs the settings serve them at, and the version of gunicorn in the env. */
+    public record Result(Path folder, String staticUrl, String mediaUrl, String gunicornVersion) {}
 
     /**
      * What is checked beyond Django's system checks.
@@ -218,7 +224,7 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
         List<String> inputs = collected.output().stream().filter(line -> line.startsWith(INPUT))
                 .map(line -> line.substring(INPUT.length())).toList();
         return cache.store(key, inputs, checkout.root(), new Result(output, value(collected, STATIC_URL),
-                value(collected, MEDIA_URL)), context.buildDir().path());
+                value(collected, MEDIA_URL), value(collected, GUNICORN)), context.buildDir().path());
     }
 
     private static String hint(CommandResult result, String settings) {

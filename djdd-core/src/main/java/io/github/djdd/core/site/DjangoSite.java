@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
  * @param staticUrl the path nginx serves the static files at; empty when they are served
  *     elsewhere (a CDN)
  * @param mediaUrl likewise for media
+ * @param gunicornVersion the version of gunicorn in the site's env; empty when not known
  */
 public record DjangoSite(String settings, String wsgiApplication, String celeryApp, Optional<String> staticUrl,
-        Optional<String> mediaUrl) {
+        Optional<String> mediaUrl, String gunicornVersion) {
 
     private static final Pattern APPLICATION = Pattern.compile(
             "[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*)?");
@@ -33,7 +34,21 @@ public record DjangoSite(String settings, String wsgiApplication, String celeryA
         return new DjangoSite(settings,
                 application(wsgiApplication, "wsgiApplication", top + ".wsgi:application"),
                 celeryApp(settings, celeryApp),
-                servedPath(staticUrl, "STATIC_URL"), servedPath(mediaUrl, "MEDIA_URL"));
+                servedPath(staticUrl, "STATIC_URL"), servedPath(mediaUrl, "MEDIA_URL"), "");
+    }
+
+    /** This site with the gunicorn of its env, as collectstatic's Python found it. */
+    public DjangoSite withGunicornVersion(String version) {
+        return new DjangoSite(settings, wsgiApplication, celeryApp, staticUrl, mediaUrl, version);
+    }
+
+    /**
+     * Whether gunicorn opens a control socket unless told not to: gunicorn 26 and later do (in
+     * {@code $XDG_RUNTIME_DIR} or {@code ~/.gunicorn}); older ones know no such option.
+     */
+    public boolean gunicornHasControlSocket() {
+        String major = gunicornVersion.replaceFirst("[^0-9].*", "");
+        return !major.isEmpty() && major.length() < 6 && Integer.parseInt(major) >= 26;
     }
 
     /** The Celery app ({@code celery -A}'s argument): the configured one, else the settings' top package. */

@@ -37,6 +37,14 @@ public final class SiteEnvironment {
         env.put("MEDIA_ROOT", layout.stateDir() + "/media");
         env.put("SITE_TEMPLATES", layout.siteDir() + "/templates");
         env.put("ALLOWED_HOSTS", serverName.startsWith("*.") ? serverName.substring(1) : serverName);
+        if (variant.tls().isPresent()) {
+            // nginx serves the site over HTTPS only (and says so in X-Forwarded-Proto): settings may
+            // turn on secure cookies and SECURE_PROXY_SSL_HEADER.
+            env.put("HTTPS", "on");
+        }
+        if (variant.mediaServerName() != null) {
+            env.put("MEDIA_HOST", variant.mediaServerName());
+        }
         env.putAll(variant.sortedEnvironment());
         return env;
     }

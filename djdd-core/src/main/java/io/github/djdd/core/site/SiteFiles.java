@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 
@@ -94,8 +95,49 @@ public final class SiteFiles {
         return services;
     }
 
+    /**
+     * The sandbox of every service of a site ({@code systemd-analyze security} rates each unit below
+     * 2.0): no capabilities, a read-only system without homes, devices, kernel or clock access, its
+     * own /tmp and mounts, other users' processes invisible, only the system calls of ordinary
+     * services, no writable executable memory (CPython needs none; libffi's closures use static
+     * trampolines), and no user namespace that could undo it. Each unit adds the folders it writes
+     * and the socket families it uses.
+     */
+    static final String SANDBOX = String.join("\n",
+            "# The sandbox djdd gives every service of the site.",
+            "NoNewPrivileges=yes",
+            "CapabilityBoundingSet=",
+            "AmbientCapabilities=",
+            "PrivateTmp=yes",
+            "PrivateDevices=yes",
+            "PrivateMounts=yes",
+            "PrivateUsers=yes",
+            "ProtectSystem=strict",
+            "ProtectHome=yes",
+            "ProtectKernelTunables=yes",
+            "ProtectKernelModules=yes",
+            "ProtectKernelLogs=yes",
+            "ProtectControlGroups=yes",
+            "ProtectClock=yes",
+            "ProtectHostname=yes",
+            "ProtectProc=invisible",
+            "RestrictSUIDSGID=yes",
+            "RestrictNamespaces=yes",
+            "RestrictRealtime=yes",
+            "LockPersonality=yes",
+            "MemoryDenyWriteExecute=yes",
+            "RemoveIPC=yes",
+            "SystemCallArchitectures=native",
+            "SystemCallFilter=@system-service",
+            "SystemCallFilter=~@privileged",
+            "SystemCallErrorNumber=EPERM");
+
     /** The variables every template can use, as {@code @name@}. */
     public Map<String, String> values(String version) {
+        return nginxValues(commonValues(version), true);
+    }
+
+    private Map<String, String> commonValues(String version) {
         Map<String, String> values = new TreeMap<>();
         values.put("software", layout.software().value());
         values.put("variant", layout.variant().value());
@@ -124,11 +166,19 @@ public final class SiteFiles {
         values.put("celeryWorkers", Integer.toString(variant.celeryWorkers()));
         values.put("celeryApp", django.celeryApp());
         values.put("wsgiApplication", django.wsgiApplication());
+        values.put("sandbox", SANDBOX);
+        // gunicorn 26 opens a control socket (runtime commands to the master) unless told not to: nothing
+        // of the site needs one, and under ProtectSystem it could not be created anyway.
+        values.put("gunicornOptions", django.gunicornHasControlSocket() ? "--no-control-socket " : "");
         values.put("settings", django.settings());
         values.put("staticUrl", django.staticUrl().orElse(""));
         values.put("mediaUrl", django.mediaUrl().orElse(""));
-        values.put("staticLocations", staticLocations());
         values.put("mediaMap", mediaMap());
+        values.put("mediaServerName", variant.mediaServerName() == null ? "" : variant.mediaServerName());
+        values.put("tls", Boolean.toString(variant.tls().isPresent()));
+        values.put("tlsCertificate", variant.tls().map(SiteVariant.Tls::certificate).orElse(""));
+        values.put("tlsCertificateKey", variant.tls().map(SiteVariant.Tls::key).orElse(""));
+        values.put("tlsListen", variant.tls().map(tls -> Integer.toString(tls.port())).orElse(""));
         values.put("database", Boolean.toString(variant.database()));
         values.put("queue", Boolean.toString(variant.queue()));
         values.put("cache", Boolean.toString(variant.cache()));
@@ -148,26 +198,105 @@ public final class SiteFiles {
         return values;
     }
 
-    private String staticLocations() {
+    /**
+     * The parts of nginx's configuration that differ with TLS: {@code serving} says whether the
+     * block serves over HTTPS (the package's server block of a TLS variant) or port 80 only (any
+     * other variant, and the fallback of a TLS variant whose certificate is not there yet).
+     */
+    private Map<String, String> nginxValues(Map<String, String> common, boolean serving) {
+        Map<String, String> values = new TreeMap<>(common);
+        Optional<SiteVariant.Tls> tls = variant.tls().filter(t -> serving);
+        String listen = tls.map(t -> t.port() + " ssl").orElse(Integer.toString(variant.listen()));
+        values.put("listenLines", "    listen " + listen + ";\n    listen [::]:" + listen + ";\n");
+        values.put("tlsLines", tls.map(t -> "    ssl_certificate " + t.certificate() + ";\n"
+                + "    ssl_certificate_key " + t.key() + ";\n"
+                + "    ssl_protocols TLSv1.2 TLSv1.3;\n"
+                + "    ssl_session_timeout 1d;\n"
+                + "    ssl_session_cache shared:djdd_tls:10m;\n"
+                + "    ssl_session_tickets off;\n"
+                + "    # Browsers that saw the site over HTTPS use nothing else for a year. (nginx drops a server's\n"
+                + "    # add_header in a location with add_header of its own: the media location repeats it.)\n"
+                + "    " + HSTS + "\n").orElse(""));
+        values.put("redirectServer", tls.map(this::redirectServer).orElse(""));
+        // certbot --webroot answers its challenge on port 80, before the certificate exists and at renewals.
+        values.put("acmeLocation", variant.tls().isPresent() && tls.isEmpty() ? acmeLocation() : "");
+        values.put("staticLocations", staticLocations(tls.isPresent()));
+        values.put("mediaServer", mediaServer(values.get("listenLines"), values.get("tlsLines"), tls.isPresent()));
+        return values;
+    }
+
+    private static final String HSTS = "add_header Strict-Transport-Security \"max-age=31536000\" always;";
+
+    private String acmeLocation() {
+        return "    location ^~ /.well-known/acme-challenge/ {\n"
+                + "        root " + layout.stateDir() + "/acme;\n"
+                + "    }\n";
+    }
+
+    /** Port {@code listen}: certbot's challenges, and a 301 to HTTPS for everything else. */
+    private String redirectServer(SiteVariant.Tls tls) {
+        String names = serverName() + (variant.mediaServerName() == null ? "" : " " + variant.mediaServerName());
+        return "server {\n"
+                + "    listen " + variant.listen() + ";\n"
+                + "    listen [::]:" + variant.listen() + ";\n"
+                + "    server_name " + names + ";\n"
+                + "    access_log /var/log/nginx/" + layout.user() + ".access.log;\n"
+                + "    error_log /var/log/nginx/" + layout.user() + ".error.log;\n"
+                + acmeLocation()
+                + "    location / {\n"
+                + "        return 301 https://$host" + (tls.port() == 443 ? "" : ":" + tls.port()) + "$request_uri;\n"
+                + "    }\n"
+                + "}\n";
+    }
+
+    private String staticLocations(boolean tls) {
         StringBuilder out = new StringBuilder();
         django.staticUrl().ifPresent(url -> out.append("    location ").append(url).append(" {\n")
                 .append("        alias ").append(layout.siteDir()).append("/static/;\n")
                 .append("        expires 7d;\n")
                 .append("        access_log off;\n")
                 .append("    }\n"));
-        django.mediaUrl().ifPresent(url -> out.append("    # Uploads are anyone's content: none may run script in this site's origin. A sandbox\n")
-                .append("    # policy makes a page among them an origin of its own without scripts, types are never\n")
-                .append("    # guessed, active types (HTML, SVG, XML, JavaScript) are downloads, dotfiles are not served.\n")
+        django.mediaUrl().ifPresent(url -> out.append(MEDIA_COMMENT)
                 .append("    location ").append(url).append(" {\n")
                 .append("        alias ").append(layout.stateDir()).append("/media/;\n")
-                .append("        add_header Content-Security-Policy \"sandbox; default-src 'none'\" always;\n")
-                .append("        add_header X-Content-Type-Options nosniff always;\n")
-                .append("        add_header Content-Disposition $").append(mediaDispositionVariable()).append(" always;\n")
-                .append("        location ~ /\\. {\n")
-                .append("            return 404;\n")
-                .append("        }\n")
+                .append(mediaHeaders(tls))
                 .append("    }\n"));
         return out.toString();
+    }
+
+    private static final String MEDIA_COMMENT = "    # Uploads are anyone's content: none may run script in this site's origin. A sandbox\n"
+            + "    # policy makes a page among them an origin of its own without scripts, types are never\n"
+            + "    # guessed, active types (HTML, SVG, XML, JavaScript) are downloads, dotfiles are not served.\n";
+
+    private String mediaHeaders(boolean tls) {
+        return "        add_header Content-Security-Policy \"sandbox; default-src 'none'\" always;\n"
+                + "        add_header X-Content-Type-Options nosniff always;\n"
+                + "        add_header Content-Disposition $" + mediaDispositionVariable() + " always;\n"
+                + (tls ? "        " + HSTS + "\n" : "")
+                + "        location ~ /\\. {\n"
+                + "            return 404;\n"
+                + "        }\n";
+    }
+
+    /** The media's own host name: a server block that serves the media folder at its root, and nothing else. */
+    private String mediaServer(String listenLines, String tlsLines, boolean tls) {
+        if (variant.mediaServerName() == null) {
+            return "";
+        }
+        return "\n# The media of " + layout.packageName() + " on a host name of their own (MEDIA_HOST): another origin,\n"
+                + "# without the site's cookies.\n"
+                + "server {\n"
+                + listenLines
+                + "    server_name " + variant.mediaServerName() + ";\n"
+                + "    access_log /var/log/nginx/" + layout.user() + ".access.log;\n"
+                + "    error_log /var/log/nginx/" + layout.user() + ".error.log;\n"
+                + tlsLines
+                + MEDIA_COMMENT
+                + "    location / {\n"
+                + "        root " + layout.stateDir() + "/media;\n"
+                + mediaHeaders(tls)
+                + "    }\n"
+                + "}\n";
     }
 
     /** nginx's variable for the media's Content-Disposition: one per site, since all server blocks share it. */
@@ -177,7 +306,7 @@ public final class SiteFiles {
 
     /** At nginx's http level, beside the server block: which media are downloads. */
     private String mediaMap() {
-        if (django.mediaUrl().isEmpty()) {
+        if (django.mediaUrl().isEmpty() && variant.mediaServerName() == null) {
             return "";
         }
         return "map $uri $" + mediaDispositionVariable() + " {\n"
@@ -193,6 +322,10 @@ public final class SiteFiles {
         String user = layout.user();
         Map<String, String> files = new LinkedHashMap<>();
         files.put("/etc/nginx/sites-available/" + user, render("nginx.conf", values));
+        if (variant.tls().isPresent()) {
+            // What nginx serves until the certificate is there: port 80, certbot's challenges included.
+            files.put(layout.siteDir() + "/nginx-without-tls", render("nginx.conf", nginxValues(values, false)));
+        }
         files.put(unitDir + user + ".socket", render("gunicorn.socket", values));
         files.put(unitDir + user + ".service", render("gunicorn.service", values));
         if (variant.celery()) {

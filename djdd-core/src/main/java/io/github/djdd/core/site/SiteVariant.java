@@ -6,6 +6,7 @@ import io.github.djdd.core.naming.VariantName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -23,14 +24,36 @@ import java.util.regex.Pattern;
  *     are part of the package (and so of the APT repository): a secret-looking one is refused
  * @param secrets names of variables the server provides ({@code {software}-{variant} secret set
  *     NAME}), kept in the site's {@code secrets.env} beside its generated secrets, never in the package
+ * @param tls HTTPS for the site, when configured
+ * @param mediaServerName a host name of its own for the media (a separate origin, without the
+ *     site's cookies); null: media are served at the settings' {@code MEDIA_URL} path only
  */
 public record SiteVariant(VariantName name, String ref, String serverName, int listen, String settings,
         boolean migrate, boolean celery, int celeryWorkers, boolean celeryBeat, int workers, boolean database,
-        boolean queue, boolean cache, Map<String, String> environment, List<String> secrets) {
+        boolean queue, boolean cache, Map<String, String> environment, List<String> secrets, Optional<Tls> tls,
+        String mediaServerName) {
+
+    /**
+     * HTTPS: nginx listens on {@code port} with the certificate and key at these paths on the server
+     * and sends port {@code listen} there with a 301.
+     *
+     * @param certificate the certificate chain (PEM), such as certbot's {@code fullchain.pem}
+     * @param key its private key (PEM), such as certbot's {@code privkey.pem}
+     */
+    public record Tls(String certificate, String key, int port) {
+        /** certbot's paths for a certificate named after {@code serverName}, its first domain. */
+        static String certbot(String serverName, String file) {
+            // certbot names a wildcard certificate's folder after the domain without "*."
+            return "/etc/letsencrypt/live/" + (serverName.startsWith("*.") ? serverName.substring(2) : serverName)
+                    + "/" + file;
+        }
+    }
 
     static final Pattern HOST_NAME = Pattern.compile(
             "(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
     static final Pattern ENVIRONMENT_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** A path on the server that nginx's configuration and a shell script can carry unquoted. */
+    static final Pattern SERVER_PATH = Pattern.compile("(/[A-Za-z0-9._+@=,-]+)+");
     static final Pattern MODULE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
     /** Names that say a value is a secret. */
     static final Pattern SECRET_NAME = Pattern.compile(
@@ -48,7 +71,7 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
     /** A variant with every default: the one a project without {@code <variants>} gets. */
     public static SiteVariant defaults(VariantName name) {
         return new SiteVariant(name, null, null, 80, null, false, true, 2, false, 3, true, true, true, Map.of(),
-                List.of());
+                List.of(), Optional.empty(), null);
     }
 
     public static Builder builder(VariantName name) {
@@ -87,6 +110,11 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
         private Boolean cache;
         private Map<String, String> environment = Map.of();
         private List<String> secrets = List.of();
+        private Boolean tls;
+        private String tlsCertificate;
+        private String tlsCertificateKey;
+        private String tlsListen;
+        private String mediaServerName;
 
         private Builder(VariantName name) {
             this.name = name;
@@ -162,6 +190,33 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
             return this;
         }
 
+        /** HTTPS with certbot's certificate for the server name unless the paths are given; default false. */
+        public Builder tls(Boolean value) {
+            tls = value;
+            return this;
+        }
+
+        public Builder tlsCertificate(String value) {
+            tlsCertificate = Names.strippedOrNull(value);
+            return this;
+        }
+
+        public Builder tlsCertificateKey(String value) {
+            tlsCertificateKey = Names.strippedOrNull(value);
+            return this;
+        }
+
+        /** nginx's HTTPS port; default 443. */
+        public Builder tlsListen(String value) {
+            tlsListen = Names.strippedOrNull(value);
+            return this;
+        }
+
+        public Builder mediaServerName(String value) {
+            mediaServerName = Names.strippedOrNull(value);
+            return this;
+        }
+
         public SiteVariant build() throws InvalidConfigurationException {
             SiteVariant defaults = defaults(name);
             boolean useDatabase = orDefault(database, defaults.database());
@@ -188,22 +243,63 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
                 throw invalid("celeryBeat", "is true but <celery> is false: beat is part of Celery; drop one of"
                         + " them.");
             }
-            return new SiteVariant(name, ref == null ? null : ref.strip(), checkedServerName(), number("listen", listen, defaults.listen(), 65535),
+            String host = hostName("serverName", serverName);
+            int port = number("listen", listen, defaults.listen(), 65535);
+            String media = hostName("mediaServerName", mediaServerName);
+            if (media != null && media.equalsIgnoreCase(host)) {
+                throw invalid("mediaServerName", "is the <serverName> too: media need a host name of their own (such"
+                        + " as media." + host + "), or leave <mediaServerName> out to serve them under the site's.");
+            }
+            return new SiteVariant(name, ref == null ? null : ref.strip(), host, port,
                     settings == null ? null : module(settings, "variants", "<settings> of variant " + name),
                     useMigrate, useCelery, number("celeryWorkers", celeryWorkers, defaults.celeryWorkers(), 256),
                     beat, number("workers", workers, defaults.workers(), 256), useDatabase, useQueue,
-                    orDefault(cache, defaults.cache()), env, names);
+                    orDefault(cache, defaults.cache()), env, names, checkedTls(host, port), media);
         }
 
-        private String checkedServerName() throws InvalidConfigurationException {
-            if (serverName == null || serverName.isBlank()) {
+        private String hostName(String element, String value) throws InvalidConfigurationException {
+            if (value == null || value.isBlank()) {
                 return null;
             }
-            if (serverName.length() > 253 || !HOST_NAME.matcher(serverName).matches()) {
-                throw invalid("serverName", Names.quote(serverName) + " is not a host name: use one name such as"
+            if (value.length() > 253 || !HOST_NAME.matcher(value).matches()) {
+                throw invalid(element, Names.quote(value) + " is not a host name: use one name such as"
                         + " berlin.example.com (letters, digits, hyphens and dots; no spaces, ports or paths).");
             }
-            return serverName;
+            return value;
+        }
+
+        private Optional<Tls> checkedTls(String host, int httpPort) throws InvalidConfigurationException {
+            boolean paths = tlsCertificate != null || tlsCertificateKey != null;
+            if (tls == Boolean.FALSE && (paths || tlsListen != null)) {
+                throw invalid("tls", "is false but <" + (paths ? "tlsCertificate" : "tlsListen") + "> is set:"
+                        + " drop <tls>false</tls> to serve the site over HTTPS, or drop the TLS settings.");
+            }
+            if (tls != Boolean.TRUE && !paths && tlsListen == null) {
+                return Optional.empty();
+            }
+            if (host == null && (tlsCertificate == null || tlsCertificateKey == null)) {
+                throw invalid("tls", "needs the site's <serverName> (certbot's certificate is named after it) or"
+                        + " the paths in <tlsCertificate> and <tlsCertificateKey>.");
+            }
+            String certificate = tlsCertificate == null ? Tls.certbot(host, "fullchain.pem")
+                    : serverPath("tlsCertificate", tlsCertificate);
+            String key = tlsCertificateKey == null ? Tls.certbot(host, "privkey.pem")
+                    : serverPath("tlsCertificateKey", tlsCertificateKey);
+            int port = number("tlsListen", tlsListen, 443, 65535);
+            if (port == httpPort) {
+                throw invalid("tlsListen", "is " + port + ", the <listen> port too: HTTPS needs a port of its own"
+                        + " (443 by default), <listen> stays plain HTTP and redirects there.");
+            }
+            return Optional.of(new Tls(certificate, key, port));
+        }
+
+        private String serverPath(String element, String value) throws InvalidConfigurationException {
+            if (!SERVER_PATH.matcher(value).matches() || value.contains("/../") || value.endsWith("/..")) {
+                throw invalid(element, Names.quote(value) + " is not a file path nginx can take: use an absolute"
+                        + " path of letters, digits and . _ + @ = , - such as /etc/letsencrypt/live/"
+                        + "berlin.example.com/fullchain.pem.");
+            }
+            return value;
         }
 
         private Map<String, String> checkedEnvironment() throws InvalidConfigurationException {
@@ -266,7 +362,7 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
                     return number;
                 }
             }
-            String what = element.equals("listen") ? "a port" : "a count";
+            String what = element.endsWith("isten") ? "a port" : "a count";
             throw invalid(element, Names.quote(value) + " is not " + what + ": use a whole number from 1 to " + max
                     + ".");
         }

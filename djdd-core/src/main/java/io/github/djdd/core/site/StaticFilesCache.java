@@ -58,7 +58,8 @@ final class StaticFilesCache {
     static String key(SourceLayout src, EnvPackage env, Map<String, String> environment) throws DjddException {
         List<String> lines;
         try {
-            lines = new ArrayList<>(List.of("djdd " + DjddVersion.get(), "project " + src.projectDir(),
+            // "entry 2": entries record gunicorn's version; older ones do not count.
+            lines = new ArrayList<>(List.of("djdd " + DjddVersion.get(), "entry 2", "project " + src.projectDir(),
                     "env " + env.deb().name() + " " + PackageChecksum.recorded(env.deb().file())));
         } catch (IOException e) {
             throw new DjddException("Cannot read the checksum of " + env.deb().file() + " (" + e.getMessage() + ")", e);
@@ -97,7 +98,7 @@ final class StaticFilesCache {
                     }
                     Files.setLastModifiedTime(urls, FileTime.from(Instant.now()));
                     return Optional.of(new CollectStaticStep.Result(tree, properties.getProperty("static", ""),
-                            properties.getProperty("media", "")));
+                            properties.getProperty("media", ""), properties.getProperty("gunicorn", "")));
                 }
             }
             return Optional.empty();
@@ -165,6 +166,7 @@ final class StaticFilesCache {
             Properties properties = new Properties();
             properties.setProperty("static", collected.staticUrl());
             properties.setProperty("media", collected.mediaUrl());
+            properties.setProperty("gunicorn", collected.gunicornVersion());
             properties.setProperty("key", key);
             properties.setProperty("inputs", String.join("\n", inputs));
             Path partial = folder.resolve("." + name + ".properties.partial");
@@ -173,7 +175,8 @@ final class StaticFilesCache {
             }
             Files.move(partial, urls, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             prune(name);
-            return new CollectStaticStep.Result(tree, collected.staticUrl(), collected.mediaUrl());
+            return new CollectStaticStep.Result(tree, collected.staticUrl(), collected.mediaUrl(),
+                    collected.gunicornVersion());
         } catch (IOException e) {
             throw new DjddException("Cannot keep the static files in " + folder + " (" + e.getMessage() + "): check"
                     + " the build dir.", e);

@@ -28,7 +28,7 @@ import java.util.function.Function;
  * (by the start of its command line), else with success and no output. Like a Debian root with
  * python 3.11 and libc 2.36, it answers the version queries; {@code python3 -m venv DIR} makes DIR
  * (in the folder bound there, else under {@link #path()}) with {@code bin/gunicorn} in it, as if pip had installed the requirements,
- * as the steps that package a virtualenv need.
+ * as the steps that package a virtualenv need; a command with {@code --report FILE} writes pip's report of that.
  */
 public final class RecordingRoot implements RootShell {
     private final Path path;
@@ -118,6 +118,18 @@ public final class RecordingRoot implements RootShell {
     public CommandResult run(RootCommand command) {
         commands.add(command);
         String line = String.join(" ", command.argv());
+        int report = command.argv().indexOf("--report");
+        if (report >= 0) {
+            // pip's installation report of what the venv command above "installed"
+            try {
+                Path file = hostPath(command, command.argv().get(report + 1));
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, "{\"version\": \"1\", \"install\": [{\"metadata\": {\"name\": \"gunicorn\","
+                        + " \"version\": \"26.2.0\"}}]}");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         List<String> prefixes = new ArrayList<>(answers.keySet());
         for (int i = prefixes.size() - 1; i >= 0; i--) {
             if (line.startsWith(prefixes.get(i))) {

@@ -62,12 +62,14 @@ class BuildEnvPackageStepTest {
         assertThat(root.lines()).filteredOn(line -> line.startsWith(venv + "/bin/python -m pip")).singleElement()
                 .isEqualTo(venv + "/bin/python -m pip install --no-compile --disable-pip-version-check --no-input"
                         + " --progress-bar off --index-url https://pypi.example.com/simple"
-                        + " --requirement /run/djdd/checkout/requirements.txt");
+                        + " --report /run/djdd/pip-report/report.json --requirement /run/djdd/checkout/requirements.txt");
         RootCommand pip = root.commands().stream().filter(c -> c.argv().contains("pip")).findFirst().orElseThrow();
         Path venvs = context.buildDir().venvs("bookworm").resolve("mysoftware-env");
         assertThat(pip.binds()).containsExactly(new BindMount(venvs, "/usr/lib/mysoftware-env", false),
                 new BindMount(checkout.root(), "/run/djdd/checkout", true),
-                new BindMount(context.buildDir().userCache().resolve("pip"), "/run/djdd/pip-cache", false));
+                new BindMount(context.buildDir().userCache().resolve("pip"), "/run/djdd/pip-cache", false),
+                pip.binds().get(3));
+        assertThat(pip.binds().get(3).target()).isEqualTo("/run/djdd/pip-report");
         assertThat(pip.environment()).containsEntry("PIP_CACHE_DIR", "/run/djdd/pip-cache");
         assertThat(root.lines()).startsWith("python3 -c 'import sys; print('\\''%d.%d'\\'' % sys.version_info[:2])'",
                 "python3 -m venv " + venv);

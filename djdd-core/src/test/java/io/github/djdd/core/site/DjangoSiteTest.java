@@ -49,4 +49,13 @@ class DjangoSiteTest {
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageStartingWith("Invalid <wsgiApplication> 'mysite wsgi'");
     }
+
+    @Test
+    void gunicornFrom26OnIsToldToOpenNoControlSocket() throws Exception {
+        DjangoSite site = DjangoSite.of("mysite.settings", null, null, "/static/", "/media/");
+        assertThat(site.gunicornHasControlSocket()).as("unknown").isFalse();
+        assertThat(site.withGunicornVersion("23.0.0").gunicornHasControlSocket()).isFalse();
+        assertThat(site.withGunicornVersion("26.2.0").gunicornHasControlSocket()).isTrue();
+        assertThat(site.withGunicornVersion("27.0.0rc1").gunicornHasControlSocket()).isTrue();
+    }
 }

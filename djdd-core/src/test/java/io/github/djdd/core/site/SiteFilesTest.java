@@ -52,9 +52,11 @@ class SiteFilesTest {
         SiteVariant variant = SiteVariant.builder(new VariantName("berlin")).serverName("berlin.example.com")
                 .listen("8080").migrate(true).celeryBeat(true).workers("4").celeryWorkers("3")
                 .environment(Map.of("DEBUG", "0", "MOTD", "it's \"here\" $1 `now`\nsecond line"))
-                .secrets(List.of("STRIPE_API_KEY", "SMTP_PASSWORD")).build();
+                .secrets(List.of("STRIPE_API_KEY", "SMTP_PASSWORD")).tls(true).tlsListen("8443")
+                .mediaServerName("media.berlin.example.com").build();
         return new SiteFiles(new SiteLayout(SOFTWARE, variant.name(), true), variant,
-                DjangoSite.of("mysite.settings", null, null, "/static/", "/uploads/"), RELEASE, overrides);
+                DjangoSite.of("mysite.settings", null, null, "/static/", "/uploads/").withGunicornVersion("26.2.0"),
+                RELEASE, overrides);
     }
 
     static SiteFiles allOff() throws Exception {
@@ -151,7 +153,7 @@ class SiteFilesTest {
         assertThatThrownBy(() -> allOn(overrides).contents(VERSION))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageStartingWith("The project's djdd/templates/nginx.conf uses a placeholder djdd does not know"
-                        + " (@hostname@): use one of @after@, @cache@,")
+                        + " (@hostname@): use one of @acmeLocation@, @after@,")
                 .hasMessageContaining("@serverName@");
     }
 
@@ -168,6 +170,26 @@ class SiteFilesTest {
         Map<String, String> values = allOn(null).values(VERSION);
         for (String name : SiteFiles.TEMPLATES) {
             assertThat(Template.resource(SiteFiles.class, name).render(values)).as(name).doesNotContain("@user@");
+        }
+    }
+
+    /** The host's own systemd rates the units offline; the booted-server ITs rate them on each target. */
+    @Test
+    void everyServiceUnitIsRatedAtMost2BySystemdAnalyze() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")), "systemd-analyze");
+        for (DebContent content : allOn(null).contents(VERSION)) {
+            DebContent.Data data = (DebContent.Data) content;
+            if (!data.target().endsWith(".service")) {
+                continue;
+            }
+            Path unit = dir.resolve(Path.of(data.target()).getFileName());
+            Files.write(unit, data.content());
+            CommandResult rated = RUNNER.run(Command.of("systemd-analyze", "security", "--offline=yes", "--no-pager",
+                    unit.toString()).quietly());
+            String overall = rated.output().stream().filter(line -> line.contains("Overall exposure level"))
+                    .findFirst().orElseThrow(() -> new AssertionError(String.join("\n", rated.output())));
+            double score = Double.parseDouble(overall.replaceFirst(".*: ([0-9.]+) .*", "$1"));
+            assertThat(score).as(overall).isLessThanOrEqualTo(2.0);
         }
     }
 

@@ -46,6 +46,72 @@ class SiteVariantTest {
         assertThat(variant.environment()).containsExactly(Map.entry("DEBUG", "0"));
     }
 
+    @Test
+    void tlsTakesCertbotsCertificateForTheServerNameOnPort443() throws Exception {
+        assertThat(SiteVariant.builder(BLUE).serverName("berlin.example.com").tls(true).build().tls()).contains(
+                new SiteVariant.Tls("/etc/letsencrypt/live/berlin.example.com/fullchain.pem",
+                        "/etc/letsencrypt/live/berlin.example.com/privkey.pem", 443));
+        assertThat(SiteVariant.builder(BLUE).serverName("*.example.com").tls(true).build().tls().orElseThrow()
+                .certificate()).isEqualTo("/etc/letsencrypt/live/example.com/fullchain.pem");
+        assertThat(SiteVariant.builder(BLUE).build().tls()).isEmpty();
+    }
+
+    @Test
+    void tlsPathsAloneTurnTlsOn() throws Exception {
+        SiteVariant variant = SiteVariant.builder(BLUE).tlsCertificate("/etc/ssl/certs/blue.pem")
+                .tlsCertificateKey("/etc/ssl/private/blue.key").tlsListen("8443").build();
+        assertThat(variant.tls()).contains(new SiteVariant.Tls("/etc/ssl/certs/blue.pem",
+                "/etc/ssl/private/blue.key", 8443));
+    }
+
+    @Test
+    void tlsWithoutServerNameOrPathsIsRefused() {
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).tls(true).build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("<tls> of variant blue needs the site's <serverName> (certbot's certificate is named after"
+                        + " it) or the paths in <tlsCertificate> and <tlsCertificateKey>.");
+    }
+
+    @Test
+    void tlsFalseWithTlsSettingsIsRefused() {
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).tls(false).tlsCertificate("/etc/ssl/blue.pem").build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("<tls> of variant blue is false but <tlsCertificate> is set: drop <tls>false</tls> to"
+                        + " serve the site over HTTPS, or drop the TLS settings.");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"etc/ssl/blue.pem", "/etc/ssl/blue pem", "/etc/ssl/blue.pem;", "/etc/../shadow",
+            "/etc/ssl/\"x\"", "/etc/ssl/$HOME"})
+    void tlsCertificateMustBeAPlainAbsolutePath(String path) {
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).serverName("blue.example.com").tlsCertificate(path).build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith("<tlsCertificate> of variant blue '" + path + "' is not a file path nginx"
+                        + " can take: use an absolute path");
+    }
+
+    @Test
+    void tlsListenMustDifferFromListen() {
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).serverName("blue.example.com").listen("8443")
+                .tlsListen("8443").build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("<tlsListen> of variant blue is 8443, the <listen> port too: HTTPS needs a port of its"
+                        + " own (443 by default), <listen> stays plain HTTP and redirects there.");
+    }
+
+    @Test
+    void mediaServerNameMustBeAnotherHostName() {
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).serverName("blue.example.com")
+                .mediaServerName("blue.example.com").build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("<mediaServerName> of variant blue is the <serverName> too: media need a host name of"
+                        + " their own (such as media.blue.example.com), or leave <mediaServerName> out to serve them"
+                        + " under the site's.");
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).mediaServerName("media example").build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith("<mediaServerName> of variant blue 'media example' is not a host name");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"http", "0", "65536", "-1", "8o", "1e3"})
     void listenMustBeAPort(String listen) {
