@@ -10,7 +10,9 @@ import io.github.djdd.core.process.ProcessRunner;
 import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -38,6 +40,12 @@ final class ItSupport {
     static synchronized BuildRoot cachedRoot(String suite) throws Exception {
         return new InitBuildRootStep(BuildDir.prepare(cachedBuildDir()), BuildRootOptions.of(suite,
                 BuildRootOptions.DEFAULT_MIRROR), Console.NULL).call();
+    }
+
+    /** Runs a command on the build host with {@code environment} added to this one's; any exit code. */
+    static CommandResult run(List<String> argv, Map<String, String> environment, Duration timeout) throws Exception {
+        return new ProcessRunner(new RecordingConsole()).run(Command.of(argv).withEnvironment(environment)
+                .withTimeout(timeout));
     }
 
     /** Runs a command on the build host; it must succeed. */

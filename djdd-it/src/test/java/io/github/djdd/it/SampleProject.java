@@ -93,6 +93,25 @@ final class SampleProject {
     }
 
     /**
+     * The same as {@link #pip()}, as the {@code PIP_*} variables of a build's environment (which
+     * djdd passes to pip), for builds that run Maven as an operator would.
+     */
+    static Map<String, String> pipEnvironment() {
+        Map<String, String> environment = new java.util.LinkedHashMap<>();
+        if (Files.isDirectory(Path.of("/opt/pypi/simple"))) {
+            environment.put("PIP_INDEX_URL", "file:///opt/pypi/simple");
+            if (Files.isDirectory(Path.of("/opt/pypi-more/simple"))) {
+                environment.put("PIP_EXTRA_INDEX_URL", "file:///opt/pypi-more/simple");
+            }
+        }
+        Path wheelhouse = Path.of(System.getProperty("djdd.it.wheelhouse", "../../shared/wheelhouse"));
+        if (Files.isDirectory(wheelhouse)) {
+            environment.put("PIP_FIND_LINKS", wheelhouse.toAbsolutePath().normalize().toString());
+        }
+        return environment;
+    }
+
+    /**
      * The pip options of these tests: this machine's PyPI mirror and the wheelhouse beside the
      * repository when they exist, else pip's defaults (a normal index).
      */

@@ -22,6 +22,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -214,9 +216,11 @@ class ServerIT {
             CommandResult status = server.check("djddit-control", "status");
             for (String unit : List.of("djddit-control-memcached.service", "djddit-control.socket",
                     "djddit-control.service", "djddit-control-celery.service", "postgresql", "rabbitmq-server",
-                    "memcached", "nginx")) {
+                    "nginx")) {
                 assertThat(status.output()).anyMatch(line -> line.matches(Pattern.quote(unit) + " +active"));
             }
+            assertThat(status.output()).as("Debian's own memcached is not the site's").noneMatch(line ->
+                    line.startsWith("memcached "));
 
             server.check("djddit-control", "offline");
             HttpResponse<String> offline = site.get("/");
@@ -679,6 +683,8 @@ class ServerIT {
             Files.createDirectories(challenge.getParent());
             Files.writeString(challenge, "t0k3n.thumbprint");
             assertThat(plain.get("/.well-known/acme-challenge/t0k3n").body()).isEqualTo("t0k3n.thumbprint");
+            assertThat(new SiteClient("media.secure.example.com", PORT).get("/.well-known/acme-challenge/t0k3n")
+                    .body()).as("one certificate for both names").isEqualTo("t0k3n.thumbprint");
 
             // The certificate arrives (certbot's deploy hook runs the reload): HTTPS only.
             Path ssl = Files.createDirectories(server.root().resolve("etc/ssl/djddit"));
@@ -750,6 +756,97 @@ class ServerIT {
         argv.addAll(List.of(options));
         argv.add("https://" + host + ":" + port + path);
         return ItSupport.check(argv).output().stream().map(String::strip).toList();
+    }
+
+    /**
+     * The getting-started page's commands, as written: the plugin built from this checkout, a
+     * deployment POM, init, build and publish on this machine, the server's repository, install,
+     * upgrade, rollback, a second tenant and its removal on the shared server. The page's example
+     * names are replaced by this test's (its repository, the publish folder and its address on the
+     * server, the cached build dir), and pip is pointed at this machine's mirror as the page's
+     * reader would with {@code PIP_*} variables.
+     */
+    @Test
+    void theGettingStartedPageRunsAsWritten(@TempDir Path work) throws Exception {
+        Path upstream = SampleProject.create(work.resolve("project"), Map.of());
+        Path machine = Files.createDirectories(work.resolve("build-machine"));
+        Path gnupg = Files.createDirectories(work.resolve("gnupg"));
+        Files.setPosixFilePermissions(gnupg, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Map<String, String> environment = new java.util.LinkedHashMap<>(SampleProject.pipEnvironment());
+        environment.put("GNUPGHOME", gnupg.toString());
+        servers.onShared(server -> {
+            Path folder = server.repository(server.suite()).getParent().resolve("getting-started");
+            Map<String, String> names = new java.util.LinkedHashMap<>();
+            // git names the clone after the URL's last part, as for the page's URL
+            names.put("https://github.com/djdd/djdd.git", Path.of("..").toAbsolutePath().normalize() + " djdd");
+            names.put("https://git.example.com/mysite.git", upstream.toString());
+            names.put("https://apt.example.com/mysite", "file:///srv/djdd-repo/getting-started");
+            names.put("/srv/apt/mysite", folder.toString());
+            names.put("mvn -B djdd:", "mvn -B -Ddjdd.buildDir=" + ItSupport.cachedBuildDir() + " djdd:");
+            for (GettingStartedPage.Step step : GettingStartedPage.steps(names)) {
+                CommandResult result;
+                switch (step.where()) {
+                    case COMMIT -> {
+                        SampleProject.branch(upstream, "main", "main-2", Map.of("mysite/version.py",
+                                "CODE_VERSION = \"2\"\n"), Instant.parse("2026-11-01T13:00:00Z"));
+                        ItSupport.check(List.of("git", "-C", upstream.toString(), "merge", "--quiet", "--ff-only",
+                                "main-2"));
+                        continue;
+                    }
+                    // The build machine's packages are checked, not installed: an upgrade of the JDK
+                    // under this test's JVM would break its every later process start.
+                    case BUILD -> result = ItSupport.run(List.of("sh", "-ec", "cd \"$0\"\n" + step.script()
+                            .replace("apt-get update\n", "").replace("apt-get install -y ", "dpkg-query --show "),
+                            machine.toString()), environment, Duration.ofMinutes(30));
+                    default -> result = server.run("sh", "-ec", step.answer().isEmpty() ? step.script()
+                            : "printf '%s\\n' '" + step.answer() + "' | {\n" + step.script() + "}");
+                }
+                assertThat(result.exitCode()).as(step.where() + ":\n" + step.script() + "\n" + result.tail(40))
+                        .isZero();
+                assertThat(String.join("\n", result.output())).as(step.script()).contains(step.expect());
+            }
+            // The last step removed hamburg with everything it had; berlin serves on.
+            assertThat(server.sh("cd / && runuser -u postgres -- psql -Atc \"SELECT datname FROM pg_database\";"
+                    + " getent passwd mysite-hamburg || true; ls /var/lib/mysite-site").output())
+                    .contains("mysite-berlin", "berlin").doesNotContain("mysite-hamburg", "hamburg");
+            assertThat(server.check("mysite-berlin", "status").output()).anyMatch(line -> line.startsWith("site")
+                    && line.contains("online"));
+        });
+    }
+
+    /** The operations guide's way to remove a tenant: nothing without its name typed, everything with it. */
+    @Test
+    void destroyRemovesATenantAndAllItsDataOnlyOnceItsNameIsTyped() throws Exception {
+        List<BuiltPackage> release = servers.release("main", blue("doomed"));
+        servers.onShared(server -> {
+            publish(server, release);
+            install(server, "djddit-site-doomed");
+            SiteClient site = new SiteClient("doomed.example.com", PORT);
+            assertThat(site.upload("/upload/", "keep.txt", "data\n").statusCode()).isEqualTo(201);
+            String traces = "cd / && runuser -u postgres -- psql -Atc \"SELECT 'database ' || datname FROM pg_database"
+                    + " WHERE datname = 'djddit-doomed' UNION ALL SELECT 'role ' || rolname FROM pg_roles WHERE"
+                    + " rolname = 'djddit-doomed'\"; rabbitmqctl --quiet list_vhosts | sed -n 's/^djddit-doomed$/vhost &/p';"
+                    + " rabbitmqctl --quiet list_users | cut -f1 | sed -n 's/^djddit-doomed$/queue user &/p';"
+                    + " getent passwd djddit-doomed | sed 's/:.*/ system user/'; getent group djddit-doomed"
+                    + " | sed 's/:.*/ system group/'; ls -d /var/lib/djddit-site/doomed /etc/djddit-site/doomed"
+                    + " /var/log/djddit-site/doomed /etc/nginx/sites-enabled/djddit-doomed 2>/dev/null;"
+                    + " dpkg-query -W -f '${Status}\\n' djddit-site-doomed 2>/dev/null | sed 's/^/package /'";
+            List<String> before = server.sh(traces).output();
+            assertThat(before).contains("database djddit-doomed", "role djddit-doomed", "vhost djddit-doomed",
+                    "queue user djddit-doomed", "djddit-doomed system user", "/var/lib/djddit-site/doomed",
+                    "package install ok installed");
+
+            CommandResult refused = server.run("sh", "-c", "echo doomed | djddit-doomed destroy");
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.output()).anyMatch(line -> line.contains("djddit-doomed destroy: not confirmed ('doomed'"
+                    + " is not djddit-doomed); nothing was removed."));
+            assertThat(server.sh(traces).output()).isEqualTo(before);
+            assertThat(site.get("/media/uploads/keep.txt").body()).isEqualTo("data\n");
+
+            CommandResult destroyed = server.check("sh", "-c", "echo djddit-doomed | djddit-doomed destroy");
+            assertThat(destroyed.output()).anyMatch(line -> line.contains("djddit-site-doomed is gone with its data."));
+            assertThat(server.sh(traces).output()).as("nothing of the tenant is left").isEmpty();
+        });
     }
 
     @Test

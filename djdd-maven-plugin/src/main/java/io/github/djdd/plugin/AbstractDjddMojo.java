@@ -40,8 +40,35 @@ abstract class AbstractDjddMojo extends AbstractMojo {
     String software;
 
     /**
-     * The tenants of the software, each with its own site package. None: one site named after
-     * the software alone.
+     * The tenants of the software, each a {@code <variant>} with its own site package
+     * (<code>{software}-site-{variant}</code>), system user, database and server name. None: one
+     * site named after the software alone, with every default. Each {@code <variant>} takes:
+     * <ul>
+     * <li>{@code name}: required; 1 to 15 lowercase letters and digits, starting with a letter;</li>
+     * <li>{@code ref}: the branch, tag or commit it builds; default: the repository's default branch;</li>
+     * <li>{@code serverName}: nginx's server_name and Django's ALLOWED_HOSTS; default
+     *     <code>{variant}.{software}.localhost</code>;</li>
+     * <li>{@code listen}: nginx's port; default 80;</li>
+     * <li>{@code settings}: the Django settings module; default: the plugin's {@code <settings>};</li>
+     * <li>{@code migrate}: whether install and upgrade run manage.py migrate; default false;</li>
+     * <li>{@code celery}: whether a Celery worker runs; default true;</li>
+     * <li>{@code celeryWorkers}: the worker's concurrency; default 2;</li>
+     * <li>{@code celeryBeat}: whether Celery beat runs; default false;</li>
+     * <li>{@code workers}: gunicorn's worker processes; default 3;</li>
+     * <li>{@code database}: a PostgreSQL role and database; default true;</li>
+     * <li>{@code queue}: a RabbitMQ vhost and user (Celery's broker); default true;</li>
+     * <li>{@code cache}: a memcached of the site's own; default true;</li>
+     * <li>{@code environment}: extra variables for every process of the site; no secrets;</li>
+     * <li>{@code secrets}: names of variables the server provides
+     *     (<code>{software}-{variant} secret set NAME</code>);</li>
+     * <li>{@code tls}: HTTPS, with a 301 from {@code listen} and HSTS; default false;</li>
+     * <li>{@code tlsCertificate}, {@code tlsCertificateKey}: the PEM files on the server; default
+     *     certbot's <code>/etc/letsencrypt/live/{serverName}/fullchain.pem</code> and
+     *     {@code privkey.pem};</li>
+     * <li>{@code tlsListen}: the HTTPS port; default 443;</li>
+     * <li>{@code mediaServerName}: a host name of the media's own; default none.</li>
+     * </ul>
+     * The site's Configuration page explains each.
      *
      * @since 0.1.0
      */

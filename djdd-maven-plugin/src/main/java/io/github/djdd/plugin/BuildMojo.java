@@ -104,7 +104,18 @@ public class BuildMojo extends AbstractRepositoryMojo {
     boolean failOnDeployWarnings;
 
     /**
-     * Where pip finds packages.
+     * Where pip finds the project's Python packages; pip's own defaults and the build's
+     * {@code PIP_*} variables apply to what is not set. Takes:
+     * <ul>
+     * <li>{@code indexUrl}: the package index ({@code --index-url}), an http, https or file URL;</li>
+     * <li>{@code extraIndexUrls}: more indexes ({@code --extra-index-url}), one
+     *     {@code <extraIndexUrl>} each;</li>
+     * <li>{@code findLinks}: folders or URLs with distributions ({@code --find-links}), one
+     *     {@code <findLink>} each; relative folders are relative to the POM;</li>
+     * <li>{@code trustedHosts}: hosts pip may reach without valid TLS ({@code --trusted-host}), one
+     *     {@code <trustedHost>} each;</li>
+     * <li>{@code extraArgs}: further arguments of {@code pip install}, one {@code <extraArg>} each.</li>
+     * </ul>
      *
      * @since 0.1.0
      */

@@ -179,6 +179,8 @@ public final class SiteFiles {
         values.put("tlsCertificate", variant.tls().map(SiteVariant.Tls::certificate).orElse(""));
         values.put("tlsCertificateKey", variant.tls().map(SiteVariant.Tls::key).orElse(""));
         values.put("tlsListen", variant.tls().map(tls -> Integer.toString(tls.port())).orElse(""));
+        values.put("certbotDomains", "-d " + serverName() + (variant.mediaServerName() == null ? ""
+                : " -d " + variant.mediaServerName()));
         values.put("database", Boolean.toString(variant.database()));
         values.put("queue", Boolean.toString(variant.queue()));
         values.put("cache", Boolean.toString(variant.cache()));
@@ -187,7 +189,10 @@ public final class SiteFiles {
         values.put("migrate", Boolean.toString(variant.migrate()));
         values.put("secrets", String.join(" ", variant.secrets()));
         values.put("units", String.join(" ", units()));
-        values.put("services", String.join(" ", services()));
+        // What the site runs on (the control utility's status and restart): Debian's own memcached
+        // instance is not among them, the site has one of its own (a unit of the site's).
+        values.put("services", String.join(" ", services().stream().filter(service -> !service.equals("memcached"))
+                .toList()));
         StringJoiner after = new StringJoiner(" ");
         services().stream().filter(service -> !service.equals("nginx") && !service.equals("memcached"))
                 .forEach(service -> after.add(service + ".service"));
@@ -291,6 +296,8 @@ public final class SiteFiles {
                 + "    access_log /var/log/nginx/" + layout.user() + ".access.log;\n"
                 + "    error_log /var/log/nginx/" + layout.user() + ".error.log;\n"
                 + tlsLines
+                // certbot's challenge for the media host's name, on port 80 before the certificate exists
+                + (variant.tls().isPresent() && !tls ? acmeLocation() : "")
                 + MEDIA_COMMENT
                 + "    location / {\n"
                 + "        root " + layout.stateDir() + "/media;\n"

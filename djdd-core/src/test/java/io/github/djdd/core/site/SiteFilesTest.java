@@ -224,6 +224,18 @@ class SiteFilesTest {
                 "  offline       nginx answers 503 with the maintenance page");
     }
 
+    /** Only the refusal runs here: a confirmed destroy purges packages (ServerIT runs that on a server). */
+    @Test
+    void controlDestroyWithoutTheSitesNameRemovesNothing() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "destroy needs root first");
+        Files.writeString(dir.resolve("keep"), "data");
+        CommandResult result = runControl("destroy"); // standard input is empty: no answer
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(String.join("\n", result.output())).contains("Type mysoftware-berlin to remove it: ",
+                "mysoftware-berlin destroy: not confirmed ('' is not mysoftware-berlin); nothing was removed.");
+        assertThat(dir.resolve("keep")).hasContent("data");
+    }
+
     @Test
     void controlHelpExits0() throws Exception {
         CommandResult result = runControl("help");
