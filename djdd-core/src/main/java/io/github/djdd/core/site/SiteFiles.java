@@ -132,6 +132,12 @@ public final class SiteFiles {
             "SystemCallFilter=~@privileged",
             "SystemCallErrorNumber=EPERM");
 
+    /** HSTS for a year: browsers that saw the site over HTTPS use nothing else. */
+    private static final String HSTS = "add_header Strict-Transport-Security \"max-age=31536000\" always;";
+    private static final String MEDIA_COMMENT = "    # Uploads are anyone's content: none may run script in this site's origin. A sandbox\n"
+            + "    # policy makes a page among them an origin of its own without scripts, types are never\n"
+            + "    # guessed, active types (HTML, SVG, XML, JavaScript) are downloads, dotfiles are not served.\n";
+
     /** The variables every template can use, as {@code @name@}. */
     public Map<String, String> values(String version) {
         return nginxValues(commonValues(version), true);
@@ -230,8 +236,6 @@ public final class SiteFiles {
         return values;
     }
 
-    private static final String HSTS = "add_header Strict-Transport-Security \"max-age=31536000\" always;";
-
     private String acmeLocation() {
         return "    location ^~ /.well-known/acme-challenge/ {\n"
                 + "        root " + layout.stateDir() + "/acme;\n"
@@ -268,10 +272,6 @@ public final class SiteFiles {
                 .append("    }\n"));
         return out.toString();
     }
-
-    private static final String MEDIA_COMMENT = "    # Uploads are anyone's content: none may run script in this site's origin. A sandbox\n"
-            + "    # policy makes a page among them an origin of its own without scripts, types are never\n"
-            + "    # guessed, active types (HTML, SVG, XML, JavaScript) are downloads, dotfiles are not served.\n";
 
     private String mediaHeaders(boolean tls) {
         return "        add_header Content-Security-Policy \"sandbox; default-src 'none'\" always;\n"
