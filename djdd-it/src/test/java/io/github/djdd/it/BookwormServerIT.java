@@ -1,6 +1,7 @@
 package io.github.djdd.it;
 
 import static io.github.djdd.it.SiteServers.PORT;
+import static io.github.djdd.it.SiteServers.awaitBody;
 import static io.github.djdd.it.SiteServers.awaitOk;
 import static io.github.djdd.it.SiteServers.blue;
 import static io.github.djdd.it.SiteServers.hash;
@@ -134,11 +135,7 @@ class BookwormServerIT {
             assertThat(site.get("/media/uploads/moved.txt").body()).isEqualTo("uploaded on Debian 12\n");
             String task = site.post("/api/notes/", Map.of("text", "for the worker on Debian 13")).body()
                     .replaceAll("\\D", "");
-            String processed = "";
-            for (int i = 0; i < 600 && !processed.contains("\"processed\": true"); i++) {
-                Thread.sleep(100);
-                processed = site.get("/api/notes/" + task + "/").body();
-            }
+            String processed = awaitBody(() -> site.get("/api/notes/" + task + "/").body(), "\"processed\": true");
             assertThat(processed).as("Celery on the new env, through RabbitMQ 4").contains("\"processed\": true");
             assertThat(server.check("cat", "/etc/djddit-site/moving/secrets.env").output().toString())
                     .isEqualTo(secrets);

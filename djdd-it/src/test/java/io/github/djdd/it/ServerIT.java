@@ -2,6 +2,7 @@ package io.github.djdd.it;
 
 import static io.github.djdd.it.SiteServers.PORT;
 import static io.github.djdd.it.SiteServers.TRICKY;
+import static io.github.djdd.it.SiteServers.awaitBody;
 import static io.github.djdd.it.SiteServers.awaitOk;
 import static io.github.djdd.it.SiteServers.blue;
 import static io.github.djdd.it.SiteServers.both;
@@ -160,11 +161,7 @@ class ServerIT {
             HttpResponse<String> note = site.post("/api/notes/", Map.of("text", "for the worker"));
             assertThat(note.statusCode()).as(note.body()).isEqualTo(201);
             String id = note.body().replaceAll("\\D", "");
-            String processed = "";
-            for (int i = 0; i < 600 && !processed.contains("\"processed\": true"); i++) {
-                Thread.sleep(100);
-                processed = site.get("/api/notes/" + id + "/").body();
-            }
+            String processed = awaitBody(() -> site.get("/api/notes/" + id + "/").body(), "\"processed\": true");
             assertThat(processed).as("the Celery worker ran the task").contains("\"processed\": true");
             assertThat(site.get("/").body()).contains("<li class=\"processed\">for the worker</li>");
 
@@ -722,11 +719,8 @@ class ServerIT {
                     "text=through TLS");
             assertThat(note).contains("HTTP/1.1 201 Created");
             String id = note.get(note.size() - 1).replaceAll("\\D", "");
-            String processed = "";
-            for (int i = 0; i < 600 && !processed.contains("\"processed\": true"); i++) {
-                Thread.sleep(100);
-                processed = String.join("\n", curl(certificate, "secure.example.com", https, "/api/notes/" + id + "/"));
-            }
+            String processed = awaitBody(() -> String.join("\n", curl(certificate, "secure.example.com", https,
+                    "/api/notes/" + id + "/")), "\"processed\": true");
             assertThat(processed).as("the Celery worker ran the task").contains("\"processed\": true");
             assertThat(server.root().resolve("var/lib/djddit-site/secure/celery/beat-schedule")).exists();
             List<String> units = List.of("djddit-secure-memcached.service", "djddit-secure.service",

@@ -239,6 +239,16 @@ final class SiteServers implements AutoCloseable {
         return name.substring(name.lastIndexOf('-') + 1);
     }
 
+    /** What {@code body} gives once it contains {@code text} (asked every 100 ms for 60 s), else its last answer. */
+    static String awaitBody(java.util.concurrent.Callable<String> body, String text) throws Exception {
+        String answer = "";
+        for (int i = 0; i < 600 && !answer.contains(text); i++) {
+            Thread.sleep(100);
+            answer = body.call();
+        }
+        return answer;
+    }
+
     static void awaitOk(SiteClient site, String path) throws Exception {
         for (int i = 0; i < 300; i++) {
             try {

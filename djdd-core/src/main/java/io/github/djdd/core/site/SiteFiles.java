@@ -185,8 +185,7 @@ public final class SiteFiles {
         values.put("tlsCertificate", variant.tls().map(SiteVariant.Tls::certificate).orElse(""));
         values.put("tlsCertificateKey", variant.tls().map(SiteVariant.Tls::key).orElse(""));
         values.put("tlsListen", variant.tls().map(tls -> Integer.toString(tls.port())).orElse(""));
-        values.put("certbotDomains", "-d " + serverName() + (variant.mediaServerName() == null ? ""
-                : " -d " + variant.mediaServerName()));
+        values.put("certbotDomains", "-d " + String.join(" -d ", hostNames()));
         values.put("database", Boolean.toString(variant.database()));
         values.put("queue", Boolean.toString(variant.queue()));
         values.put("cache", Boolean.toString(variant.cache()));
@@ -217,8 +216,7 @@ public final class SiteFiles {
     private Map<String, String> nginxValues(Map<String, String> common, boolean serving) {
         Map<String, String> values = new TreeMap<>(common);
         Optional<SiteVariant.Tls> tls = variant.tls().filter(t -> serving);
-        String listen = tls.map(t -> t.port() + " ssl").orElse(Integer.toString(variant.listen()));
-        values.put("listenLines", "    listen " + listen + ";\n    listen [::]:" + listen + ";\n");
+        values.put("listenLines", listenLines(tls.map(t -> t.port() + " ssl").orElse(Integer.toString(variant.listen()))));
         values.put("tlsLines", tls.map(t -> "    ssl_certificate " + t.certificate() + ";\n"
                 + "    ssl_certificate_key " + t.key() + ";\n"
                 + "    ssl_protocols TLSv1.2 TLSv1.3;\n"
@@ -232,8 +230,27 @@ public final class SiteFiles {
         // certbot --webroot answers its challenge on port 80, before the certificate exists and at renewals.
         values.put("acmeLocation", variant.tls().isPresent() && tls.isEmpty() ? acmeLocation() : "");
         values.put("staticLocations", staticLocations(tls.isPresent()));
-        values.put("mediaServer", mediaServer(values.get("listenLines"), values.get("tlsLines"), tls.isPresent()));
+        values.put("mediaServer", mediaServer(values, tls.isPresent()));
         return values;
+    }
+
+    /** The site's names in nginx: the server name, and the media host's when there is one. */
+    private List<String> hostNames() {
+        List<String> names = new ArrayList<>(List.of(serverName()));
+        if (variant.mediaServerName() != null) {
+            names.add(variant.mediaServerName());
+        }
+        return names;
+    }
+
+    private static String listenLines(String listen) {
+        return "    listen " + listen + ";\n    listen [::]:" + listen + ";\n";
+    }
+
+    /** The logs of every server block of the site: nginx's per-site files, which purge removes. */
+    private String logLines() {
+        return "    access_log /var/log/nginx/" + layout.user() + ".access.log;\n"
+                + "    error_log /var/log/nginx/" + layout.user() + ".error.log;\n";
     }
 
     private String acmeLocation() {
@@ -244,13 +261,10 @@ public final class SiteFiles {
 
     /** Port {@code listen}: certbot's challenges, and a 301 to HTTPS for everything else. */
     private String redirectServer(SiteVariant.Tls tls) {
-        String names = serverName() + (variant.mediaServerName() == null ? "" : " " + variant.mediaServerName());
         return "server {\n"
-                + "    listen " + variant.listen() + ";\n"
-                + "    listen [::]:" + variant.listen() + ";\n"
-                + "    server_name " + names + ";\n"
-                + "    access_log /var/log/nginx/" + layout.user() + ".access.log;\n"
-                + "    error_log /var/log/nginx/" + layout.user() + ".error.log;\n"
+                + listenLines(Integer.toString(variant.listen()))
+                + "    server_name " + String.join(" ", hostNames()) + ";\n"
+                + logLines()
                 + acmeLocation()
                 + "    location / {\n"
                 + "        return 301 https://$host" + (tls.port() == 443 ? "" : ":" + tls.port()) + "$request_uri;\n"
@@ -284,20 +298,19 @@ public final class SiteFiles {
     }
 
     /** The media's own host name: a server block that serves the media folder at its root, and nothing else. */
-    private String mediaServer(String listenLines, String tlsLines, boolean tls) {
+    private String mediaServer(Map<String, String> values, boolean tls) {
         if (variant.mediaServerName() == null) {
             return "";
         }
         return "\n# The media of " + layout.packageName() + " on a host name of their own (MEDIA_HOST): another origin,\n"
                 + "# without the site's cookies.\n"
                 + "server {\n"
-                + listenLines
+                + values.get("listenLines")
                 + "    server_name " + variant.mediaServerName() + ";\n"
-                + "    access_log /var/log/nginx/" + layout.user() + ".access.log;\n"
-                + "    error_log /var/log/nginx/" + layout.user() + ".error.log;\n"
-                + tlsLines
-                // certbot's challenge for the media host's name, on port 80 before the certificate exists
-                + (variant.tls().isPresent() && !tls ? acmeLocation() : "")
+                + logLines()
+                + values.get("tlsLines")
+                // certbot's challenge for the media host's name too
+                + values.get("acmeLocation")
                 + MEDIA_COMMENT
                 + "    location / {\n"
                 + "        root " + layout.stateDir() + "/media;\n"

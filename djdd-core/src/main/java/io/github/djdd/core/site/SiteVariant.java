@@ -244,7 +244,7 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
                         + " them.");
             }
             String host = hostName("serverName", serverName);
-            int port = number("listen", listen, defaults.listen(), 65535);
+            int port = port("listen", listen, defaults.listen());
             String media = hostName("mediaServerName", mediaServerName);
             if (media != null && media.equalsIgnoreCase(host)) {
                 throw invalid("mediaServerName", "is the <serverName> too: media need a host name of their own (such"
@@ -252,8 +252,8 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
             }
             return new SiteVariant(name, ref == null ? null : ref.strip(), host, port,
                     settings == null ? null : module(settings, "variants", "<settings> of variant " + name),
-                    useMigrate, useCelery, number("celeryWorkers", celeryWorkers, defaults.celeryWorkers(), 256),
-                    beat, number("workers", workers, defaults.workers(), 256), useDatabase, useQueue,
+                    useMigrate, useCelery, count("celeryWorkers", celeryWorkers, defaults.celeryWorkers()),
+                    beat, count("workers", workers, defaults.workers()), useDatabase, useQueue,
                     orDefault(cache, defaults.cache()), env, names, checkedTls(host, port), media);
         }
 
@@ -285,7 +285,7 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
                     : serverPath("tlsCertificate", tlsCertificate);
             String key = tlsCertificateKey == null ? Tls.certbot(host, "privkey.pem")
                     : serverPath("tlsCertificateKey", tlsCertificateKey);
-            int port = number("tlsListen", tlsListen, 443, 65535);
+            int port = port("tlsListen", tlsListen, 443);
             if (port == httpPort) {
                 throw invalid("tlsListen", "is " + port + ", the <listen> port too: HTTPS needs a port of its own"
                         + " (443 by default), <listen> stays plain HTTP and redirects there.");
@@ -351,7 +351,16 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
             return names;
         }
 
-        private int number(String element, String value, int fallback, int max) throws InvalidConfigurationException {
+        private int port(String element, String value, int fallback) throws InvalidConfigurationException {
+            return number(element, value, fallback, 65535, "a port");
+        }
+
+        private int count(String element, String value, int fallback) throws InvalidConfigurationException {
+            return number(element, value, fallback, 256, "a count");
+        }
+
+        private int number(String element, String value, int fallback, int max, String what)
+                throws InvalidConfigurationException {
             if (value == null) {
                 return fallback;
             }
@@ -362,7 +371,6 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
                     return number;
                 }
             }
-            String what = element.endsWith("isten") ? "a port" : "a count";
             throw invalid(element, Names.quote(value) + " is not " + what + ": use a whole number from 1 to " + max
                     + ".");
         }
