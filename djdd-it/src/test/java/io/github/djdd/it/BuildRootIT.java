@@ -44,7 +44,7 @@ class BuildRootIT {
     @BeforeAll
     static void init() throws Exception {
         assertThat(HOST.run(Command.of("id", "-u")).output()).as("the integration tests run as root").containsExactly("0");
-        buildDir = BuildDir.prepare(ItSupport.cachedBuildDir());
+        buildDir = BuildDir.prepareForInit(ItSupport.cachedBuildDir());
         root = new InitBuildRootStep(buildDir, defaults(), new ItSupport.RecordingConsole()).call();
     }
 
@@ -224,13 +224,17 @@ class BuildRootIT {
     }
 
     @Test
-    void membersOfTheDjddGroupLookIntoTheRootThroughSchrootAsThemselvesOnly() throws Exception {
+    void membersOfTheDjddGroupLookIntoTheRootThroughSchrootAsThemselvesOnlyAndBuildInFoldersOfTheirOwn() throws Exception {
         HOST.run(Command.of("useradd", "--system", "--no-create-home", "--groups", "djdd", "djdd-it-builder"));
 
+        Path own = buildDir.users().resolve("djdd-it-builder");
+        BuildDir.deleteTree(own);
         CommandResult write = HOST.run(Command.of("runuser", "-u", "djdd-it-builder", "--", "python3", "-c",
                 "import fcntl, os, sys\nf = open(sys.argv[1], 'w')\nfcntl.lockf(f, fcntl.LOCK_EX)\n"
-                        + "open(os.path.join(sys.argv[2], 'written-by-member'), 'w').close()",
-                buildDir.root(ItSupport.SUITE).lock().toString(), buildDir.packages().toString()));
+                        + "os.mkdir(sys.argv[2], 0o700)\nopen(os.path.join(sys.argv[2], 'written-by-member'), 'w').close()",
+                buildDir.root(ItSupport.SUITE).lock().toString(), own.toString()));
+        CommandResult intoRoots = HOST.run(Command.of("runuser", "-u", "djdd-it-builder", "--", "touch",
+                buildDir.packages().resolve("written-by-member").toString()));
         CommandResult result = HOST.check(Command.of("runuser", "-u", "djdd-it-builder", "--", "schroot", "--chroot",
                 root.schrootName(), "--directory", "/", "--", "id", "-un"));
         CommandResult asRoot = HOST.run(Command.of("runuser", "-u", "djdd-it-builder", "--", "schroot", "--chroot",
@@ -241,10 +245,11 @@ class BuildRootIT {
         assertThat(result.output()).containsExactly("djdd-it-builder");
         assertThat(asRoot.exitCode()).as("members are not root in the root: " + asRoot.output()).isNotZero();
         assertThat(stranger.exitCode()).as("users outside the djdd group are refused").isNotZero();
-        assertThat(write.exitCode()).as("members lock the root and write packages: " + write.output()).isZero();
-        assertThat(Files.getAttribute(buildDir.packages().resolve("written-by-member"), "posix:group"))
-                .hasToString("djdd");
-        Files.delete(buildDir.packages().resolve("written-by-member"));
+        assertThat(write.exitCode()).as("members lock the root and make a build dir of their own: " + write.output())
+                .isZero();
+        assertThat(intoRoots.exitCode()).as("members write nothing of root's builds").isNotZero();
+        assertThat(buildDir.packages().resolve("written-by-member")).doesNotExist();
+        BuildDir.deleteTree(own);
     }
 
     @Test
@@ -270,6 +275,59 @@ class BuildRootIT {
                 .isInstanceOf(DjddException.class)
                 .hasMessageContaining("Debian package 'djdd-no-such-package' listed in venv-debian-requirements.txt"
                         + " does not exist");
+    }
+
+    /**
+     * Code of a project in the sandbox, tried as an attacker would: it runs as uid 1000 without
+     * capabilities, writes only its private /tmp and the folder bound for it (nobody's on the
+     * host), sees a /dev of six devices and no /sys, reaches no listener of the host's loopback,
+     * cannot mount, chroot or leave through the root it was pivoted into, and the root stays as
+     * it was.
+     */
+    @Test
+    void projectCodeRunsWithoutRightsNetworkOrAWayOut(@TempDir Path dir) throws Exception {
+        Path output = Files.createDirectories(dir.resolve("output"));
+        root.shareWithSandbox(output);
+        String probe = String.join("\n",
+                "import os, socket, sys",
+                "def attempt(action):",
+                "    try:",
+                "        action()",
+                "        return 'yes'",
+                "    except Exception as e:",
+                "        return 'no'",
+                "def write(path):",
+                "    with open(path, 'w') as out:",
+                "        out.write('x')",
+                "def reach():",
+                "    socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=3).close()",
+                "def leave():",
+                "    os.makedirs('/tmp/escape', exist_ok=True)",
+                "    os.chroot('/tmp/escape')",
+                "status = open('/proc/self/status').read().splitlines()",
+                "print('uid', os.getuid())",
+                "print('capabilities', [l.split()[1] for l in status if l.startswith('CapEff:')][0])",
+                "print('root', attempt(lambda: write('/usr/local/lib/djdd-sandbox-was-here')))",
+                "print('tmp', attempt(lambda: write('/tmp/mine')))",
+                "print('output', attempt(lambda: write('/run/djdd/output/mine')))",
+                "print('loopback', attempt(reach))",
+                "print('chroot', attempt(leave))",
+                "print('mount', attempt(lambda: os.system('mount -t tmpfs none /mnt 2>/dev/null') == 0 or 1 / 0))",
+                "print('dev', ' '.join(sorted(os.listdir('/dev'))))",
+                "print('sys', len(os.listdir('/sys')))");
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CommandResult result = root.check(RootCommand.of("python3", "-c", probe,
+                    Integer.toString(listener.getLocalPort())).withBinds(List.of(new BindMount(output,
+                    "/run/djdd/output", false))).inSandbox());
+
+            assertThat(result.output()).containsExactly("uid 1000", "capabilities 0000000000000000", "root no",
+                    "tmp yes", "output yes", "loopback no", "chroot no", "mount no",
+                    "dev fd full null ptmx pts random shm stderr stdin stdout tty urandom zero", "sys 0");
+        }
+        assertThat(Files.getAttribute(output.resolve("mine"), "unix:uid")).isEqualTo(65534);
+        assertThat(root.path().resolve("usr/local/lib/djdd-sandbox-was-here")).doesNotExist();
+        assertThat(root.path().resolve("tmp/mine")).doesNotExist();
+        assertThat(hostMountsUnder(buildDir.path())).isEmpty();
     }
 
     static List<String> hostMountsUnder(Path dir) throws Exception {

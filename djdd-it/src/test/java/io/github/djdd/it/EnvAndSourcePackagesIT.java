@@ -62,7 +62,7 @@ class EnvAndSourcePackagesIT {
 
     @BeforeAll
     static void buildRootAndUpstream() throws Exception {
-        buildDir = BuildDir.prepare(ItSupport.cachedBuildDir());
+        buildDir = ItSupport.buildDir();
         ItSupport.cachedRoot();
         upstream = SampleProject.create(dir, Map.of(
                 "no-requirements", Map.of("requirements.txt", SampleProject.DELETED),

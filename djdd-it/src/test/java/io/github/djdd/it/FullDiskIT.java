@@ -35,7 +35,7 @@ class FullDiskIT {
 
     @Test
     void fullBuildDirStopsWithANoSpaceErrorAndLeavesNothing(@TempDir Path dir) throws Exception {
-        BuildDir cached = BuildDir.prepare(ItSupport.cachedBuildDir());
+        BuildDir cached = ItSupport.buildDir();
         ItSupport.cachedRoot();
         Path upstream = SampleProject.create(dir, Map.of());
         Path mount = ItSupport.cachedBuildDir().resolveSibling("djdd-full");

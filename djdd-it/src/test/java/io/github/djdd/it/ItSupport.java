@@ -38,8 +38,14 @@ final class ItSupport {
 
     /** The cached build dir's root of {@code suite}, made or completed by djdd:init's step if needed. */
     static synchronized BuildRoot cachedRoot(String suite) throws Exception {
-        return new InitBuildRootStep(BuildDir.prepare(cachedBuildDir()), BuildRootOptions.of(suite,
+        return new InitBuildRootStep(BuildDir.prepareForInit(cachedBuildDir()), BuildRootOptions.of(suite,
                 BuildRootOptions.DEFAULT_MIRROR), Console.NULL).call();
+    }
+
+    /** The cached build dir for root's builds, after djdd:init's step made or completed its root. */
+    static BuildDir buildDir() throws Exception {
+        cachedRoot();
+        return BuildDir.prepare(cachedBuildDir());
     }
 
     /** Runs a command on the build host with {@code environment} added to this one's; any exit code. */

@@ -52,7 +52,7 @@ class KilledBuildIT {
 
     @BeforeAll
     static void buildRootAndUpstream() throws Exception {
-        buildDir = BuildDir.prepare(ItSupport.cachedBuildDir());
+        buildDir = ItSupport.buildDir();
         root = ItSupport.cachedRoot();
         // A static file of 4 MB that xz cannot shrink much keeps src and site assembly with xz busy for seconds.
         StringBuilder noise = new StringBuilder();
@@ -218,7 +218,7 @@ class KilledBuildIT {
     @Test
     void killedDuringCollectstatic() throws Exception {
         deletePackages(name -> name.startsWith(SOFTWARE + "-site-"));
-        BuildDir.deleteTree(buildDir.userCache().resolve("static"));
+        BuildDir.deleteTree(buildDir.cache().resolve("static"));
 
         killAndRecover(build -> build.runs("collectstatic"), "Collectstatic " + SOFTWARE + "-site-blue done");
     }

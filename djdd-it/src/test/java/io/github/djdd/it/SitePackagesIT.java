@@ -68,7 +68,7 @@ class SitePackagesIT {
 
     @BeforeAll
     static void makeTheUpstream() throws Exception {
-        buildDir = BuildDir.prepare(ItSupport.cachedBuildDir());
+        buildDir = ItSupport.buildDir();
         ItSupport.cachedRoot();
         upstream = SampleProject.create(dir, Map.of(
                 "broken-settings", Map.of("mysite/settings.py", "import os\nSECRET_KEY = (\n"),

@@ -70,7 +70,7 @@ final class SiteServers implements AutoCloseable {
     SiteServers(String suite, Path dir) throws Exception {
         this.suite = suite;
         this.dir = dir;
-        this.buildDir = BuildDir.prepare(ItSupport.cachedBuildDir());
+        this.buildDir = ItSupport.buildDir();
         upstream = SampleProject.create(dir, Map.of());
         String requirements = Files.readString(upstream.resolve("requirements.txt"));
         SampleProject.branch(upstream, "main", "v2", Map.of("mysite/version.py", "CODE_VERSION = \"2\"\n"),

@@ -59,7 +59,7 @@ class UnreachableIT {
 
     @BeforeAll
     static void buildRootAndUpstream() throws Exception {
-        buildDir = BuildDir.prepare(ItSupport.cachedBuildDir());
+        buildDir = ItSupport.buildDir();
         ItSupport.cachedRoot();
         upstream = SampleProject.create(dir, Map.of());
     }
@@ -129,9 +129,9 @@ class UnreachableIT {
         Assumptions.assumeTrue(Files.isDirectory(MIRROR), "needs this machine's PyPI mirror to serve over HTTP");
         SoftwareName software = new SoftwareName("djddindex");
         ItSupport.deletePackages(software.value(), name -> true);
-        // pip would take the wheels from its HTTP cache instead of the index.
-        new ProcessRunner(Console.NULL).check(Command.of("rm", "-rf", buildDir.userCache().resolve("pip/http").toString(),
-                buildDir.userCache().resolve("pip/http-v2").toString()));
+        // djdd would take the wheels from its download cache instead of the index.
+        new ProcessRunner(Console.NULL).check(Command.of("rm", "-rf", buildDir.cache().resolve("downloads")
+                .toString()));
         HttpServer failing = index(5);
         try {
             assertThatThrownBy(() -> build(software, upstream.toString(), null, pipFrom(failing),

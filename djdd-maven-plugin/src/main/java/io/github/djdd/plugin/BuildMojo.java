@@ -114,8 +114,13 @@ public class BuildMojo extends AbstractRepositoryMojo {
      *     {@code <findLink>} each; relative folders are relative to the POM;</li>
      * <li>{@code trustedHosts}: hosts pip may reach without valid TLS ({@code --trusted-host}), one
      *     {@code <trustedHost>} each;</li>
-     * <li>{@code extraArgs}: further arguments of {@code pip install}, one {@code <extraArg>} each.</li>
+     * <li>{@code extraArgs}: further arguments of {@code pip install}, one {@code <extraArg>} each;</li>
+     * <li>{@code requireHashes}: whether every requirement must be pinned with {@code ==} and carry a
+     *     {@code --hash} (pip's hash-checking mode); default false (a requirements file with hashes is
+     *     checked against them either way).</li>
      * </ul>
+     * Remote indexes are reached through djdd's proxy, so their credentials (in {@code PIP_INDEX_URL},
+     * for example) never reach the build root or a command line.
      *
      * @since 0.1.0
      */
@@ -178,7 +183,8 @@ public class BuildMojo extends AbstractRepositoryMojo {
         String url = checkedRepository();
         String checkedRef = checkedRef();
         PipOptions pipOptions = PipOptions.of(pip.getIndexUrl(), pip.getExtraIndexUrls(), pip.getFindLinks(),
-                pip.getTrustedHosts(), pip.getExtraArgs(), basedir.toPath(), System.getenv());
+                pip.getTrustedHosts(), pip.getExtraArgs(), basedir.toPath(), System.getenv())
+                .withRequireHashes(pip.isRequireHashes());
         PackageSettings packages = new PackageSettings(PackageSettings.maintainer(maintainer),
                 Compression.of(compression), PackageSettings.timestamp(outputTimestamp, System.getenv()));
         SiteOptions site = SiteOptions.of(settings, wsgiApplication, celeryApp, siteVersion)

@@ -6,6 +6,7 @@ import io.github.djdd.core.buildroot.BuildRootOptions;
 import io.github.djdd.core.buildroot.InitBuildRootStep;
 import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.step.StepsRunner;
+import io.github.djdd.core.workspace.BuildDir;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -54,7 +55,7 @@ public class InitMojo extends AbstractDjddMojo {
         }
         variants(null);
         BuildRootOptions options = BuildRootOptions.of(suite, mirror, securityMirror);
-        InitBuildRootStep init = new InitBuildRootStep(preparedBuildDir(), options, console);
+        InitBuildRootStep init = new InitBuildRootStep(BuildDir.prepareForInit(buildDir.toPath()), options, console);
         new StepsRunner(console).run("Build root " + options.suite(), init);
     }
 }

@@ -25,6 +25,9 @@ public class Pip {
     /** Further arguments for {@code pip install}, one per element. */
     private List<String> extraArgs = new ArrayList<>();
 
+    /** Whether every requirement must be pinned with {@code ==} and carry a {@code --hash}. */
+    private boolean requireHashes;
+
     public String getIndexUrl() {
         return indexUrl;
     }
@@ -63,5 +66,13 @@ public class Pip {
 
     public void setExtraArgs(List<String> extraArgs) {
         this.extraArgs = extraArgs;
+    }
+
+    public boolean isRequireHashes() {
+        return requireHashes;
+    }
+
+    public void setRequireHashes(boolean requireHashes) {
+        this.requireHashes = requireHashes;
     }
 }

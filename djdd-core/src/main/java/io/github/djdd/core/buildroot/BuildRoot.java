@@ -50,26 +50,48 @@ public final class BuildRoot implements RootShell {
 
     /**
      * Mounts an overlay of the root when a scratch folder is given (its {@code upper}, {@code work}
-     * and {@code merged} folders made, the binds' mount points made in {@code upper}), then what a
-     * Debian system expects, then the bind mounts given as (host, target, ro|rw) triples up to a
-     * "--", then chroots into the command after it; with the sbin folders on the {@code PATH},
-     * which a build user's (a Jenkins agent's) often lacks.
+     * and {@code merged} folders made, the binds' mount points made in {@code upper}), {@code /proc},
+     * then for djdd's own commands ({@code host}) the host's {@code /sys} and {@code /dev}, for the
+     * sandbox ({@code sandbox}, {@code loopback}) a minimal {@code /dev} of its own, no
+     * {@code /sys} and a private {@code /tmp} (and, for {@code loopback}, the loopback interface of
+     * the command's network namespace up), then the bind mounts given as (host, target, ro|rw)
+     * triples up to a "--"; then chroots into the command after it, or for the sandbox pivots the
+     * mount namespace's root to it, leaving no way back to the host's files, and runs it.
      */
     static final String ENTER = """
             set -e
-            root=$1; scratch=$2; shift 2
+            root=$1; scratch=$2; mode=$3; overlay=$4; shift 4
             umask 022
-            PATH=/usr/sbin:/usr/bin:/sbin:/bin
             if [ -n "$scratch" ]; then
-              mount -t overlay overlay -o "lowerdir=$root,upperdir=$scratch/upper,workdir=$scratch/work,userxattr" \
+              mount -t overlay overlay -o "lowerdir=$root,upperdir=$scratch/upper,workdir=$scratch/work$overlay" \\
                 "$scratch/merged"
               root=$scratch/merged
             fi
-            mount -t proc proc "$root/proc"
-            mount --rbind /sys "$root/sys"
-            mount --rbind /dev "$root/dev"
-            if [ -f /etc/resolv.conf ] && [ -f "$root/etc/resolv.conf" ]; then
-              mount --bind /etc/resolv.conf "$root/etc/resolv.conf"
+            mount -t proc -o nosuid,nodev proc "$root/proc"
+            if [ "$mode" = host ]; then
+              mount --rbind /sys "$root/sys"
+              mount --rbind /dev "$root/dev"
+              if [ -f /etc/resolv.conf ] && [ -f "$root/etc/resolv.conf" ]; then
+                mount --bind /etc/resolv.conf "$root/etc/resolv.conf"
+              fi
+            else
+              mount -t tmpfs -o mode=0755,nosuid,noexec,size=64k tmpfs "$root/dev"
+              for node in null zero full random urandom tty; do
+                : > "$root/dev/$node"
+                mount --bind "/dev/$node" "$root/dev/$node"
+              done
+              mkdir "$root/dev/pts" "$root/dev/shm"
+              mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,nosuid,noexec devpts "$root/dev/pts"
+              mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$root/dev/shm"
+              ln -s pts/ptmx "$root/dev/ptmx"
+              ln -s /proc/self/fd "$root/dev/fd"
+              ln -s /proc/self/fd/0 "$root/dev/stdin"
+              ln -s /proc/self/fd/1 "$root/dev/stdout"
+              ln -s /proc/self/fd/2 "$root/dev/stderr"
+              mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$root/tmp"
+              if [ "$mode" = loopback ]; then
+                ip link set lo up
+              fi
             fi
             while [ "$1" != -- ]; do
               mkdir -p "$root$2"
@@ -78,8 +100,18 @@ public final class BuildRoot implements RootShell {
               shift 3
             done
             shift
-            exec chroot "$root" "$@"
+            if [ "$mode" = host ]; then
+              exec chroot "$root" "$@"
+            fi
+            cd "$root"
+            pivot_root . mnt
+            cd /
+            umount -l /mnt
+            exec "$@"
             """;
+
+    /** The uid and gid that code runs as in the sandbox's own user namespace. */
+    static final int SANDBOX_ID = 1000;
 
     private static final Pattern PYTHON_LINK = Pattern.compile("(?:/usr/bin/)?python(3\\.[0-9]+)");
 
@@ -237,7 +269,7 @@ public final class BuildRoot implements RootShell {
     }
 
     private CommandResult enter(RootCommand command, boolean check) throws DjddException {
-        Path scratch = overlay(command);
+        Path scratch = BuildUser.isRoot() && !command.isSandboxed() ? null : overlay(command);
         try {
             Command host = hostCommand(command, scratch);
             return check ? runner.check(host) : runner.run(host);
@@ -246,11 +278,11 @@ public final class BuildRoot implements RootShell {
         }
     }
 
-    /** For a user other than root, a fresh scratch folder for the overlay of {@link #ENTER}; for root none. */
+    /**
+     * A fresh scratch folder for the overlay of {@link #ENTER}: every command of a build user, and
+     * root's sandboxed ones, so that no command but root's own changes the root.
+     */
     private Path overlay(RootCommand command) throws DjddException {
-        if (BuildUser.isRoot()) {
-            return null;
-        }
         Path scratch = buildDir.workFolder("root");
         try {
             BuildDir.deleteTree(scratch);
@@ -278,39 +310,67 @@ public final class BuildRoot implements RootShell {
     }
 
     Command hostCommand(RootCommand command, Path scratch) {
+        return hostCommand(command, scratch, BuildUser.isRoot());
+    }
+
+    /** @param root whether root runs the build, else a member of the {@code djdd} group */
+    Command hostCommand(RootCommand command, Path scratch, boolean root) {
         List<String> argv = new ArrayList<>(Bootstrap.ISOLATED);
-        if (scratch != null) {
+        if (!root) {
             argv.addAll(argv.indexOf("unshare") + 1, List.of("--user", "--map-root-user"));
         }
+        if (command.isSandboxed()) {
+            argv.add(argv.indexOf("--pid"), "--net");
+        }
+        String mode = switch (command.isolation()) {
+            case NONE -> "host";
+            case SANDBOX -> "sandbox";
+            case SANDBOX_WITH_LOOPBACK -> "loopback";
+        };
         argv.addAll(List.of("sh", "-c", ENTER, "djdd-enter", path().toString(),
-                scratch == null ? "" : scratch.toString()));
+                scratch == null ? "" : scratch.toString(), mode, root ? "" : ",userxattr"));
         for (BindMount bind : command.binds()) {
             argv.addAll(List.of(bind.host().toString(), bind.target(), bind.readOnly() ? "ro" : "rw"));
         }
         argv.add("--");
-        argv.addAll(List.of("/usr/bin/env", "-i"));
+        if (command.isSandboxed()) {
+            argv.addAll(dropPrivileges(root));
+        }
+        argv.addAll(command.argv());
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("PATH", PATH);
-        environment.put("HOME", "/root");
+        environment.put("HOME", command.isSandboxed() ? "/tmp" : "/root");
         environment.put("LANG", "C.UTF-8");
         environment.putAll(command.environment());
-        environment.forEach((key, value) -> argv.add(key + "=" + value));
-        argv.addAll(command.argv());
-        Command host = Command.of(argv).withTimeout(command.timeout())
+        Command host = Command.of(argv).withEnvironment(environment).withOnlyItsEnvironment()
+                .withTimeout(command.timeout())
                 .describedAs("'" + Command.join(command.argv()) + "' in the build root");
         return command.quiet() ? host.quietly() : host;
     }
 
-    /** Root drops to nobody; any other user runs commands with no more than its own rights already. */
-    @Override
-    public List<String> unprivileged(List<String> argv) {
-        return BuildUser.isRoot() ? RootShell.super.unprivileged(argv) : argv;
+    /**
+     * Into the sandbox's own user namespace as {@link #SANDBOX_ID}, whose programs start with no
+     * capabilities, and with {@code no_new_privs} (no setuid program or file capability gives any
+     * back): root first becomes nobody, without capabilities to keep, so that what the sandbox
+     * writes is nobody's on the host; a build user is itself there already (its namespace's root
+     * keeps the capability that maps its own uid into the new namespace).
+     */
+    static List<String> dropPrivileges(boolean root) {
+        List<String> argv = new ArrayList<>(List.of("setpriv"));
+        if (root) {
+            argv.addAll(List.of("--reuid=" + RootShell.NOBODY, "--regid=" + RootShell.NOBODY, "--clear-groups",
+                    "--inh-caps=-all", "--bounding-set=-all"));
+        }
+        argv.addAll(List.of("--no-new-privs", "--", "unshare", "--user", "--map-user=" + SANDBOX_ID,
+                "--map-group=" + SANDBOX_ID, "--"));
+        return argv;
     }
 
+    /** Root shares a folder with the sandbox by giving it to nobody; a build user's sandbox is the user already. */
     @Override
-    public void shareWithUnprivileged(Path folder) throws IOException {
+    public void shareWithSandbox(Path folder) throws IOException {
         if (BuildUser.isRoot()) {
-            RootShell.super.shareWithUnprivileged(folder);
+            RootShell.super.shareWithSandbox(folder);
         }
     }
 

@@ -13,6 +13,7 @@ import io.github.djdd.core.workspace.RootDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -76,7 +77,7 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
                 state.write(dir);
             }
             BuildRoot root = new BuildRoot(buildDir, dir, runner, console);
-            changed |= ensureGroup() | ensureSchroot(dir) | ensurePackageHelper() | ensureSharedFolders(dir);
+            changed |= ensureGroup() | ensureSchroot(dir) | ensurePackageHelper() | ensureFolders(dir);
             changed |= !root.installPackages(BUILD_PACKAGES, "djdd's build packages").isEmpty();
             if (!state.updated().equals(archives.fingerprint())) {
                 changed |= upgrade(root);
@@ -208,40 +209,126 @@ public final class InitBuildRootStep implements Step<BuildRoot> {
     }
 
     /**
-     * The folders and lock files builds write, owned by group {@code djdd} and group-writable
-     * (setgid folders, so new files join the group too): any member can build, not only root.
+     * Root's own folders of the build dir, root's alone ({@link #takeBack}); {@code users/}, where
+     * each member of the {@code djdd} group makes a build dir of its own (root's, group
+     * {@code djdd}, writable for the group with the sticky bit: a member creates its own folder
+     * and touches no one else's); the root's lock file, which members' package installs take.
+     * Nothing is done through a path a member can change.
      */
-    private boolean ensureSharedFolders(RootDir dir) throws DjddException {
+    private boolean ensureFolders(RootDir dir) throws DjddException {
         boolean changed = false;
         try {
-            for (Path folder : List.of(buildDir.packages(), buildDir.sources(), buildDir.cache(), buildDir.locks(),
-                    buildDir.work(), buildDir.venvs(), buildDir.builds())) {
-                Files.createDirectories(folder);
-                changed |= share(folder, "2775");
+            for (String name : BuildDir.OWN_FOLDERS) {
+                changed |= takeBack(buildDir.path().resolve(name));
             }
-            // The suites' records of earlier builds, which root's builds may have made before the sharing.
-            try (var suites = Files.list(buildDir.builds())) {
-                for (Path folder : suites.filter(Files::isDirectory).toList()) {
-                    changed |= share(folder, "2775");
-                }
-            }
-            changed |= share(dir.lock(), "0664");
+            int djdd = djddGid();
+            changed |= own(buildDir.users(), true, djdd, 01770);
+            changed |= own(dir.lock(), false, djdd, 0664);
         } catch (IOException e) {
-            throw new DjddException("Cannot create the folders of " + buildDir.path() + " (" + e.getMessage()
+            throw new DjddException("Cannot prepare the folders of " + buildDir.path() + " (" + e.getMessage()
                     + "): check the build dir.", e);
         }
         return changed;
     }
 
-    private boolean share(Path path, String mode) throws IOException, DjddException {
-        int wanted = Integer.parseInt(mode, 8);
-        boolean right = ((int) Files.getAttribute(path, "unix:mode") & 07777) == wanted
-                && Files.getAttribute(path, "posix:group").toString().equals(BuildUser.GROUP);
+    /**
+     * Makes one of root's folders root's alone, as earlier djdd shared them with the group:
+     * a link in its place goes; the folder becomes root's, mode 0755, before anything in it is
+     * looked at, so no one can add to it meanwhile; then whatever another user owns in it goes
+     * (whole clones, caches and virtualenvs, if anything in them is another's), and every folder
+     * in it that was writable for others is handled the same way. Never follows a link.
+     *
+     * @return whether anything changed
+     */
+    private boolean takeBack(Path folder) throws IOException, DjddException {
+        if (Files.isSymbolicLink(folder)) {
+            Files.delete(folder);
+        }
+        if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectory(folder);
+            own(folder, true, 0, 0755);
+            return true;
+        }
+        if (BuildDir.others(folder, 0) == null && group(folder) == 0) {
+            return false;
+        }
+        List<String> removed = new ArrayList<>();
+        boolean whole = List.of("sources", "cache", "venvs").contains(folder.getFileName().toString());
+        takeBack(folder, whole, removed);
+        console.warn("Took " + folder + " back for root's builds (an earlier djdd shared it with the '"
+                + BuildUser.GROUP + "' group)" + (removed.isEmpty() ? "." : "; removed what others wrote there: "
+                + String.join(", ", removed) + "."));
+        return true;
+    }
+
+    private void takeBack(Path folder, boolean whole, List<String> removed) throws IOException, DjddException {
+        own(folder, true, 0, 0755);
+        List<Path> entries;
+        try (var listed = Files.list(folder)) {
+            entries = listed.sorted().toList();
+        }
+        for (Path entry : entries) {
+            boolean foreign = (int) Files.getAttribute(entry, "unix:uid", LinkOption.NOFOLLOW_LINKS) != 0;
+            if (foreign || (whole && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) && hasForeign(entry))) {
+                // GNU rm opens each folder relative to its parent without following links: safe while
+                // others may still write inside.
+                runner.check(Command.of("rm", "-rf", "--one-file-system", "--", entry.toString()).quietly());
+                removed.add(buildDir.path().relativize(entry).toString());
+            } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                if ((mode(entry) & 022) != 0 || group(entry) != 0) {
+                    takeBack(entry, false, removed);
+                }
+            } else if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS) && (mode(entry) & 022) != 0) {
+                Files.setAttribute(entry, "unix:mode", mode(entry) & ~022, LinkOption.NOFOLLOW_LINKS);
+            }
+        }
+    }
+
+    /** Whether a tree holds anything that is not root's, looked at without following links. */
+    private boolean hasForeign(Path tree) throws DjddException {
+        return !runner.check(Command.of("find", tree.toString(), "-xdev", "!", "-uid", "0", "-print", "-quit")
+                .quietly()).output().isEmpty();
+    }
+
+    /**
+     * Gives a folder or file to root and {@code gid} with {@code mode}, without following links;
+     * a link or the wrong kind of file in its place is replaced.
+     *
+     * @return whether anything changed
+     */
+    private static boolean own(Path path, boolean directory, int gid, int mode) throws IOException {
+        boolean exists = Files.exists(path, LinkOption.NOFOLLOW_LINKS);
+        if (!exists || Files.isSymbolicLink(path) || directory != Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            if (exists) {
+                Files.delete(path);
+            }
+            if (directory) {
+                Files.createDirectory(path);
+            } else {
+                Files.createFile(path);
+            }
+        }
+        boolean right = (int) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS) == 0
+                && group(path) == gid && (mode(path) & 07777) == mode;
         if (!right) {
-            runner.check(Command.of("chgrp", BuildUser.GROUP, path.toString()).quietly());
-            runner.check(Command.of("chmod", mode, path.toString()).quietly());
+            Files.setAttribute(path, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(path, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
         }
         return !right;
+    }
+
+    private int djddGid() throws DjddException {
+        String line = runner.check(Command.of("getent", "group", BuildUser.GROUP).quietly()).output().get(0);
+        return Integer.parseInt(line.split(":")[2]);
+    }
+
+    private static int mode(Path path) throws IOException {
+        return (int) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static int group(Path path) throws IOException {
+        return (int) Files.getAttribute(path, "unix:gid", LinkOption.NOFOLLOW_LINKS);
     }
 
     /**

@@ -28,6 +28,7 @@ final class PackageHelper {
                 # for members of the djdd group, through sudo (/etc/sudoers.d/djdd): from the root's own APT
                 # sources, one run at a time, and nothing else.
                 set -eu
+                PATH=/usr/sbin:/usr/bin:/sbin:/bin
                 usage() {
                   echo "usage: $0 BUILD-ROOT PACKAGE... (BUILD-ROOT: the name of a djdd build root's schroot" \\
                     "definition in /etc/schroot/chroot.d)" >&2
@@ -61,7 +62,7 @@ final class PackageHelper {
                 enter=$(cat <<'DJDD_ENTER'
                 @ENTER@DJDD_ENTER
                 )
-                exec flock "$root/var/lib/dpkg" @ISOLATED@ sh -c "$enter" djdd-enter "$root" "" -- \\
+                exec flock "$root/var/lib/dpkg" @ISOLATED@ sh -c "$enter" djdd-enter "$root" "" host "" -- \\
                   /usr/bin/env -i PATH=@PATH@ HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \\
                   sh -c 'dpkg --configure -a && apt-get update && exec apt-get install @UNATTENDED@ "$@"' \\
                   djdd-install "$@"

@@ -6,11 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A program to run inside the build root, as root, with a clean environment: only the variables
- * given here, on top of a standard {@code PATH}, {@code HOME} and {@code LANG}.
+ * A program to run inside the build root with a clean environment: only the variables given
+ * here, on top of a standard {@code PATH}, {@code HOME} and {@code LANG}, passed in its
+ * environment, never on a command line. djdd's own programs (apt, dpkg, tar of its packages) run
+ * as root in the root; code of the project or of its dependencies runs {@link Isolation#SANDBOX
+ * sandboxed}.
  */
 public record RootCommand(List<String> argv, Map<String, String> environment, List<BindMount> binds,
-        Duration timeout, boolean quiet) {
+        Duration timeout, boolean quiet, Isolation isolation) {
 
     public RootCommand {
         if (argv.isEmpty()) {
@@ -22,28 +25,44 @@ public record RootCommand(List<String> argv, Map<String, String> environment, Li
     }
 
     public static RootCommand of(String... argv) {
-        return new RootCommand(List.of(argv), Map.of(), List.of(), Duration.ofMinutes(10), false);
+        return new RootCommand(List.of(argv), Map.of(), List.of(), Duration.ofMinutes(10), false,
+                Isolation.NONE);
     }
 
     public static RootCommand of(List<String> argv) {
-        return new RootCommand(argv, Map.of(), List.of(), Duration.ofMinutes(10), false);
+        return new RootCommand(argv, Map.of(), List.of(), Duration.ofMinutes(10), false, Isolation.NONE);
     }
 
     public RootCommand withEnvironment(Map<String, String> extra) {
         Map<String, String> merged = new LinkedHashMap<>(environment);
         merged.putAll(extra);
-        return new RootCommand(argv, merged, binds, timeout, quiet);
+        return new RootCommand(argv, merged, binds, timeout, quiet, isolation);
     }
 
     public RootCommand withBinds(List<BindMount> value) {
-        return new RootCommand(argv, environment, value, timeout, quiet);
+        return new RootCommand(argv, environment, value, timeout, quiet, isolation);
     }
 
     public RootCommand withTimeout(Duration value) {
-        return new RootCommand(argv, environment, binds, value, quiet);
+        return new RootCommand(argv, environment, binds, value, quiet, isolation);
+    }
+
+    /** The command in the sandbox for code of the project and its dependencies, without network. */
+    public RootCommand inSandbox() {
+        return new RootCommand(argv, environment, binds, timeout, quiet, Isolation.SANDBOX);
+    }
+
+    /** The command in the sandbox, with a loopback interface that leads nowhere but to its binds' sockets. */
+    public RootCommand inSandboxWithLoopback() {
+        return new RootCommand(argv, environment, binds, timeout, quiet, Isolation.SANDBOX_WITH_LOOPBACK);
+    }
+
+    /** Whether the command runs in the sandbox. */
+    public boolean isSandboxed() {
+        return isolation != Isolation.NONE;
     }
 
     public RootCommand quietly() {
-        return new RootCommand(argv, environment, binds, timeout, true);
+        return new RootCommand(argv, environment, binds, timeout, true, isolation);
     }
 }

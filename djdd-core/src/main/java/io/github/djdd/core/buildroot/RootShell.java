@@ -5,8 +5,8 @@ import io.github.djdd.core.process.CommandResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -73,24 +73,16 @@ public interface RootShell {
         return planned;
     }
 
-    /** nobody's user and group id, which commands running code of the project take in the root. */
+    /** nobody's user and group id, which root's sandbox runs as on the host. */
     int NOBODY = 65534;
 
     /**
-     * The command as a user with no rights in the root, for code of the project: as root, nobody
-     * ({@code setpriv}, no groups).
+     * Lets {@link RootCommand#inSandbox() sandboxed} commands write into a host folder bound into
+     * the root: as root, gives it to nobody.
      */
-    default List<String> unprivileged(List<String> argv) {
-        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
-                "--clear-groups", "--"));
-        command.addAll(argv);
-        return command;
-    }
-
-    /** Lets {@link #unprivileged} commands write into a host folder bound into the root: gives it to nobody. */
-    default void shareWithUnprivileged(Path folder) throws IOException {
-        Files.setAttribute(folder, "unix:uid", NOBODY);
-        Files.setAttribute(folder, "unix:gid", NOBODY);
+    default void shareWithSandbox(Path folder) throws IOException {
+        Files.setAttribute(folder, "unix:uid", NOBODY, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(folder, "unix:gid", NOBODY, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** The root's {@code python3} version as {@code X.Y}. */

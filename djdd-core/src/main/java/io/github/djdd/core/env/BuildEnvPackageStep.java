@@ -15,6 +15,7 @@ import io.github.djdd.core.deb.DebWriter;
 import io.github.djdd.core.deb.PackageDocs;
 import io.github.djdd.core.deb.PackageSettings;
 import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.step.Step;
 import io.github.djdd.core.store.PackageChecksum;
@@ -22,7 +23,10 @@ import io.github.djdd.core.workspace.BuildDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Builds {@code {software}-env-{envhash}}: the project's requirements installed with pip into a
@@ -44,9 +49,11 @@ import java.util.regex.Pattern;
  * (the build installs them in its "Build root packages" step, before this one).
  */
 public final class BuildEnvPackageStep implements Step<EnvPackage> {
-    /** How pip (urllib3, requests) words a connection that failed or broke off. */
     /** pip's last word when no file of a requirement fits this Python and platform. */
-    private static final Pattern NO_DISTRIBUTION = Pattern.compile("No matching distribution found for (\\S+)");
+    static final Pattern NO_DISTRIBUTION = Pattern.compile("No matching distribution found for (\\S+)");
+    /** pip's line when it starts building a wheel from an sdist. */
+    private static final Pattern BUILDING = Pattern.compile("Building wheel for (\\S+)");
+    /** How pip (urllib3, requests) words a connection that failed or broke off. */
     private static final Pattern NETWORK_FAILURES = Pattern.compile("Failed to establish a new connection"
             + "|Connection refused|Connection reset by peer|Connection aborted|RemoteDisconnected|IncompleteRead"
             + "|Read timed out|Temporary failure in name resolution|Name or service not known"
@@ -54,9 +61,6 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
 
     /** Where the checkout appears inside the root while pip runs. */
     static final String CHECKOUT = "/run/djdd/checkout";
-    static final String PIP_CACHE = "/run/djdd/pip-cache";
-    /** Where pip writes its installation report (the SBOM's source) inside the root. */
-    static final String PIP_REPORT = "/run/djdd/pip-report";
 
     /** What lintian says of every virtualenv, and why that is right here. */
     static final Map<String, String> LINTIAN_OVERRIDES = Map.of(
@@ -107,28 +111,25 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
     private Path build(EnvLayout layout, DebianRequirements debs, String python) throws DjddException {
         String venv = layout.installDir();
         Path hostVenv = layout.hostDir(context.buildDir(), root.suite());
-        BindMount venvs = layout.bind(context.buildDir(), root.suite(), false);
         PackageSettings settings = context.packages();
         boolean built = false;
-        Path reportDir = context.buildDir().workFolder("pip-report");
+        Path work = context.buildDir().workFolder("env-" + layout.hash());
         try {
             BuildDir.deleteTree(hostVenv);
-            Files.createDirectories(venvs.host());
-            List<String> pipCommand = createVenv(venv, venvs);
-            Files.createDirectories(reportDir);
-            install(pipCommand, python, venvs, reportDir);
+            BuildDir.deleteTree(work);
+            Files.createDirectories(hostVenv);
+            Files.createDirectories(work);
+            root.shareWithSandbox(hostVenv);
+            String pipWheel = pipWheel();
+            List<Distribution> distributions = new ResolveRequirements(context, checkout, pip, pipWheel)
+                    .resolve(work);
+            install(layout, distributions, pipWheel, hostVenv, work.resolve(ResolveRequirements.DOWNLOADS));
             // The site's units run gunicorn from the env: without it the site would fail only on the server.
-            if (!Files.isRegularFile(hostVenv.resolve("bin/gunicorn"))) {
+            if (!Files.isRegularFile(hostVenv.resolve("bin/gunicorn"), LinkOption.NOFOLLOW_LINKS)) {
                 throw new BuildFailedException(checkout.shown("requirements.txt") + " installs no gunicorn, which"
                         + " serves the site on the server: add gunicorn to " + checkout.shown("requirements.txt")
                         + ".");
             }
-            byte[] report = Files.readAllBytes(reportDir.resolve("report.json"));
-            root.check(RootCommand.of("find", venv, "-name", "__pycache__", "-type", "d", "-prune", "-exec", "rm",
-                    "-rf", "{}", "+").withBinds(List.of(venvs)).quietly());
-            // Debian ships shared objects stripped: smaller, and no build paths in debug sections.
-            root.check(RootCommand.of("find", venv, "-type", "f", "-name", "*.so*", "-exec", "strip",
-                    "--strip-unneeded", "{}", "+").withBinds(List.of(venvs)).quietly());
             List<String> depends = new ArrayList<>(List.of("python3 (>= " + python + ")",
                     "python3 (<< " + nextMinor(python) + ")", "libc6 (>= " + libcVersion() + ")"));
             depends.addAll(debs.runtime());
@@ -141,7 +142,7 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
             List<DebContent> contents = new ArrayList<>(List.of(
                     new DebContent.Tree(hostVenv, venv),
                     DebContent.Data.text(layout.shareDir() + "/requirements.txt", readRequirements()),
-                    new DebContent.Data(layout.shareDir() + "/" + EnvSbom.FILE, EnvSbom.of(report, layout,
+                    new DebContent.Data(layout.shareDir() + "/" + EnvSbom.FILE, EnvSbom.of(distributions, layout,
                             control.description().get(0), time), 0644)));
             Map<String, String> scripts = new HashMap<>(ByteCompile.scripts(layout.python(), venv));
             Map<String, String> overrides = new HashMap<>(LINTIAN_OVERRIDES);
@@ -154,16 +155,21 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
                     time, overrides));
             Path file = new DebWriter(context.console()).write(control, scripts, contents, time,
                     settings.compression(), context.buildDir().packages());
-            // What the package holds stays for collectstatic, marked with the package's checksum.
-            Files.writeString(layout.hostMarker(context.buildDir(), root.suite()),
-                    PackageChecksum.recorded(file) + "\n", StandardCharsets.UTF_8);
+            // What the package holds stays for collectstatic, marked with the package's checksum beside the
+            // virtualenv (which the sandbox wrote, so root writes nothing inside it).
+            Path marker = layout.hostMarker(context.buildDir(), root.suite());
+            Path partial = marker.resolveSibling(marker.getFileName() + ".partial");
+            Files.deleteIfExists(partial);
+            Files.writeString(partial, PackageChecksum.recorded(file) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.move(partial, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             built = true;
             return file;
         } catch (IOException e) {
             throw new DjddException("Cannot prepare the virtualenv " + hostVenv + " (" + e.getMessage()
                     + "): check the build dir.", e);
         } finally {
-            BuildDir.deleteQuietly(reportDir);
+            BuildDir.deleteQuietly(work);
             if (!built) {
                 BuildDir.deleteQuietly(hostVenv);
             }
@@ -178,32 +184,22 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
     }
 
     /**
-     * Creates the virtualenv and returns the command that runs pip for it. Debian's
-     * {@code python3-venv} brings pip as a wheel ({@code /usr/share/python-wheels}); pip runs from
-     * that wheel with the virtualenv's python, so the virtualenv is made without pip (ensurepip,
-     * which installs pip into it, takes 3 s of a cold build) and ships without an installer.
+     * The newest pip wheel of the root's {@code python3-pip-whl} (which {@code python3-venv} brings),
+     * as a path inside the root: pip runs from it with the virtualenv's python, so the virtualenv is
+     * made without pip (ensurepip would take 3 s of a cold build) and ships without an installer.
      */
-    private List<String> createVenv(String venv, BindMount venvs) throws DjddException {
-        Optional<String> wheel = pipWheel();
-        if (wheel.isEmpty()) {
-            root.check(RootCommand.of("python3", "-m", "venv", venv).withBinds(List.of(venvs)));
-            return List.of(venv + "/bin/python", "-m", "pip");
-        }
-        root.check(RootCommand.of("python3", "-m", "venv", "--without-pip", venv).withBinds(List.of(venvs)));
-        return List.of(venv + "/bin/python", wheel.get() + "/pip");
-    }
-
-    /** The newest pip wheel of the root's {@code python3-pip-whl}, as a path inside the root. */
-    private Optional<String> pipWheel() throws DjddException {
+    private String pipWheel() throws DjddException {
         Path wheels = root.path().resolve(PIP_WHEELS.substring(1));
-        if (!Files.isDirectory(wheels)) {
-            return Optional.empty();
-        }
-        try (var files = Files.list(wheels)) {
-            return files.map(file -> file.getFileName().toString())
+        try (Stream<Path> files = Files.isDirectory(wheels) ? Files.list(wheels) : Stream.empty()) {
+            Optional<String> newest = files.map(file -> file.getFileName().toString())
                     .filter(name -> name.startsWith("pip-") && name.endsWith(".whl"))
-                    .max(Comparator.comparing(BuildEnvPackageStep::wheelVersion, Arrays::compare))
-                    .map(name -> PIP_WHEELS + "/" + name);
+                    .max(Comparator.comparing(BuildEnvPackageStep::wheelVersion, Arrays::compare));
+            if (newest.isEmpty()) {
+                throw new DjddException("The build root has no pip wheel in " + wheels + " (Debian's python3-pip-whl,"
+                        + " which python3-venv brings): run 'mvn djdd:init -Ddjdd.suite=" + root.suite() + "' (as"
+                        + " root) to repair it.");
+            }
+            return PIP_WHEELS + "/" + newest.get();
         } catch (IOException e) {
             throw new DjddException("Cannot read the pip wheels of the build root in " + wheels + " ("
                     + e.getMessage() + "): run 'mvn djdd:init -Ddjdd.suite=" + root.suite() + "' (as root) to"
@@ -217,51 +213,67 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
                 .mapToInt(part -> part.isEmpty() ? 0 : Integer.parseInt(part)).toArray();
     }
 
-    private void install(List<String> pipCommand, String python, BindMount venvs, Path reportDir)
-            throws DjddException {
-        Path cache = context.buildDir().userCache().resolve("pip");
-        try {
-            Files.createDirectories(cache);
-        } catch (IOException e) {
-            throw new DjddException("Cannot create the pip cache " + cache + " (" + e.getMessage() + ")", e);
+    /**
+     * Makes the virtualenv and installs exactly the downloaded files into it, in the sandbox and
+     * without network: {@code --no-deps --require-hashes} on one line per file with its SHA-256, so
+     * pip resolves nothing again and installs no other bytes (an sdist's build requirements come
+     * from the downloads and the local locations too); then the project folders the requirements
+     * name, if any; then removes byte-code and strips shared objects, as Debian ships them.
+     */
+    private void install(EnvLayout layout, List<Distribution> distributions, String pipWheel, Path hostVenv,
+            Path downloads) throws DjddException {
+        String venv = layout.installDir();
+        List<String> pip = new ArrayList<>(List.of(layout.python(), pipWheel + "/pip", "install", "--no-deps",
+                "--no-input", "--no-compile", "--disable-pip-version-check", "--progress-bar", "off",
+                "--find-links", ResolveRequirements.DOWNLOADS_IN_ROOT));
+        pip.addAll(this.pip.offlineArguments());
+        StringBuilder script = new StringBuilder("set -e\n")
+                .append(Command.join(List.of("python3", "-m", "venv", "--without-pip", venv))).append('\n');
+        List<String> hashed = new ArrayList<>(pip);
+        hashed.addAll(List.of("--require-hashes", "--requirement", ResolveRequirements.DOWNLOADS_IN_ROOT + "/"
+                + ResolveRequirements.REQUIREMENTS));
+        script.append(Command.join(hashed)).append('\n');
+        List<String> folders = distributions.stream().filter(Distribution::folder).map(Distribution::source).toList();
+        if (!folders.isEmpty()) {
+            List<String> projects = new ArrayList<>(pip);
+            projects.addAll(folders);
+            script.append(Command.join(projects)).append('\n');
         }
-        List<String> argv = new ArrayList<>(pipCommand);
-        argv.addAll(List.of("install", "--no-compile", "--disable-pip-version-check", "--no-input", "--progress-bar",
-                "off"));
-        argv.addAll(pip.arguments());
-        argv.addAll(List.of("--report", PIP_REPORT + "/report.json"));
-        argv.addAll(List.of("--requirement", CHECKOUT + "/" + checkout.shown("requirements.txt")));
-        Map<String, String> environment = new LinkedHashMap<>(pip.environment());
-        environment.put("PIP_CACHE_DIR", PIP_CACHE);
+        script.append("find ").append(Command.join(List.of(venv)))
+                .append(" -name __pycache__ -type d -prune -exec rm -rf {} +\n")
+                .append("find ").append(Command.join(List.of(venv)))
+                .append(" -type f -name '*.so*' -exec strip --strip-unneeded {} +\n");
+        Map<String, String> environment = new LinkedHashMap<>(this.pip.environment());
+        environment.put("PIP_NO_CACHE_DIR", "1");
         environment.put("PYTHONDONTWRITEBYTECODE", "1");
-        List<BindMount> binds = new ArrayList<>(List.of(venvs, new BindMount(checkout.root(), CHECKOUT, true),
-                new BindMount(cache, PIP_CACHE, false), new BindMount(reportDir, PIP_REPORT, false)));
-        binds.addAll(pip.binds());
-        CommandResult result = root.run(RootCommand.of(argv).withEnvironment(environment).withBinds(binds)
-                .withTimeout(Duration.ofMinutes(60)));
-        Optional<String> unreachable = result.output().stream().filter(BuildEnvPackageStep::isNetworkFailure)
-                .findFirst();
-        if (!result.succeeded() && unreachable.isPresent()) {
-            throw new DjddException("pip lost the connection to the package index (" + unreachable.get().strip()
-                    + "): check the <pip> index settings and that the build machine reaches them, then build again.\n"
-                    + result.tail(25));
+        List<BindMount> binds = new ArrayList<>(List.of(new BindMount(hostVenv, venv, false),
+                new BindMount(downloads, ResolveRequirements.DOWNLOADS_IN_ROOT, true),
+                new BindMount(checkout.root(), CHECKOUT, true)));
+        binds.addAll(this.pip.binds());
+        CommandResult result = root.run(RootCommand.of("sh", "-c", script.toString()).withEnvironment(environment)
+                .withBinds(binds).withTimeout(Duration.ofMinutes(60)).inSandbox());
+        if (result.succeeded()) {
+            return;
         }
+        String building = result.output().stream().map(BUILDING::matcher).filter(Matcher::find)
+                .map(matcher -> matcher.group(1)).reduce((first, second) -> second).orElse(null);
         Optional<String> missing = result.output().stream().map(NO_DISTRIBUTION::matcher).filter(Matcher::find)
                 .map(matcher -> matcher.group(1)).findFirst();
-        if (!result.succeeded() && missing.isPresent()) {
-            throw new BuildFailedException("pip found no distribution of " + missing.get() + " for Python " + python
-                    + " (the build root's, Debian " + root.suite() + ") in the package index: check its name and"
-                    + " version; when the index has only binary wheels of it for other Python versions, require a"
-                    + " version with a source distribution and list the -dev packages it builds with in"
-                    + " venv-debian-requirements.txt, use a pure-Python package instead (psycopg with libpq5 in"
-                    + " venv-debian-requirements.txt rather than psycopg2-binary), or build for another suite"
-                    + " (-Ddjdd.suite).\n" + result.tail(25));
+        if (missing.isPresent() && result.output().stream().anyMatch(line -> line.contains("build dependencies"))) {
+            throw new BuildFailedException("Building an sdist of " + checkout.shown("requirements.txt") + " needs "
+                    + missing.get() + " (a build requirement it names only while it builds), which the download"
+                    + " step did not fetch: add " + missing.get() + " to " + checkout.shown("requirements.txt")
+                    + ", or require a wheel of that package.\n" + result.tail(25));
         }
-        if (!result.succeeded()) {
-            throw new BuildFailedException("pip could not install " + checkout.shown("requirements.txt") + " (exit code "
-                    + result.exitCode() + "): fix the requirement pip names below or the <pip> index settings.\n"
+        if (building != null && result.output().stream().anyMatch(BuildEnvPackageStep::isNetworkFailure)) {
+            throw new BuildFailedException("Building " + building + " from its sdist tried to reach the network,"
+                    + " which builds in djdd's sandbox cannot: require a version of " + building + " that builds"
+                    + " offline or has a wheel, or put what it downloads into the package index.\n"
                     + result.tail(25));
         }
+        throw new BuildFailedException("pip could not install the downloaded files of "
+                + checkout.shown("requirements.txt") + " (exit code " + result.exitCode() + "): fix the requirement"
+                + " pip names below.\n" + result.tail(25));
     }
 
     /** Whether a line of pip's output tells of a network failure rather than of a requirement. */

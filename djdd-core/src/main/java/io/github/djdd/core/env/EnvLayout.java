@@ -48,10 +48,11 @@ public record EnvLayout(SoftwareName software, String hash) {
 
     /**
      * On the build host: the file that says which package the virtualenv is (its checksum), so that
-     * collectstatic uses it as it is instead of unpacking the package again.
+     * collectstatic uses it as it is instead of unpacking the package again; beside the
+     * virtualenv, not in it, as the sandbox that built the virtualenv could write there.
      */
     public Path hostMarker(BuildDir buildDir, String suite) {
-        return hostDir(buildDir, suite).resolve(".djdd-package");
+        return hostParentDir(buildDir, suite).resolve("." + hash + ".djdd-package");
     }
 
     /** Shows the virtualenvs of {@link #hostParentDir} at {@link #parentDir()} in the root. */

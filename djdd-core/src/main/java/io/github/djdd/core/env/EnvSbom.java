@@ -1,9 +1,7 @@
 package io.github.djdd.core.env;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import io.github.djdd.core.BuildFailedException;
 import io.github.djdd.core.DjddVersion;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,8 +9,6 @@ import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.cyclonedx.Version;
 import org.cyclonedx.exception.GeneratorException;
@@ -37,10 +33,10 @@ public final class EnvSbom {
     private EnvSbom() {}
 
     /**
-     * @param report pip's installation report (JSON, report version 1)
+     * @param distributions what the env installed, with the hashes of the files they came from
      * @param description what the env is, for the document's own component
      */
-    public static byte[] of(byte[] report, EnvLayout layout, String description, Instant time)
+    public static byte[] of(List<Distribution> distributions, EnvLayout layout, String description, Instant time)
             throws BuildFailedException {
         Bom bom = new Bom();
         bom.setSerialNumber("urn:uuid:" + UUID.nameUUIDFromBytes(layout.packageName().getBytes(StandardCharsets.UTF_8)));
@@ -61,7 +57,7 @@ public final class EnvSbom {
         tools.setComponents(List.of(djdd));
         metadata.setToolChoice(tools);
         bom.setMetadata(metadata);
-        List<Component> components = new ArrayList<>(distributions(report));
+        List<Component> components = new ArrayList<>(distributions.stream().map(EnvSbom::component).toList());
         components.sort(Comparator.comparing(Component::getName).thenComparing(Component::getVersion));
         bom.setComponents(components);
         try {
@@ -73,47 +69,22 @@ public final class EnvSbom {
         }
     }
 
-    /** One component per entry of the report's {@code install} list. */
-    static List<Component> distributions(byte[] report) throws BuildFailedException {
-        Map<String, Object> parsed;
-        try {
-            parsed = JSON.std.mapFrom(report);
-        } catch (IOException e) {
-            throw new BuildFailedException("pip's installation report is not JSON (" + e.getMessage() + "): the"
-                    + " build root's pip is too old for --report; djdd needs pip 22.2 or newer (Debian 12 and later).",
-                    e);
+    /** One component per distribution: its package URL, and the SHA-256 of its file. */
+    static Component component(Distribution distribution) {
+        Component component = new Component();
+        component.setType(Component.Type.LIBRARY);
+        component.setName(distribution.name());
+        component.setVersion(distribution.version());
+        String purl = "pkg:pypi/" + normalized(distribution.name()) + "@" + distribution.version();
+        component.setBomRef(purl);
+        component.setPurl(purl);
+        if (!distribution.summary().isBlank()) {
+            component.setDescription(distribution.summary());
         }
-        List<Component> components = new ArrayList<>();
-        if (!(parsed.get("install") instanceof List<?> installed)) {
-            throw new BuildFailedException("pip's installation report has no 'install' list: djdd reads report"
-                    + " version 1 (pip 22.2 or newer); this one says version " + parsed.get("version") + ".");
+        if (distribution.sha256() != null) {
+            component.setHashes(List.of(new Hash(Hash.Algorithm.SHA_256, distribution.sha256())));
         }
-        for (Object entry : installed) {
-            Map<?, ?> item = (Map<?, ?>) entry;
-            Map<?, ?> metadata = (Map<?, ?>) item.get("metadata");
-            String name = String.valueOf(metadata.get("name"));
-            String version = String.valueOf(metadata.get("version"));
-            Component component = new Component();
-            component.setType(Component.Type.LIBRARY);
-            component.setName(name);
-            component.setVersion(version);
-            component.setBomRef("pkg:pypi/" + normalized(name) + "@" + version);
-            component.setPurl("pkg:pypi/" + normalized(name) + "@" + version);
-            if (metadata.get("summary") instanceof String summary && !summary.isBlank()) {
-                component.setDescription(summary.strip());
-            }
-            if (item.get("download_info") instanceof Map<?, ?> download
-                    && download.get("archive_info") instanceof Map<?, ?> archive
-                    && archive.get("hashes") instanceof Map<?, ?> hashes) {
-                List<Hash> known = new ArrayList<>();
-                hashes.forEach((algorithm, value) -> algorithm(String.valueOf(algorithm))
-                        .ifPresent(a -> known.add(new Hash(a, String.valueOf(value)))));
-                known.sort(Comparator.comparing(Hash::getAlgorithm));
-                component.setHashes(known);
-            }
-            components.add(component);
-        }
-        return components;
+        return component;
     }
 
     /** The name as Python's packaging normalizes it (PEP 503), which the pypi package URL type uses. */
@@ -121,14 +92,4 @@ public final class EnvSbom {
         return name.toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-");
     }
 
-    private static Optional<Hash.Algorithm> algorithm(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "sha256" -> Optional.of(Hash.Algorithm.SHA_256);
-            case "sha384" -> Optional.of(Hash.Algorithm.SHA_384);
-            case "sha512" -> Optional.of(Hash.Algorithm.SHA_512);
-            case "sha1" -> Optional.of(Hash.Algorithm.SHA1);
-            case "md5" -> Optional.of(Hash.Algorithm.MD5);
-            default -> Optional.empty();
-        };
-    }
 }

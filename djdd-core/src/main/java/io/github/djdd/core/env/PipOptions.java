@@ -14,27 +14,54 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * How pip finds packages: the {@code <pip>} options plus the standard {@code PIP_*} variables of
- * the build's environment. Index and find-links locations on the build host ({@code file://}
- * URLs or paths) are bind-mounted read-only at the same path inside the build root, so the same
- * URLs work there. For a local index the folder above it is mounted: its pages usually link to
- * the files beside it ({@code simple/../files/}).
+ * the build's environment ({@code PIP_INDEX_URL}, {@code PIP_EXTRA_INDEX_URL} and
+ * {@code PIP_FIND_LINKS} where the POM sets no location of that kind, as pip lets its options win
+ * over its variables). Locations on the build host ({@code file://} URLs or paths) are
+ * bind-mounted read-only at the same path inside the build root, so the same URLs work there; for
+ * a local index the folder above it is mounted, as its pages usually link to the files beside it
+ * ({@code simple/../files/}). Remote locations are reached through djdd's {@link IndexProxy}, so
+ * that their credentials never enter the build root.
  */
 public final class PipOptions {
-    /** Variables whose values may name folders on the build host. */
+    /** pip's own default index, used when nothing names another. */
+    static final String PYPI = "https://pypi.org/simple";
+
+    /** Variables that name locations, which become {@link Location}s rather than pass through. */
     private static final Set<String> LOCATION_VARIABLES = Set.of("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL",
             "PIP_FIND_LINKS");
 
-    private final List<String> arguments;
+    /**
+     * One place pip looks for distributions.
+     *
+     * @param option pip's option for it
+     * @param url its URL or, for find-links, a folder
+     */
+    public record Location(String option, String url) {
+        /** Whether pip reaches it over the network (http or https), rather than in a folder of the build host. */
+        public boolean remote() {
+            return url.startsWith("http://") || url.startsWith("https://");
+        }
+    }
+
+    private final List<Location> locations;
+    private final List<String> trustedHosts;
+    private final List<String> extraArgs;
     private final Map<String, String> environment;
     private final Set<Path> hostFolders;
+    private final boolean requireHashes;
 
-    private PipOptions(List<String> arguments, Map<String, String> environment, Set<Path> hostFolders) {
-        this.arguments = List.copyOf(arguments);
+    private PipOptions(List<Location> locations, List<String> trustedHosts, List<String> extraArgs,
+            Map<String, String> environment, Set<Path> hostFolders, boolean requireHashes) {
+        this.locations = List.copyOf(locations);
+        this.trustedHosts = List.copyOf(trustedHosts);
+        this.extraArgs = List.copyOf(extraArgs);
         this.environment = Map.copyOf(environment);
         this.hostFolders = Set.copyOf(hostFolders);
+        this.requireHashes = requireHashes;
     }
 
     /**
@@ -46,38 +73,69 @@ public final class PipOptions {
     public static PipOptions of(String indexUrl, List<String> extraIndexUrls, List<String> findLinks,
             List<String> trustedHosts, List<String> extraArgs, Path base, Map<String, String> processEnvironment)
             throws InvalidConfigurationException {
-        List<String> arguments = new ArrayList<>();
+        List<Location> locations = new ArrayList<>();
         Set<Path> folders = new LinkedHashSet<>();
         if (indexUrl != null && !indexUrl.isBlank()) {
-            arguments.addAll(List.of("--index-url", location("indexUrl", indexUrl, false, base, folders)));
+            locations.add(new Location("--index-url", location("indexUrl", indexUrl, false, base, folders)));
+        } else {
+            variable(processEnvironment, "PIP_INDEX_URL", "--index-url", folders, locations);
         }
         for (String url : extraIndexUrls) {
-            arguments.addAll(List.of("--extra-index-url", location("extraIndexUrls", url, false, base, folders)));
+            locations.add(new Location("--extra-index-url", location("extraIndexUrls", url, false, base, folders)));
+        }
+        if (extraIndexUrls.isEmpty()) {
+            variable(processEnvironment, "PIP_EXTRA_INDEX_URL", "--extra-index-url", folders, locations);
         }
         for (String link : findLinks) {
-            arguments.addAll(List.of("--find-links", location("findLinks", link, true, base, folders)));
+            locations.add(new Location("--find-links", location("findLinks", link, true, base, folders)));
         }
+        if (findLinks.isEmpty()) {
+            variable(processEnvironment, "PIP_FIND_LINKS", "--find-links", folders, locations);
+        }
+        boolean noIndex = extraArgs.contains("--no-index")
+                || List.of("1", "true", "yes", "on").contains(processEnvironment.getOrDefault("PIP_NO_INDEX", "")
+                        .strip().toLowerCase(java.util.Locale.ROOT));
+        if (!noIndex && locations.stream().noneMatch(location -> location.option().equals("--index-url"))) {
+            // pip's default index, named, so that it is reached through djdd's proxy like any other
+            locations.add(0, new Location("--index-url", PYPI));
+        }
+        List<String> hosts = new ArrayList<>();
         for (String host : trustedHosts) {
             if (!host.strip().matches("[A-Za-z0-9.-]+(:[0-9]+)?")) {
                 throw new InvalidConfigurationException("pip", "Invalid <pip><trustedHosts> entry "
                         + Names.quote(host) + ": use a host name, optionally with :port.");
             }
-            arguments.addAll(List.of("--trusted-host", host.strip()));
+            hosts.add(host.strip());
         }
-        arguments.addAll(extraArgs);
         Map<String, String> environment = new LinkedHashMap<>();
         processEnvironment.entrySet().stream()
-                .filter(e -> e.getKey().startsWith("PIP_") && !e.getKey().equals("PIP_CACHE_DIR"))
+                .filter(e -> e.getKey().startsWith("PIP_") && !e.getKey().equals("PIP_CACHE_DIR")
+                        && !LOCATION_VARIABLES.contains(e.getKey()))
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> environment.put(e.getKey(), e.getValue()));
-        for (String variable : LOCATION_VARIABLES) {
-            for (String value : environment.getOrDefault(variable, "").split("\\s+")) {
-                hostFolder(value).filter(Files::isDirectory)
-                        .map(folder -> variable.equals("PIP_FIND_LINKS") ? folder : indexRoot(folder))
-                        .ifPresent(folders::add);
+        return new PipOptions(locations, hosts, extraArgs, environment, folders, false);
+    }
+
+    /** The same options, refusing any requirement without a {@code --hash} when {@code value} is true. */
+    public PipOptions withRequireHashes(boolean value) {
+        return new PipOptions(locations, trustedHosts, extraArgs, environment, hostFolders, value);
+    }
+
+    /** A location variable's values: pip's whitespace-separated list; folders on the build host are mounted. */
+    private static void variable(Map<String, String> processEnvironment, String variable, String option,
+            Set<Path> folders, List<Location> locations) {
+        for (String value : processEnvironment.getOrDefault(variable, "").strip().split("\\s+")) {
+            if (value.isEmpty()) {
+                continue;
+            }
+            locations.add(new Location(option, value));
+            hostFolder(value).filter(Files::isDirectory)
+                    .map(folder -> option.equals("--find-links") ? folder : indexRoot(folder))
+                    .ifPresent(folders::add);
+            if (option.equals("--index-url")) {
+                return;
             }
         }
-        return new PipOptions(arguments, environment, folders);
     }
 
     /** Validates one index or find-links location and notes the host folder it names. */
@@ -143,12 +201,63 @@ public final class PipOptions {
         }
     }
 
-    /** Arguments for {@code pip install}. */
+    /** Where pip looks, in order: the index, the extra indexes, the find-links. */
+    public List<Location> locations() {
+        return locations;
+    }
+
+    /** Arguments for {@code pip install} as configured. */
     public List<String> arguments() {
+        return arguments(UnaryOperator.identity());
+    }
+
+    /**
+     * Arguments for {@code pip install}, each location's URL as {@code url} maps it (a remote one
+     * to djdd's proxy); {@code --require-hashes} when asked.
+     */
+    public List<String> arguments(UnaryOperator<Location> url) {
+        List<String> arguments = new ArrayList<>();
+        for (Location location : locations) {
+            Location mapped = url.apply(location);
+            arguments.addAll(List.of(mapped.option(), mapped.url()));
+        }
+        trustedHosts.forEach(host -> arguments.addAll(List.of("--trusted-host", host)));
+        if (requireHashes) {
+            arguments.add("--require-hashes");
+        }
+        arguments.addAll(extraArgs);
         return arguments;
     }
 
-    /** The {@code PIP_*} variables that pass into the build root. */
+    /**
+     * Arguments for the offline {@code pip install} in the sandbox: the locations on the build
+     * host, {@code --no-index} when none of them is an index (the remote ones are out of reach
+     * there), and the extra arguments.
+     */
+    public List<String> offlineArguments() {
+        List<String> arguments = new ArrayList<>();
+        boolean index = false;
+        for (Location location : locations) {
+            if (!location.remote()) {
+                boolean isIndex = !location.option().equals("--find-links");
+                arguments.addAll(List.of(isIndex ? (index ? "--extra-index-url" : "--index-url") : location.option(),
+                        location.url()));
+                index |= isIndex;
+            }
+        }
+        if (!index) {
+            arguments.add("--no-index");
+        }
+        arguments.addAll(extraArgs);
+        return arguments;
+    }
+
+    /** Whether every requirement must carry a {@code --hash}. */
+    public boolean requireHashes() {
+        return requireHashes;
+    }
+
+    /** The {@code PIP_*} variables that pass into the build root: all but the locations and the cache. */
     public Map<String, String> environment() {
         return environment;
     }

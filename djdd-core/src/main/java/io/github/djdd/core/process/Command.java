@@ -14,9 +14,12 @@ import java.util.Map;
  * @param timeout how long the program may run before it is killed
  * @param quiet log the output at debug level only (queries whose output is parsed)
  * @param description how messages show the command; null shows the arguments
+ * @param inheritEnvironment whether the program sees the build's own environment beneath
+ *     {@code environment}; commands that must not see its secrets (an index's credentials, a
+ *     signing key's passphrase) get {@code environment} alone
  */
 public record Command(List<String> argv, Map<String, String> environment, Duration timeout, boolean quiet,
-        String description) {
+        String description, boolean inheritEnvironment) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
     public Command {
@@ -28,30 +31,35 @@ public record Command(List<String> argv, Map<String, String> environment, Durati
     }
 
     public static Command of(String... argv) {
-        return new Command(List.of(argv), Map.of(), DEFAULT_TIMEOUT, false, null);
+        return new Command(List.of(argv), Map.of(), DEFAULT_TIMEOUT, false, null, true);
     }
 
     public static Command of(List<String> argv) {
-        return new Command(argv, Map.of(), DEFAULT_TIMEOUT, false, null);
+        return new Command(argv, Map.of(), DEFAULT_TIMEOUT, false, null, true);
     }
 
     public Command withTimeout(Duration value) {
-        return new Command(argv, environment, value, quiet, description);
+        return new Command(argv, environment, value, quiet, description, inheritEnvironment);
     }
 
     public Command withEnvironment(Map<String, String> extra) {
         Map<String, String> merged = new LinkedHashMap<>(environment);
         merged.putAll(extra);
-        return new Command(argv, merged, timeout, quiet, description);
+        return new Command(argv, merged, timeout, quiet, description, inheritEnvironment);
     }
 
     public Command quietly() {
-        return new Command(argv, environment, timeout, true, description);
+        return new Command(argv, environment, timeout, true, description, inheritEnvironment);
+    }
+
+    /** Runs the program with {@link #environment()} alone, none of the build's own variables. */
+    public Command withOnlyItsEnvironment() {
+        return new Command(argv, environment, timeout, quiet, description, false);
     }
 
     /** Shows the command as {@code value} in messages, for wrappers whose arguments would hide it. */
     public Command describedAs(String value) {
-        return new Command(argv, environment, timeout, quiet, value);
+        return new Command(argv, environment, timeout, quiet, value, inheritEnvironment);
     }
 
     /** The command as an operator would type it, for messages. */

@@ -49,7 +49,8 @@ public final class ProcessRunner {
         executor.setStreamHandler(new PumpStreamHandler(out, err));
         executor.setWatchdog(watchdog);
         executor.setProcessDestroyer(DESTROYER);
-        Map<String, String> environment = new HashMap<>(System.getenv());
+        Map<String, String> environment = command.inheritEnvironment() ? new HashMap<>(System.getenv())
+                : new HashMap<>();
         environment.putAll(command.environment());
         DefaultExecuteResultHandler handler = new DefaultExecuteResultHandler();
         console.debug("Running " + Command.join(command.argv()));

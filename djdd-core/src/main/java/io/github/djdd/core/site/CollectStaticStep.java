@@ -174,7 +174,7 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
             BuildDir.deleteTree(output);
             Files.createDirectories(output);
             // collectstatic runs unprivileged and writes here.
-            root.shareWithUnprivileged(output);
+            root.shareWithSandbox(output);
         } catch (IOException e) {
             throw new DjddException("Cannot create " + output + " (" + e.getMessage() + "): check the build dir.", e);
         }
@@ -255,13 +255,12 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
                 .map(line -> line.substring(prefix.length()).strip()).orElse("");
     }
 
-    /** A command as nobody, with the site's environment and placeholder secrets. */
+    /** A command in the sandbox, with the site's environment and placeholder secrets. */
     private RootCommand asSite(List<String> argv, Map<String, String> siteVariables) {
         Map<String, String> variables = new LinkedHashMap<>(siteVariables);
         variables.put("PYTHONPATH", src.projectPath());
         variables.put("PYTHONDONTWRITEBYTECODE", "1");
-        variables.put("HOME", "/nonexistent");
-        return RootCommand.of(root.unprivileged(argv)).withEnvironment(variables).withBinds(List.of(
+        return RootCommand.of(argv).inSandbox().withEnvironment(variables).withBinds(List.of(
                 new BindMount(checkout.root(), src.installDir(), true),
                 new BindMount(output, variables.get("STATIC_ROOT"), false),
                 env.layout().bind(context.buildDir(), root.suite(), true)));

@@ -51,7 +51,7 @@ final class StaticFilesCache {
     private final Path folder;
 
     StaticFilesCache(BuildDir buildDir, String sitePackage) {
-        this.folder = buildDir.userCache().resolve("static").resolve(sitePackage);
+        this.folder = buildDir.cache().resolve("static").resolve(sitePackage);
     }
 
     /** The part of the key that does not depend on the src's files. */

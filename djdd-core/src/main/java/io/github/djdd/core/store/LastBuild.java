@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What {@code djdd:build} made last for a site package and suite, so that {@code djdd:publish}
@@ -17,6 +18,9 @@ import java.util.List;
  * the site package and of the env and src packages it depends on, in {@code packages/}.
  */
 public final class LastBuild {
+    /** A package file's name in {@code packages/}: {@code NAME_VERSION_ARCH.deb}, no folder. */
+    private static final Pattern PACKAGE_FILE = Pattern.compile("[a-z0-9][a-z0-9+.-]*_[A-Za-z0-9.+~%-]+_[a-z0-9-]+\\.deb");
+
     private LastBuild() {}
 
     private static Path file(BuildDir buildDir, String suite, String sitePackage) {
@@ -31,7 +35,7 @@ public final class LastBuild {
         needed.forEach(deb -> lines.append(deb.file().getFileName()).append('\n'));
         Path partial = null;
         try {
-            BuildDir.createSharedDirectories(file.getParent());
+            Files.createDirectories(file.getParent());
             // a name of its own: two builds of one variant at once each write their record whole
             partial = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".partial");
             Files.writeString(partial, lines, StandardCharsets.UTF_8);
@@ -57,6 +61,11 @@ public final class LastBuild {
         List<Path> debs = new ArrayList<>();
         try {
             for (String name : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!PACKAGE_FILE.matcher(name).matches()) {
+                    throw new DjddException(file + " names '" + name + "', which is no package file of "
+                            + buildDir.packages() + ": run 'mvn djdd:build -Ddjdd.suite=" + suite + "' again, which"
+                            + " writes the record anew.");
+                }
                 Path deb = buildDir.packages().resolve(name);
                 if (!Files.isRegularFile(deb) || !PackageChecksum.matches(deb)) {
                     throw new DjddException(deb + " of the last build of " + sitePackage + " for " + suite + " is"

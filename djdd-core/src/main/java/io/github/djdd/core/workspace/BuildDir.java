@@ -1,5 +1,6 @@
 package io.github.djdd.core.workspace;
 
+import com.sun.security.auth.module.UnixSystem;
 import io.github.djdd.core.InvalidConfigurationException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -10,36 +11,148 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The folder every build step works in ({@code /var/lib/djdd/build} by default): the build roots,
- * the clones, the finished packages, caches and the lock files that serialize concurrent builds.
+ * shared by every build user and changed by root alone, and the folders each build user works
+ * in, which belong to that user alone: root's own at the top ({@code packages/}, {@code sources/},
+ * {@code cache/}, {@code venvs/}, {@code work/}, {@code builds/}, {@code locks/}), a member's of the
+ * {@code djdd} group the same in {@code users/{user}/}. No one reuses, publishes or unpacks what
+ * another user could have written; packages travel between users and build agents through a
+ * signed repository ({@code djdd:publish}, {@code -Ddjdd.aptRepository}).
+ *
+ * @param path the build dir
+ * @param own the folder of the user running this build: {@code path} for root, else {@code path/users/{user}}
  */
-public record BuildDir(Path path) {
+public record BuildDir(Path path, Path own) {
+    /** The folders of a user's own, in {@link #own}. */
+    public static final List<String> OWN_FOLDERS = List.of("packages", "sources", "cache", "venvs", "work", "builds",
+            "locks");
+
     public BuildDir {
         path = path.toAbsolutePath().normalize();
+        own = own.toAbsolutePath().normalize();
+    }
+
+    /** The build dir at {@code path}, for the user running this build. */
+    public BuildDir(Path path) {
+        this(path, ownFolder(path.toAbsolutePath().normalize()));
+    }
+
+    private static Path ownFolder(Path path) {
+        return BuildUser.isRoot() ? path : path.resolve("users").resolve(System.getProperty("user.name"));
     }
 
     /**
-     * Creates the folder if needed and proves it writable by writing a file into it, so that a
-     * read-only or misnamed build dir fails before any work starts.
+     * Creates the folder if needed, checks that the folders of the user running this build are
+     * that user's alone, and proves them writable by writing a file, so that a build dir others
+     * could change, or a read-only or misnamed one, fails before any work starts.
      */
     public static BuildDir prepare(Path path) throws InvalidConfigurationException {
+        return prepare(path, true);
+    }
+
+    /**
+     * As {@link #prepare}, for {@code djdd:init}, which takes root's folders back from others
+     * itself (a build dir an earlier djdd shared with the group), so it does not refuse them.
+     */
+    public static BuildDir prepareForInit(Path path) throws InvalidConfigurationException {
+        return prepare(path, false);
+    }
+
+    private static BuildDir prepare(Path path, boolean requireRootsAlone) throws InvalidConfigurationException {
         BuildDir dir = new BuildDir(path);
         try {
-            Files.createDirectories(dir.path());
-            // A build dir that init shared belongs to root; its members write only into its folders.
-            Path probe = Files.createTempFile(Files.isDirectory(dir.work()) ? dir.work() : dir.path(), ".write-test",
-                    "");
+            if (BuildUser.isRoot()) {
+                Files.createDirectories(dir.path());
+                if (requireRootsAlone) {
+                    dir.requireRootsAlone();
+                }
+            } else {
+                dir.createOwn();
+            }
+            Path probe = Files.createTempFile(dir.own(), ".write-test", "");
             Files.delete(probe);
         } catch (IOException | SecurityException e) {
-            throw new InvalidConfigurationException("buildDir", "Build dir " + dir.path() + " is not writable ("
+            throw new InvalidConfigurationException("buildDir", "Build dir " + dir.own() + " is not writable ("
                     + describe(e) + "): choose another folder with -Ddjdd.buildDir or fix its permissions"
                     + (BuildUser.isRoot() ? "." : " (a build dir that djdd:init made is for root and the members of"
                             + " the '" + BuildUser.GROUP + "' group: as root, run 'adduser "
                             + System.getProperty("user.name") + " " + BuildUser.GROUP + "')."));
         }
         return dir;
+    }
+
+    /**
+     * Root builds only where no one else can change what it builds: the build dir and its own
+     * folders are root's and not writable for others, and no folder above is writable for
+     * others without the sticky bit.
+     */
+    private void requireRootsAlone() throws InvalidConfigurationException, IOException {
+        for (Path above = path.getParent(); above != null; above = above.getParent()) {
+            int mode = mode(above.toRealPath());
+            if ((mode & 022) != 0 && (mode & 01000) == 0) {
+                throw new InvalidConfigurationException("buildDir", "The build dir " + path + " lies in " + above
+                        + ", which others can write (mode " + Integer.toOctalString(mode & 07777) + "), so they"
+                        + " could replace what root builds: choose a build dir whose folders only root can write"
+                        + " (-Ddjdd.buildDir), or make " + above + " writable for root alone.");
+            }
+        }
+        List<Path> folders = new ArrayList<>(List.of(path));
+        OWN_FOLDERS.forEach(name -> folders.add(path.resolve(name)));
+        for (Path folder : folders) {
+            if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            String problem = others(folder, 0);
+            if (problem != null) {
+                throw new InvalidConfigurationException("buildDir", "The build dir's folder " + folder + " " + problem
+                        + " (an earlier djdd shared it with the '" + BuildUser.GROUP + "' group), so others could"
+                        + " replace what root builds there: run 'mvn djdd:init' (as root) once with the same"
+                        + " -Ddjdd.buildDir; it takes the folder back for root and removes what others wrote in it.");
+            }
+        }
+    }
+
+    /** A member's own folder, made on its first build; refused when it is a link, another's or writable for others. */
+    private void createOwn() throws InvalidConfigurationException, IOException {
+        Path users = own.getParent();
+        if (!Files.isDirectory(users, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidConfigurationException("buildDir", "The build dir " + path + " has no folder " + users
+                    + " for the build users' own builds: as root, run 'mvn djdd:init' with the same -Ddjdd.buildDir"
+                    + " (it makes the build root and that folder).");
+        }
+        if (!Files.exists(own, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectory(own, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        String problem = others(own, (int) new UnixSystem().getUid());
+        if (problem != null) {
+            throw new InvalidConfigurationException("buildDir", "The build dir " + own + " of "
+                    + System.getProperty("user.name") + " " + problem + ", so others could replace what this user"
+                    + " builds there: as root, delete " + own + "; the next build makes it anew.");
+        }
+    }
+
+    /** What makes {@code folder} not {@code owner}'s alone, or null: a link, another owner, write access for others. */
+    public static String others(Path folder, int owner) throws IOException {
+        if (Files.isSymbolicLink(folder) || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            return "is a link or no folder";
+        }
+        int uid = (int) Files.getAttribute(folder, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (uid != owner) {
+            return "belongs to uid " + uid + ", not " + owner;
+        }
+        int mode = mode(folder);
+        if ((mode & 022) != 0) {
+            return "is writable for others (mode " + Integer.toOctalString(mode & 07777) + ")";
+        }
+        return null;
+    }
+
+    private static int mode(Path path) throws IOException {
+        return (int) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
     }
 
     private static String describe(Exception e) {
@@ -62,49 +175,42 @@ public record BuildDir(Path path) {
         return new RootDir(path.resolve("root"), "root");
     }
 
+    /** The build users' own build dirs, a folder each ({@link #own}). */
+    public Path users() {
+        return path.resolve("users");
+    }
+
+    /** The clones of this user's builds. */
     public Path sources() {
-        return path.resolve("sources");
+        return own.resolve("sources");
     }
 
+    /** This user's finished packages. */
     public Path packages() {
-        return path.resolve("packages");
+        return own.resolve("packages");
     }
 
+    /** This user's caches (downloaded distributions, collected static files). */
     public Path cache() {
-        return path.resolve("cache");
-    }
-
-    /**
-     * The caches of the user running this build (pip's downloads and wheels, collected static
-     * files), in {@link #cache()}: what one build user put there never goes into another's packages.
-     */
-    public Path userCache() {
-        return cache().resolve(System.getProperty("user.name"));
+        return own.resolve("cache");
     }
 
     /** The record of each site package's last build, per suite, which {@code djdd:publish} reads. */
     public Path builds() {
-        return path.resolve("builds");
+        return own.resolve("builds");
     }
 
     /**
-     * The virtualenvs the builds of the user running this build made or unpacked for {@code suite},
-     * one folder per env ({@code {software}-env}, bound at {@code /usr/lib/{software}-env} in the
-     * build root): kept outside the root, which only root may change, and apart per user, so that
-     * no build user changes what another one's builds run.
+     * The virtualenvs this user's builds made or unpacked for {@code suite}, one folder per env
+     * ({@code {software}-env}): kept outside the root, which only root may change.
      */
     public Path venvs(String suite) {
-        return venvs().resolve(System.getProperty("user.name")).resolve(suite);
+        return own.resolve("venvs").resolve(suite);
     }
 
-    /** The virtualenvs of every user, a folder per user in it ({@link #venvs(String)}). */
-    public Path venvs() {
-        return path.resolve("venvs");
-    }
-
-    /** Checkouts and other scratch space of running builds. */
+    /** Checkouts and other scratch space of this user's running builds. */
     public Path work() {
-        return path.resolve("work");
+        return own.resolve("work");
     }
 
     /**
@@ -128,27 +234,6 @@ public record BuildDir(Path path) {
                 if (!alive) {
                     deleteTree(folder);
                 }
-            }
-        }
-    }
-
-    /**
-     * Creates a folder and its missing parents; under a setgid folder (one that init shared with the
-     * {@code djdd} group) the new ones are writable for the group too, so that root's builds and
-     * the group's use them alike.
-     */
-    public static void createSharedDirectories(Path folder) throws IOException {
-        if (Files.isDirectory(folder)) {
-            return;
-        }
-        Path missing = folder;
-        while (missing.getParent() != null && !Files.exists(missing.getParent())) {
-            missing = missing.getParent();
-        }
-        Files.createDirectories(folder);
-        if (((int) Files.getAttribute(missing.getParent(), "unix:mode") & 02000) != 0) {
-            for (Path created = folder; created.startsWith(missing); created = created.getParent()) {
-                Files.setAttribute(created, "unix:mode", 02775);
             }
         }
     }
@@ -203,7 +288,8 @@ public record BuildDir(Path path) {
         }
     }
 
+    /** The locks of this user's builds. */
     public Path locks() {
-        return path.resolve("locks");
+        return own.resolve("locks");
     }
 }

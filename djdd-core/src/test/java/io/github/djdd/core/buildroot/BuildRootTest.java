@@ -149,22 +149,23 @@ class BuildRootTest {
     }
 
     @Test
-    void commandsGetACleanEnvironmentAndTheirBindMounts() throws Exception {
+    void commandsGetACleanEnvironmentInTheirEnvironmentNotTheirCommandLineAndTheirBindMounts() throws Exception {
         BuildDir buildDir = new BuildDir(dir);
         BuildRoot root = new BuildRoot(buildDir, buildDir.root("bookworm"), new ProcessRunner(Console.NULL), Console.NULL);
         RootCommand command = RootCommand.of("python3", "--version")
-                .withEnvironment(Map.of("PIP_INDEX_URL", "file:///opt/pypi/simple"))
+                .withEnvironment(Map.of("PIP_INDEX_URL", "https://user:token@pypi.example.com/simple"))
                 .withBinds(List.of(BindMount.sameReadOnly(Path.of("/opt/pypi"))));
 
-        List<String> argv = root.hostCommand(command, null).argv();
+        Command host = root.hostCommand(command, null, true);
 
-        assertThat(argv.subList(argv.size() - 8, argv.size())).containsExactly("/usr/bin/env", "-i",
-                "PATH=" + BuildRoot.PATH, "HOME=/root", "LANG=C.UTF-8", "PIP_INDEX_URL=file:///opt/pypi/simple",
-                "python3", "--version");
-        assertThat(argv).startsWith("setpriv", "--pdeathsig", "KILL", "--", "unshare", "--mount",
+        assertThat(host.argv()).endsWith("--", "python3", "--version").noneMatch(arg -> arg.contains("token"));
+        assertThat(host.inheritEnvironment()).isFalse();
+        assertThat(host.environment()).containsExactlyInAnyOrderEntriesOf(Map.of("PATH", BuildRoot.PATH, "HOME",
+                "/root", "LANG", "C.UTF-8", "PIP_INDEX_URL", "https://user:token@pypi.example.com/simple"));
+        assertThat(host.argv()).startsWith("setpriv", "--pdeathsig", "KILL", "--", "unshare", "--mount",
                 "--propagation", "private", "--pid", "--fork", "--kill-child", "--");
-        assertThat(argv).containsSubsequence(dir.resolve("roots/bookworm").toString(), "", "/opt/pypi", "/opt/pypi",
-                "ro", "--");
+        assertThat(host.argv()).containsSubsequence(dir.resolve("roots/bookworm").toString(), "", "host", "",
+                "/opt/pypi", "/opt/pypi", "ro", "--");
     }
 
     @Test
@@ -173,12 +174,36 @@ class BuildRootTest {
         BuildRoot root = new BuildRoot(buildDir, buildDir.root("bookworm"), new ProcessRunner(Console.NULL), Console.NULL);
         Path scratch = dir.resolve("work/1-1-root");
 
-        List<String> argv = root.hostCommand(RootCommand.of("true"), scratch).argv();
+        List<String> argv = root.hostCommand(RootCommand.of("true"), scratch, false).argv();
 
         assertThat(argv).startsWith("setpriv", "--pdeathsig", "KILL", "--", "unshare", "--user", "--map-root-user",
                 "--mount", "--propagation", "private", "--pid", "--fork", "--kill-child", "--");
-        assertThat(argv).containsSubsequence(dir.resolve("roots/bookworm").toString(), scratch.toString(), "--",
-                "/usr/bin/env");
+        assertThat(argv).containsSubsequence(dir.resolve("roots/bookworm").toString(), scratch.toString(), "host",
+                ",userxattr", "--", "true");
+    }
+
+    @Test
+    void codeOfTheProjectRunsAsAnUnprivilegedUidInNamespacesOfItsOwnWithoutNetwork() throws Exception {
+        BuildDir buildDir = new BuildDir(dir);
+        BuildRoot root = new BuildRoot(buildDir, buildDir.root("bookworm"), new ProcessRunner(Console.NULL), Console.NULL);
+        Path scratch = dir.resolve("work/1-1-root");
+        RootCommand collect = RootCommand.of("python3", "manage.py", "collectstatic").inSandbox();
+
+        Command asRoot = root.hostCommand(collect, scratch, true);
+        Command asMember = root.hostCommand(collect, scratch, false);
+
+        assertThat(asRoot.argv()).startsWith("setpriv", "--pdeathsig", "KILL", "--", "unshare", "--mount",
+                "--propagation", "private", "--net", "--pid", "--fork", "--kill-child", "--");
+        assertThat(asRoot.argv()).containsSubsequence(scratch.toString(), "sandbox", "", "--", "setpriv",
+                "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
+                "--no-new-privs", "--", "unshare", "--user", "--map-user=1000", "--map-group=1000", "--", "python3",
+                "manage.py", "collectstatic");
+        assertThat(asRoot.environment()).containsEntry("HOME", "/tmp");
+        assertThat(asMember.argv()).startsWith("setpriv", "--pdeathsig", "KILL", "--", "unshare", "--user",
+                "--map-root-user", "--mount", "--propagation", "private", "--net", "--pid");
+        assertThat(asMember.argv()).containsSubsequence("sandbox", ",userxattr", "--", "setpriv", "--no-new-privs",
+                "--", "unshare", "--user", "--map-user=1000", "--", "python3").doesNotContain("--reuid=65534");
+        assertThat(root.hostCommand(collect.inSandboxWithLoopback(), scratch, true).argv()).contains("loopback");
     }
 
     @Test

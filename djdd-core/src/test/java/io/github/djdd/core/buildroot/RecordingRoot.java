@@ -26,31 +26,50 @@ import java.util.function.Function;
 /**
  * A build root that runs nothing: it records every command a step issues and answers it as told
  * (by the start of its command line), else with success and no output. Like a Debian root with
- * python 3.11 and libc 2.36, it answers the version queries; {@code python3 -m venv DIR} makes DIR
- * (in the folder bound there, else under {@link #path()}) with {@code bin/gunicorn} in it, as if pip had installed the requirements,
- * as the steps that package a virtualenv need; a command with {@code --report FILE} writes pip's report of that.
+ * python 3.11, libc 2.36 and Debian's pip wheel, it answers the version queries; {@code python3 -m venv DIR},
+ * alone or in a {@code sh -c} script, makes DIR (in the folder bound there, else under
+ * {@link #path()}) with {@code bin/gunicorn} in it, as if pip had installed the requirements, as
+ * the steps that package a virtualenv need; a command with {@code --report FILE} writes the pip
+ * report given to {@link #report} (none installed, by default).
  */
 public final class RecordingRoot implements RootShell {
     private final Path path;
     private final List<RootCommand> commands = new CopyOnWriteArrayList<>();
     private final List<String> installed = new CopyOnWriteArrayList<>();
     private final Map<String, Function<RootCommand, CommandResult>> answers = new LinkedHashMap<>();
+    private volatile String report = "{\"version\": \"1\", \"install\": []}";
 
     public RecordingRoot(Path path) {
         this.path = path;
+        try {
+            Path wheels = Files.createDirectories(path.resolve("usr/share/python-wheels"));
+            Files.writeString(wheels.resolve("pip-23.0.1-py3-none-any.whl"), "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         answer("python3 -c import sys", command -> output("3.11"));
         answer("dpkg --print-architecture", command -> output("amd64"));
         answer("dpkg-query --show --showformat ${Version}\\n libc6", command -> output("2.36-9+deb12u13"));
-        answer("python3 -m venv ", command -> {
-            try {
-                String dir = command.argv().get(command.argv().size() - 1);
-                Path bin = Files.createDirectories(hostPath(command, dir).resolve("bin"));
-                Files.writeString(bin.resolve("gunicorn"), "#!" + dir + "/bin/python\n");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return output();
-        });
+        answer("python3 -m venv ", command -> venv(command, command.argv().get(command.argv().size() - 1)));
+        answer("sh -c set -e\npython3 -m venv --without-pip ", command -> venv(command,
+                command.argv().get(2).lines().skip(1).findFirst().orElseThrow().replaceFirst(".* ", "")));
+    }
+
+    /** Makes the virtualenv {@code dir} with a gunicorn in it, as if pip had installed the requirements. */
+    private CommandResult venv(RootCommand command, String dir) {
+        try {
+            Path bin = Files.createDirectories(hostPath(command, dir).resolve("bin"));
+            Files.writeString(bin.resolve("gunicorn"), "#!" + dir + "/bin/python\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return output();
+    }
+
+    /** The pip report that commands with {@code --report} write from now on. */
+    public RecordingRoot report(String json) {
+        report = json;
+        return this;
     }
 
     /** Where {@code inRoot} is on the host for {@code command}: in the folder bound there, else in {@link #path()}. */
@@ -118,14 +137,12 @@ public final class RecordingRoot implements RootShell {
     public CommandResult run(RootCommand command) {
         commands.add(command);
         String line = String.join(" ", command.argv());
-        int report = command.argv().indexOf("--report");
-        if (report >= 0) {
-            // pip's installation report of what the venv command above "installed"
+        int reportAt = command.argv().indexOf("--report");
+        if (reportAt >= 0) {
             try {
-                Path file = hostPath(command, command.argv().get(report + 1));
+                Path file = hostPath(command, command.argv().get(reportAt + 1));
                 Files.createDirectories(file.getParent());
-                Files.writeString(file, "{\"version\": \"1\", \"install\": [{\"metadata\": {\"name\": \"gunicorn\","
-                        + " \"version\": \"26.2.0\"}}]}");
+                Files.writeString(file, this.report);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -7,12 +7,14 @@ import io.github.djdd.core.BuildFailedException;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.RecordingConsole;
 import io.github.djdd.core.buildroot.BindMount;
+import io.github.djdd.core.buildroot.Isolation;
 import io.github.djdd.core.buildroot.RecordingRoot;
 import io.github.djdd.core.buildroot.RootCommand;
 import io.github.djdd.core.checkout.Checkout;
 import io.github.djdd.core.context.BuildContext;
 import io.github.djdd.core.deb.DpkgDeb;
 import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.process.Command;
 import io.github.djdd.core.store.PackageChecksum;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +38,10 @@ class BuildEnvPackageStepTest {
     private BuildContext context;
     private Checkout checkout;
 
+    private Path wheels;
+    private String gunicornSha;
+    private String djangoSha;
+
     @BeforeEach
     void projectWithRequirements() throws Exception {
         root = new RecordingRoot(dir.resolve("root"));
@@ -44,63 +50,169 @@ class BuildEnvPackageStepTest {
         Files.createDirectories(checkout.root());
         Files.writeString(checkout.file("requirements.txt"), "Django==5.2\ngunicorn\n");
         Files.writeString(checkout.file("venv-debian-requirements.txt"), "libpq-dev libpq5\n");
+        wheels = Files.createDirectories(dir.resolve("wheels"));
+        Files.writeString(wheels.resolve("gunicorn-26.2.0-py3-none-any.whl"), "gunicorn's wheel");
+        Files.writeString(wheels.resolve("Django-5.2-py3-none-any.whl"), "Django's wheel");
+        gunicornSha = PackageChecksum.sha256(wheels.resolve("gunicorn-26.2.0-py3-none-any.whl"));
+        djangoSha = PackageChecksum.sha256(wheels.resolve("Django-5.2-py3-none-any.whl"));
+        root.report(report(wheels.resolve("Django-5.2-py3-none-any.whl").toUri() + "", djangoSha));
+    }
+
+    /** pip's report of the two wheels, the first one as given. */
+    private String report(String djangoUrl, String djangoHash) {
+        return """
+                {"version": "1", "install": [
+                  {"download_info": {"url": "%s", "archive_info": {"hashes": {"sha256": "%s"}}},
+                   "metadata": {"name": "Django", "version": "5.2", "summary": "A web framework"}},
+                  {"download_info": {"url": "%s", "archive_info": {}},
+                   "metadata": {"name": "gunicorn", "version": "26.2.0"}}]}
+                """.formatted(djangoUrl, djangoHash, wheels.resolve("gunicorn-26.2.0-py3-none-any.whl").toUri());
     }
 
     private EnvPackage build() throws DjddException {
-        PipOptions pip = PipOptions.of("https://pypi.example.com/simple", List.of(), List.of(), List.of(), List.of(),
-                dir, Map.of());
+        return build(PipOptions.of(null, List.of(), List.of(wheels.toString()), List.of(), List.of(), dir,
+                Map.of("PIP_NO_INDEX", "1")));
+    }
+
+    private EnvPackage build(PipOptions pip) throws DjddException {
         return new BuildEnvPackageStep(context, new SoftwareName("mysoftware"), checkout, pip, COMMIT_TIME).call();
     }
 
+    private RootCommand resolve() {
+        return root.commands().stream().filter(command -> command.argv().contains("--dry-run")).findFirst()
+                .orElseThrow();
+    }
+
+    private RootCommand install() {
+        return root.commands().stream().filter(command -> command.argv().get(0).equals("sh")).findFirst()
+                .orElseThrow();
+    }
+
     @Test
-    void buildsTheVirtualenvAtItsFinalPathWithPipFromTheConfiguredIndexAndEnsurepipWithoutDebiansWheel() throws Exception {
+    void resolvesInTheSandboxThenInstallsExactlyTheDownloadedFilesOfflineAtTheFinalPath() throws Exception {
         EnvPackage env = build();
 
         String hash = "c872e0a9bb97"; // SPEC §4 over the requirements and "libpq-dev libpq5", python 3.11, bookworm
         String venv = "/usr/lib/mysoftware-env/" + hash;
         assertThat(env.layout()).isEqualTo(new EnvLayout(new SoftwareName("mysoftware"), hash));
-        assertThat(root.lines()).filteredOn(line -> line.startsWith(venv + "/bin/python -m pip")).singleElement()
-                .isEqualTo(venv + "/bin/python -m pip install --no-compile --disable-pip-version-check --no-input"
-                        + " --progress-bar off --index-url https://pypi.example.com/simple"
-                        + " --report /run/djdd/pip-report/report.json --requirement /run/djdd/checkout/requirements.txt");
-        RootCommand pip = root.commands().stream().filter(c -> c.argv().contains("pip")).findFirst().orElseThrow();
+        String pip = "/usr/share/python-wheels/pip-23.0.1-py3-none-any.whl/pip";
+        assertThat(Command.join(resolve().argv())).isEqualTo("python3 " + pip + " install --dry-run --ignore-installed"
+                + " --report /run/djdd/report/report.json --no-input --disable-pip-version-check --progress-bar off"
+                + " --find-links " + wheels + " --requirement /run/djdd/checkout/requirements.txt");
+        assertThat(resolve().isolation()).isEqualTo(Isolation.SANDBOX);
+        assertThat(resolve().environment()).containsEntry("PIP_NO_CACHE_DIR", "1").containsEntry("PIP_NO_INDEX", "1");
+        assertThat(resolve().binds()).extracting(BindMount::target).containsExactly("/run/djdd/checkout",
+                "/run/djdd/report", wheels.toString());
+
+        assertThat(install().isolation()).isEqualTo(Isolation.SANDBOX);
         Path venvs = context.buildDir().venvs("bookworm").resolve("mysoftware-env");
-        assertThat(pip.binds()).containsExactly(new BindMount(venvs, "/usr/lib/mysoftware-env", false),
-                new BindMount(checkout.root(), "/run/djdd/checkout", true),
-                new BindMount(context.buildDir().userCache().resolve("pip"), "/run/djdd/pip-cache", false),
-                pip.binds().get(3));
-        assertThat(pip.binds().get(3).target()).isEqualTo("/run/djdd/pip-report");
-        assertThat(pip.environment()).containsEntry("PIP_CACHE_DIR", "/run/djdd/pip-cache");
-        assertThat(root.lines()).startsWith("python3 -c 'import sys; print('\\''%d.%d'\\'' % sys.version_info[:2])'",
-                "python3 -m venv " + venv);
-        assertThat(root.lines()).contains("find " + venv + " -type f -name '*.so*' -exec strip --strip-unneeded '{}' +");
-        // The virtualenv stays outside the root, in the build user's own folder, marked for collectstatic.
+        assertThat(install().binds()).containsExactly(new BindMount(venvs.resolve(hash), venv, false),
+                install().binds().get(1), new BindMount(checkout.root(), "/run/djdd/checkout", true),
+                BindMount.sameReadOnly(wheels));
+        assertThat(install().binds().get(1)).extracting(BindMount::target, BindMount::readOnly)
+                .containsExactly("/run/djdd/downloads", true);
+        assertThat(install().argv().get(2)).isEqualTo("set -e\n"
+                + "python3 -m venv --without-pip " + venv + "\n"
+                + venv + "/bin/python " + pip + " install --no-deps --no-input --no-compile --disable-pip-version-check"
+                + " --progress-bar off --find-links /run/djdd/downloads --find-links " + wheels + " --no-index"
+                + " --require-hashes --requirement /run/djdd/downloads/djdd-requirements.txt\n"
+                + "find " + venv + " -name __pycache__ -type d -prune -exec rm -rf {} +\n"
+                + "find " + venv + " -type f -name '*.so*' -exec strip --strip-unneeded {} +\n");
+        // Each file kept by its hash; the virtualenv outside the root, marked beside it for collectstatic.
+        assertThat(context.buildDir().cache().resolve("downloads/sha256").resolve(gunicornSha)).hasContent(
+                "gunicorn's wheel");
+        assertThat(context.buildDir().cache().resolve("downloads/sha256").resolve(djangoSha)).hasContent(
+                "Django's wheel");
         assertThat(root.path().resolve(venv.substring(1))).doesNotExist();
         assertThat(venvs.resolve(hash).resolve("bin/gunicorn")).isRegularFile();
-        assertThat(venvs.resolve(hash).resolve(".djdd-package")).content()
+        assertThat(venvs.resolve("." + hash + ".djdd-package")).content()
                 .isEqualTo(PackageChecksum.recorded(env.deb().file()) + "\n");
+        Path files = Files.createDirectories(dir.resolve("files"));
+        DpkgDeb.run("--extract", env.deb().file(), files);
+        assertThat(files.resolve("usr/share/mysoftware-env/" + hash + "/" + EnvSbom.FILE)).content()
+                .contains("pkg:pypi/django@5.2", djangoSha, "pkg:pypi/gunicorn@26.2.0", gunicornSha);
     }
 
     @Test
-    void aFailedBuildLeavesNoVirtualenv() {
-        root.answer("/usr/lib/mysoftware-env/", command -> RecordingRoot.failure(1, "ERROR: Failed building wheel"));
-
-        assertThatThrownBy(this::build).isInstanceOf(BuildFailedException.class);
-        assertThat(root.lines()).anyMatch(line -> line.startsWith("python3 -m venv"));
-        assertThat(context.buildDir().venvs("bookworm").resolve("mysoftware-env")).isEmptyDirectory();
-    }
-
-    @Test
-    void requirementsWithoutGunicornFailBeforeThePackageIsWritten() {
-        root.answer("python3 -m venv ", command -> {
+    void theOfflineInstallPinsEveryDownloadedFileByItsHash() throws Exception {
+        root.answer("sh -c set -e\npython3 -m venv --without-pip ", command -> {
             try {
-                String venv = command.argv().get(command.argv().size() - 1);
-                Files.createDirectories(root.hostPath(command, venv).resolve("bin"));
+                Path downloads = root.hostPath(command, "/run/djdd/downloads");
+                assertThat(downloads.resolve("djdd-requirements.txt")).content().isEqualTo("Django==5.2"
+                        + " --hash=sha256:" + djangoSha + "\ngunicorn==26.2.0 --hash=sha256:" + gunicornSha + "\n");
+                assertThat(downloads.resolve("gunicorn-26.2.0-py3-none-any.whl")).hasContent("gunicorn's wheel");
+                Files.createDirectories(root.hostPath(command, "/usr/lib/mysoftware-env/c872e0a9bb97/bin"))
+                        .resolve("gunicorn").toFile().createNewFile();
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
             return RecordingRoot.output();
         });
+
+        build();
+    }
+
+    @Test
+    void aRemoteIndexIsReachedThroughDjddsProxyAndItsCredentialsStayOutOfTheRoot() throws Exception {
+        build(PipOptions.of("https://deploy:s3cret@pypi.example.com/simple", List.of(), List.of(wheels.toString()),
+                List.of(), List.of(), dir, Map.of("PIP_TIMEOUT", "60")));
+
+        assertThat(resolve().isolation()).isEqualTo(Isolation.SANDBOX_WITH_LOOPBACK);
+        assertThat(resolve().argv().subList(0, 2)).containsExactly("python3", "-c");
+        assertThat(resolve().argv().get(2)).isEqualTo(IndexProxy.RELAY);
+        assertThat(Command.join(resolve().argv())).containsPattern(" --index-url http://127.0.0.1:3141/[A-Za-z0-9_-]+/i0/ ");
+        assertThat(resolve().binds()).extracting(BindMount::target).contains("/run/djdd/index");
+        assertThat(Command.join(install().argv())).doesNotContain("--index-url").contains("--no-index");
+        for (RootCommand command : root.commands()) {
+            assertThat(Command.join(command.argv()) + command.environment()).doesNotContain("s3cret");
+        }
+    }
+
+    @Test
+    void aFileWhoseHashTheRequirementsDoNotAllowIsRefused() throws Exception {
+        Files.writeString(checkout.file("requirements.txt"), "Django==5.2 --hash=sha256:" + "0".repeat(64)
+                + "\ngunicorn==26.2.0 --hash=sha256:" + gunicornSha + "\n");
+
+        assertThatThrownBy(this::build).isInstanceOf(BuildFailedException.class)
+                .hasMessage(wheels.resolve("Django-5.2-py3-none-any.whl") + " for Django 5.2 has the SHA-256 " + djangoSha
+                        + ", which requirements.txt does not allow (it gives " + "0".repeat(64) + "): the file changed"
+                        + " since the hashes were written, or the index serves another file; check the index, or write"
+                        + " the hashes anew.");
+        assertThat(root.commands()).noneMatch(command -> command.argv().get(0).equals("sh"));
+    }
+
+    @Test
+    void aFileWhoseBytesDoNotMatchTheHashPipReportedIsRefused() throws Exception {
+        root.report(report(wheels.resolve("Django-5.2-py3-none-any.whl").toUri() + "", "1".repeat(64)));
+
+        assertThatThrownBy(this::build).isInstanceOf(DjddException.class)
+                .hasMessageStartingWith(wheels.resolve("Django-5.2-py3-none-any.whl") + " has the SHA-256 " + djangoSha
+                        + ", not the " + "1".repeat(64));
+    }
+
+    @Test
+    void aReportNamingAFileOutsideTheConfiguredFoldersIsRefused() throws Exception {
+        Path secret = Files.writeString(dir.resolve("signing.key"), "secret");
+        root.report(report(secret.toUri() + "", null).replace("\"null\"", "null"));
+
+        assertThatThrownBy(this::build).isInstanceOf(BuildFailedException.class)
+                .hasMessage("pip chose " + secret + " for Django 5.2, which is in none of the <pip> folders nor the"
+                        + " repository: list the folder that holds it in <pip><findLinks>.");
+        assertThat(context.buildDir().cache().resolve("downloads/sha256")).satisfiesAnyOf(
+                folder -> assertThat(folder).doesNotExist(), folder -> assertThat(folder).isEmptyDirectory());
+    }
+
+    @Test
+    void aFailedBuildLeavesNoVirtualenv() {
+        root.answer("sh -c", command -> RecordingRoot.failure(1, "ERROR: Failed building wheel"));
+
+        assertThatThrownBy(this::build).isInstanceOf(BuildFailedException.class);
+        assertThat(context.buildDir().venvs("bookworm").resolve("mysoftware-env")).isEmptyDirectory();
+    }
+
+    @Test
+    void requirementsWithoutGunicornFailBeforeThePackageIsWritten() {
+        root.answer("sh -c", command -> RecordingRoot.output());
 
         assertThatThrownBy(this::build).isInstanceOf(BuildFailedException.class).hasMessage("requirements.txt"
                 + " installs no gunicorn, which serves the site on the server: add gunicorn to requirements.txt.");
@@ -109,21 +221,27 @@ class BuildEnvPackageStepTest {
     }
 
     @Test
-    void pipRunsFromDebiansWheelSoTheVirtualenvIsMadeWithoutEnsurepip() throws Exception {
-        Path wheels = Files.createDirectories(root.path().resolve("usr/share/python-wheels"));
-        for (String wheel : List.of("pip-9.0.1-py2.py3-none-any.whl", "pip-23.0.1-py3-none-any.whl",
-                "pip-23.0-py3-none-any.whl", "setuptools-66.1.1-py3-none-any.whl")) {
+    void pipRunsFromDebiansNewestWheel() throws Exception {
+        Path wheels = root.path().resolve("usr/share/python-wheels");
+        for (String wheel : List.of("pip-9.0.1-py2.py3-none-any.whl", "pip-25.1.1-py3-none-any.whl",
+                "pip-25.0-py3-none-any.whl", "setuptools-66.1.1-py3-none-any.whl")) {
             Files.createFile(wheels.resolve(wheel));
         }
 
         build();
 
-        String venv = "/usr/lib/mysoftware-env/c872e0a9bb97";
-        assertThat(root.lines()).contains("python3 -m venv --without-pip " + venv)
-                .doesNotContain("python3 -m venv " + venv);
-        assertThat(root.lines()).filteredOn(line -> line.contains(" install --no-compile ")).singleElement()
-                .asString().startsWith(venv + "/bin/python /usr/share/python-wheels/pip-23.0.1-py3-none-any.whl/pip"
-                        + " install --no-compile --disable-pip-version-check");
+        assertThat(resolve().argv().get(1)).isEqualTo("/usr/share/python-wheels/pip-25.1.1-py3-none-any.whl/pip");
+        assertThat(install().argv().get(2)).contains("/bin/python /usr/share/python-wheels/pip-25.1.1-py3-none-any.whl/pip"
+                + " install");
+    }
+
+    @Test
+    void aRootWithoutDebiansPipWheelIsSentToInit() throws Exception {
+        Files.delete(root.path().resolve("usr/share/python-wheels/pip-23.0.1-py3-none-any.whl"));
+
+        assertThatThrownBy(this::build).isInstanceOf(DjddException.class).hasMessage("The build root has no pip wheel"
+                + " in " + root.path().resolve("usr/share/python-wheels") + " (Debian's python3-pip-whl, which"
+                + " python3-venv brings): run 'mvn djdd:init -Ddjdd.suite=bookworm' (as root) to repair it.");
     }
 
     @Test
@@ -182,20 +300,32 @@ class BuildEnvPackageStepTest {
     }
 
     @Test
-    void aRequirementPipCannotInstallFailsTheBuildNamingTheFile() {
-        root.answer("/usr/lib/mysoftware-env/", command -> RecordingRoot.failure(1,
-                "ERROR: Failed building wheel for psycopg2"));
+    void aRequirementPipCannotResolveFailsTheBuildNamingTheFile() {
+        root.answer("python3 /usr/share/python-wheels/", command -> RecordingRoot.failure(1,
+                "ERROR: Cannot install Django==5.2 and Django==5.1 because these package versions have conflicting"
+                        + " dependencies."));
 
         assertThatThrownBy(this::build).isInstanceOf(BuildFailedException.class)
-                .hasMessageStartingWith("pip could not install requirements.txt (exit code 1): fix the requirement pip"
-                        + " names below or the <pip> index settings.\nERROR: Failed building wheel for psycopg2");
+                .hasMessageStartingWith("pip could not resolve requirements.txt (exit code 1): fix the requirement pip"
+                        + " names below or the <pip> index settings.\nERROR: Cannot install Django==5.2");
+        assertThat(context.buildDir().packages()).satisfiesAnyOf(packages -> assertThat(packages).doesNotExist(),
+                packages -> assertThat(packages).isEmptyDirectory());
+    }
+
+    @Test
+    void aRequirementPipCannotInstallFailsTheBuildNamingTheFile() {
+        root.answer("sh -c", command -> RecordingRoot.failure(1, "ERROR: Failed building wheel for psycopg2"));
+
+        assertThatThrownBy(this::build).isInstanceOf(BuildFailedException.class)
+                .hasMessageStartingWith("pip could not install the downloaded files of requirements.txt (exit code 1):"
+                        + " fix the requirement pip names below.\nERROR: Failed building wheel for psycopg2");
         assertThat(context.buildDir().packages()).satisfiesAnyOf(packages -> assertThat(packages).doesNotExist(),
                 packages -> assertThat(packages).isEmptyDirectory());
     }
 
     @Test
     void aRequirementWithoutADistributionForTheRootsPythonIsNamedWithPythonSuiteAndWaysOut() {
-        root.answer("/usr/lib/mysoftware-env/", command -> RecordingRoot.failure(1,
+        root.answer("python3 /usr/share/python-wheels/", command -> RecordingRoot.failure(1,
                 "ERROR: Could not find a version that satisfies the requirement psycopg2-binary==2.9.10 (from versions:"
                         + " none)", "ERROR: No matching distribution found for psycopg2-binary==2.9.10"));
 
@@ -211,13 +341,41 @@ class BuildEnvPackageStepTest {
 
     @Test
     void aLostIndexIsToldAsAConnectionProblem() {
-        root.answer("/usr/lib/mysoftware-env/", command -> RecordingRoot.failure(1,
+        root.answer("python3 /usr/share/python-wheels/", command -> RecordingRoot.failure(1,
                 "  Failed to establish a new connection: [Errno 111] Connection refused"));
 
         assertThatThrownBy(this::build).isInstanceOf(DjddException.class).isNotInstanceOf(BuildFailedException.class)
                 .hasMessageStartingWith("pip lost the connection to the package index (Failed to establish a new"
                         + " connection: [Errno 111] Connection refused): check the <pip> index settings");
     }
+
+    @Test
+    void requireHashesAsksPipForHashesAndNamesTheRequirementsWithout() {
+        root.answer("python3 /usr/share/python-wheels/", command -> RecordingRoot.failure(1,
+                "ERROR: Hashes are required in --require-hashes mode, but they are missing from some requirements."
+                        + " Here is a list of those requirements along with the hashes their downloaded archives"
+                        + " actually had. You can add lines like these to your requirements file:",
+                "    gunicorn==26.2.0 --hash=sha256:" + "a".repeat(64)));
+
+        assertThatThrownBy(() -> build(PipOptions.of(null, List.of(), List.of(wheels.toString()), List.of(),
+                List.of(), dir, Map.of("PIP_NO_INDEX", "1")).withRequireHashes(true)))
+                .isInstanceOf(BuildFailedException.class)
+                .hasMessageStartingWith("requirements.txt has requirements without a pinned version and a --hash, which"
+                        + " <pip><requireHashes> demands (gunicorn==26.2.0): pin each one with == and its hashes");
+        assertThat(resolve().argv()).contains("--require-hashes");
+    }
+
+    @Test
+    void aBuildThatNeedsTheNetworkIsToldSo() {
+        root.answer("sh -c", command -> RecordingRoot.failure(1, "Building wheel for leftpad (pyproject.toml): started",
+                "urllib.error.URLError: <urlopen error [Errno 101] Network is unreachable>"));
+
+        assertThatThrownBy(this::build).isInstanceOf(BuildFailedException.class)
+                .hasMessageStartingWith("Building leftpad from its sdist tried to reach the network, which builds in"
+                        + " djdd's sandbox cannot: require a version of leftpad that builds offline or has a wheel, or"
+                        + " put what it downloads into the package index.");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "WARNING: Retrying (Retry(total=0, connect=None, read=None, redirect=None, status=None)) after connection"

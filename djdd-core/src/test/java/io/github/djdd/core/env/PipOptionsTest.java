@@ -52,8 +52,54 @@ class PipOptionsTest {
                 Map.of("PIP_FIND_LINKS", dir.resolve("env-wheels") + " /does/not/exist", "PIP_TIMEOUT", "60",
                         "PIP_CACHE_DIR", "/root/.cache", "HOME", "/root"));
 
-        assertThat(pip.environment()).containsOnlyKeys("PIP_FIND_LINKS", "PIP_TIMEOUT");
+        assertThat(pip.environment()).containsOnlyKeys("PIP_TIMEOUT");
+        assertThat(pip.locations()).containsExactly(new PipOptions.Location("--index-url", PipOptions.PYPI),
+                new PipOptions.Location("--find-links",
+                dir.resolve("env-wheels").toString()), new PipOptions.Location("--find-links", "/does/not/exist"));
         assertThat(pip.binds()).containsExactly(BindMount.sameReadOnly(dir.resolve("env-wheels")));
+    }
+
+    @Test
+    void theIndexVariablesCountWhereThePomSetsNoLocationOfTheirKind() throws Exception {
+        Map<String, String> environment = Map.of("PIP_INDEX_URL", "https://user:token@pypi.example.com/simple",
+                "PIP_EXTRA_INDEX_URL", "https://a.example.com/simple https://b.example.com/simple");
+
+        PipOptions fromVariables = PipOptions.of(null, List.of(), List.of(), List.of(), List.of(), dir, environment);
+        PipOptions fromPom = PipOptions.of("https://pom.example.com/simple", List.of("https://c.example.com/simple"),
+                List.of(), List.of(), List.of(), dir, environment);
+
+        assertThat(PipOptions.of(null, List.of("https://a.example.com/simple"), List.of(), List.of(), List.of(), dir,
+                Map.of()).locations()).as("pip's default index, named").first()
+                .isEqualTo(new PipOptions.Location("--index-url", PipOptions.PYPI));
+        assertThat(PipOptions.of(null, List.of(), List.of(), List.of(), List.of("--no-index"), dir, Map.of())
+                .locations()).isEmpty();
+        assertThat(fromVariables.arguments()).containsExactly("--index-url", "https://user:token@pypi.example.com/simple",
+                "--extra-index-url", "https://a.example.com/simple", "--extra-index-url", "https://b.example.com/simple");
+        assertThat(fromVariables.environment()).isEmpty();
+        assertThat(fromPom.arguments()).containsExactly("--index-url", "https://pom.example.com/simple",
+                "--extra-index-url", "https://c.example.com/simple");
+        assertThat(fromPom.locations()).allMatch(PipOptions.Location::remote);
+    }
+
+    @Test
+    void theOfflineInstallKeepsTheLocalLocationsAndTheExtraArguments() throws Exception {
+        Files.createDirectories(dir.resolve("mirror/simple"));
+        Files.createDirectories(dir.resolve("wheels"));
+
+        PipOptions remoteOnly = PipOptions.of("https://pypi.example.com/simple", List.of(), List.of("wheels"),
+                List.of(), List.of("--prefer-binary"), dir, Map.of()).withRequireHashes(true);
+        PipOptions localIndex = PipOptions.of(dir.resolve("mirror/simple").toUri().toString(), List.of(), List.of(),
+                List.of(), List.of(), dir, Map.of());
+
+        assertThat(remoteOnly.offlineArguments()).containsExactly("--find-links", dir.resolve("wheels").toString(),
+                "--no-index", "--prefer-binary");
+        assertThat(remoteOnly.arguments()).endsWith("--require-hashes", "--prefer-binary");
+        assertThat(localIndex.offlineArguments()).containsExactly("--index-url",
+                dir.resolve("mirror/simple").toUri().toString());
+        assertThat(PipOptions.of("https://pypi.example.com/simple", List.of(dir.resolve("mirror/simple").toUri()
+                .toString()), List.of(), List.of(), List.of(), dir, Map.of()).offlineArguments()).as("a local extra"
+                + " index is the offline install's index").containsExactly("--index-url",
+                dir.resolve("mirror/simple").toUri().toString());
     }
 
     @Test

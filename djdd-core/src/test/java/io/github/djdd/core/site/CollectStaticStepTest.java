@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.djdd.core.BuildFailedException;
 import io.github.djdd.core.RecordingConsole;
 import io.github.djdd.core.buildroot.BindMount;
+import io.github.djdd.core.buildroot.Isolation;
 import io.github.djdd.core.buildroot.RecordingRoot;
 import io.github.djdd.core.buildroot.RootCommand;
 import io.github.djdd.core.checkout.Checkout;
@@ -32,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CollectStaticStepTest {
     private static final SoftwareName SOFTWARE = new SoftwareName("mysoftware");
     private static final String PYTHON = "/usr/lib/mysoftware-env/ba9876543210/bin/python";
-    private static final String AS_NOBODY = "setpriv --reuid=65534 --regid=65534 --clear-groups -- " + PYTHON;
 
     @TempDir
     Path dir;
@@ -47,7 +47,7 @@ class CollectStaticStepTest {
 
     @BeforeEach
     void envPackageAndCheckout() throws Exception {
-        root = new RecordingRoot(dir.resolve("root")).answer(AS_NOBODY + " -c", command -> RecordingRoot.output(
+        root = new RecordingRoot(dir.resolve("root")).answer(PYTHON + " -c", command -> RecordingRoot.output(
                 "djdd-static-url=/assets/", "djdd-media-url=/uploads/", "0 static files copied"));
         context = root.context(dir.resolve("build"), new RecordingConsole());
         BuildDir buildDir = context.buildDir();
@@ -76,9 +76,9 @@ class CollectStaticStepTest {
         return root.commands().stream().filter(c -> c.argv().contains(program)).findFirst().orElseThrow();
     }
 
-    /** collectstatic as Django runs it: one file into the bound folder, which nobody must own. */
+    /** collectstatic as Django runs it: one file into the bound folder, which nobody (root's sandbox) must own. */
     private void collectstaticWritesAFile(String... inputs) {
-        root.answer(AS_NOBODY + " -c", command -> {
+        root.answer(PYTHON + " -c", command -> {
             try {
                 assertThat(Files.getAttribute(output, "unix:uid")).isEqualTo(65534);
                 Files.writeString(output.resolve("style.css"), "body {}\n");
@@ -95,7 +95,7 @@ class CollectStaticStepTest {
     }
 
     @Test
-    void runsAsNobodyWithTheSrcAndStaticFolderBoundWhereTheSiteHasThem() throws Exception {
+    void runsInTheSandboxWithTheSrcAndStaticFolderBoundWhereTheSiteHasThem() throws Exception {
         collectstaticWritesAFile();
 
         CollectStaticStep.Result result = collect();
@@ -106,10 +106,10 @@ class CollectStaticStepTest {
                 .hasSize(1);
         RootCommand collect = root.commands().stream().filter(c -> c.argv().contains(PYTHON)).findFirst()
                 .orElseThrow();
-        assertThat(collect.argv()).startsWith("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
-                PYTHON, "-c").endsWith("/usr/lib/mysoftware-src/0123456789ab/app/manage.py",
+        assertThat(collect.isolation()).isEqualTo(Isolation.SANDBOX);
+        assertThat(collect.argv()).startsWith(PYTHON, "-c").endsWith("/usr/lib/mysoftware-src/0123456789ab/app/manage.py",
                 "/usr/lib/mysoftware-src/0123456789ab");
-        assertThat(collect.argv().get(7)).contains("django.setup()", "settings.STATIC_URL", "settings.MEDIA_URL",
+        assertThat(collect.argv().get(2)).contains("django.setup()", "settings.STATIC_URL", "settings.MEDIA_URL",
                 "'collectstatic', '--noinput'", "runpy.run_path(sys.argv[0], run_name='__main__')");
         assertThat(collect.binds()).containsExactly(
                 new BindMount(checkout.root(), "/usr/lib/mysoftware-src/0123456789ab", true),
@@ -118,8 +118,8 @@ class CollectStaticStepTest {
         assertThat(collect.environment()).containsEntry("PYTHONPATH", "/usr/lib/mysoftware-src/0123456789ab/app")
                 .containsEntry("DJANGO_SETTINGS_MODULE", "mysite.settings").containsEntry("DEBUG", "0")
                 .containsEntry("STATIC_ROOT", "/usr/lib/mysoftware-site/berlin/static")
-                .containsEntry("HOME", "/nonexistent").containsKey("SECRET_KEY");
-        assertThat(result.folder().getParent()).isEqualTo(context.buildDir().userCache().resolve(
+                .containsKey("SECRET_KEY");
+        assertThat(result.folder().getParent()).isEqualTo(context.buildDir().cache().resolve(
                 "static/mysoftware-site-berlin"));
         assertThat(result.folder().resolve("style.css")).hasContent("body {}");
         assertThat(Files.getAttribute(result.folder().resolve("style.css"), "unix:uid"))
@@ -204,15 +204,16 @@ class CollectStaticStepTest {
                 "/run/djdd/packages/mysoftware-env-ba9876543210_1_amd64.deb", "/usr/lib/mysoftware-env/ba9876543210");
         assertThat(unpack.binds()).containsExactly(new BindMount(env.deb().file().getParent(), "/run/djdd/packages",
                 true), new BindMount(venvs(), "/usr/lib/mysoftware-env", false));
-        assertThat(venvs().resolve("ba9876543210/.djdd-package")).content()
+        assertThat(venvs().resolve(".ba9876543210.djdd-package")).content()
                 .isEqualTo(PackageChecksum.recorded(env.deb().file()) + "\n");
         assertThat(root.lines()).filteredOn(line -> line.contains("collectstatic")).hasSize(2);
     }
 
     @Test
     void aVirtualenvTheEnvStepLeftMarkedWithThePackagesChecksumIsUsedAsItIs() throws Exception {
-        Path venv = Files.createDirectories(venvs().resolve("ba9876543210"));
-        Files.writeString(venv.resolve(".djdd-package"), PackageChecksum.recorded(env.deb().file()) + "\n");
+        Files.createDirectories(venvs().resolve("ba9876543210"));
+        Files.writeString(venvs().resolve(".ba9876543210.djdd-package"), PackageChecksum.recorded(env.deb().file())
+                + "\n");
 
         collect(layout, Map.of());
 
@@ -227,7 +228,7 @@ class CollectStaticStepTest {
 
     @Test
     void settingsThatDoNotLoadFailTheBuildWithAHint() {
-        root.answer(AS_NOBODY + " -c", command -> RecordingRoot.failure(1,
+        root.answer(PYTHON + " -c", command -> RecordingRoot.failure(1,
                 "ModuleNotFoundError: No module named 'mysite'"));
 
 
@@ -238,7 +239,7 @@ class CollectStaticStepTest {
 
     @Test
     void aFailingCollectstaticNamesThePackageAndSettings() {
-        root.answer(AS_NOBODY + " -c", command -> RecordingRoot.failure(1, "djdd-static-url=/static/",
+        root.answer(PYTHON + " -c", command -> RecordingRoot.failure(1, "djdd-static-url=/static/",
                 "djdd-media-url=", "django.core.exceptions.ImproperlyConfigured: no STATIC_ROOT"));
 
         assertThatThrownBy(this::collect).isInstanceOf(BuildFailedException.class).hasMessage(
@@ -249,7 +250,7 @@ class CollectStaticStepTest {
 
     @Test
     void errorsOfDjangosSystemChecksStopTheBuildWithTheirMessages() {
-        root.answer(AS_NOBODY + " -c", command -> RecordingRoot.failure(3, "djdd-static-url=/static/",
+        root.answer(PYTHON + " -c", command -> RecordingRoot.failure(3, "djdd-static-url=/static/",
                 "djdd-media-url=/media/", "djdd-check-error=notes.Note.text: (fields.E120) CharFields must define a"
                         + " 'max_length' attribute."));
 
@@ -262,7 +263,7 @@ class CollectStaticStepTest {
     @Test
     void deploymentWarningsArePrintedAndStopTheBuildOnlyWhenAskedTo() throws Exception {
         String warning = "?: (security.W004) You have not set a value for the SECURE_HSTS_SECONDS setting.";
-        root.answer(AS_NOBODY + " -c", command -> command.environment().containsKey("DJDD_DEPLOY_CHECKS")
+        root.answer(PYTHON + " -c", command -> command.environment().containsKey("DJDD_DEPLOY_CHECKS")
                 ? RecordingRoot.failure(3, "djdd-static-url=/static/", "djdd-media-url=/media/",
                         "djdd-check-warning=" + warning, "djdd-deploy-checks=failed")
                 : RecordingRoot.output("djdd-static-url=/static/", "djdd-media-url=/media/",
@@ -284,7 +285,7 @@ class CollectStaticStepTest {
     @Test
     void aVariantThatRunsCeleryLoadsTheCeleryAppAsCeleryWould() {
         checks = new CollectStaticStep.Checks(Optional.of("mysite.nosuch"), false);
-        root.answer(AS_NOBODY + " -c", command -> RecordingRoot.failure(4, "djdd-static-url=/static/",
+        root.answer(PYTHON + " -c", command -> RecordingRoot.failure(4, "djdd-static-url=/static/",
                 "djdd-media-url=/media/", "djdd-celery=ModuleNotFoundError: No module named 'mysite.nosuch'"));
 
         assertThatThrownBy(this::collect).isInstanceOf(BuildFailedException.class).hasMessage("The Celery app"
@@ -298,7 +299,7 @@ class CollectStaticStepTest {
     @Test
     void requirementsWithoutCeleryFailAVariantThatRunsIt() {
         checks = new CollectStaticStep.Checks(Optional.of("mysite"), false);
-        root.answer(AS_NOBODY + " -c", command -> RecordingRoot.failure(4, "djdd-static-url=/static/",
+        root.answer(PYTHON + " -c", command -> RecordingRoot.failure(4, "djdd-static-url=/static/",
                 "djdd-media-url=/media/", "djdd-celery=missing"));
 
         assertThatThrownBy(this::collect).isInstanceOf(BuildFailedException.class).hasMessage("app/requirements.txt"
@@ -308,7 +309,7 @@ class CollectStaticStepTest {
 
     @Test
     void aStaticUrlNginxCannotServeFailsBeforeAnyPackage() {
-        root.answer(AS_NOBODY + " -c", command -> RecordingRoot.output("djdd-static-url=static", "djdd-media-url=/m/"));
+        root.answer(PYTHON + " -c", command -> RecordingRoot.output("djdd-static-url=static", "djdd-media-url=/m/"));
 
         assertThatThrownBy(this::collect).isInstanceOf(BuildFailedException.class).hasMessageStartingWith(
                 "The settings' STATIC_URL is 'static', which nginx cannot serve as a folder of the site");

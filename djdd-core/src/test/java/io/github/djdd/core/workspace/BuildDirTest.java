@@ -69,18 +69,51 @@ class BuildDirTest {
     }
 
     @Test
-    void foldersMadeUnderASharedFolderAreSharedTooAndOthersAreLeftAsTheyAre() throws Exception {
-        Path shared = Files.createDirectories(dir.resolve("shared"));
-        Files.setAttribute(shared, "unix:mode", 02775);
-        Path plain = Files.createDirectories(dir.resolve("plain"));
-        Files.setAttribute(plain, "unix:mode", 0755);
+    void rootRefusesABuildDirFolderOthersCanWriteAndNamesInit() throws Exception {
+        Path build = Files.createDirectories(dir.resolve("build"));
+        Path packages = Files.createDirectories(build.resolve("packages"));
+        Files.setAttribute(packages, "unix:mode", 02775);
 
-        BuildDir.createSharedDirectories(shared.resolve("trixie/deeper"));
-        BuildDir.createSharedDirectories(plain.resolve("trixie"));
+        assertThatThrownBy(() -> BuildDir.prepare(build))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("The build dir's folder " + packages + " is writable for others (mode 2775) (an earlier"
+                        + " djdd shared it with the 'djdd' group), so others could replace what root builds there: run"
+                        + " 'mvn djdd:init' (as root) once with the same -Ddjdd.buildDir; it takes the folder back for"
+                        + " root and removes what others wrote in it.");
+    }
 
-        assertThat((int) Files.getAttribute(shared.resolve("trixie"), "unix:mode") & 07777).isEqualTo(02775);
-        assertThat((int) Files.getAttribute(shared.resolve("trixie/deeper"), "unix:mode") & 07777).isEqualTo(02775);
-        assertThat((int) Files.getAttribute(plain.resolve("trixie"), "unix:mode") & 02020).isZero();
+    @Test
+    void rootRefusesALinkInPlaceOfItsFolder() throws Exception {
+        Path build = Files.createDirectories(dir.resolve("build"));
+        Files.createSymbolicLink(build.resolve("sources"), Files.createDirectories(dir.resolve("elsewhere")));
+
+        assertThatThrownBy(() -> BuildDir.prepare(build))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith("The build dir's folder " + build.resolve("sources") + " is a link or no folder");
+    }
+
+    @Test
+    void rootRefusesABuildDirInAFolderOthersCanWriteWithoutTheStickyBit() throws Exception {
+        Path open = Files.createDirectories(dir.resolve("open"));
+        Files.setAttribute(open, "unix:mode", 0777);
+
+        assertThatThrownBy(() -> BuildDir.prepare(open.resolve("build")))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith("The build dir " + open.resolve("build") + " lies in " + open + ", which others"
+                        + " can write (mode 777)");
+        Files.setAttribute(open, "unix:mode", 01777);
+        assertThat(BuildDir.prepare(open.resolve("build")).own()).isEqualTo(open.resolve("build"));
+    }
+
+    @Test
+    void aMembersFoldersAreItsOwnInUsers() {
+        BuildDir member = new BuildDir(Path.of("/var/lib/djdd/build"), Path.of("/var/lib/djdd/build/users/jenkins"));
+
+        assertThat(member.root("trixie").path()).isEqualTo(Path.of("/var/lib/djdd/build/roots/trixie"));
+        assertThat(member.packages()).isEqualTo(Path.of("/var/lib/djdd/build/users/jenkins/packages"));
+        assertThat(member.sources()).isEqualTo(Path.of("/var/lib/djdd/build/users/jenkins/sources"));
+        assertThat(member.venvs("trixie")).isEqualTo(Path.of("/var/lib/djdd/build/users/jenkins/venvs/trixie"));
+        assertThat(member.users()).isEqualTo(Path.of("/var/lib/djdd/build/users"));
     }
 
     @Test
