@@ -34,6 +34,7 @@ import io.github.djdd.core.workspace.BuildDir;
 import io.github.djdd.core.workspace.DiskFull;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -158,6 +159,11 @@ public final class ProjectBuild {
                 deleteTree(checkout.root());
                 clone.export(commit, checkout.root());
                 requireProjectFiles(checkout, commit);
+                for (SiteVariant variant : variants) {
+                    if (Files.exists(checkout.file(variantTemplates(variant)), LinkOption.NOFOLLOW_LINKS)) {
+                        checkout.requireInside(variantTemplates(variant));
+                    }
+                }
                 return request.site().templatesFor(checkout, console);
             });
             steps.run("Build root packages", () -> {
@@ -223,8 +229,13 @@ public final class ProjectBuild {
                 .withGunicornVersion(collected.gunicornVersion());
         SiteFiles files = new SiteFiles(layout, variant, django, release, templates);
         return steps.run("Site package " + layout.packageName(), new BuildSitePackageStep(context, layout, files,
-                collected.folder(), checkout.file("djdd/variants/" + variant.name() + "/templates"), commit.time(),
+                collected.folder(), checkout.file(variantTemplates(variant)), commit.time(),
                 request.site().siteVersion()), BuiltPackage::timed);
+    }
+
+    /** The variant's Django templates in the project, which its site package installs in {@code templates/}. */
+    private static String variantTemplates(SiteVariant variant) {
+        return "djdd/variants/" + variant.name() + "/templates";
     }
 
     private static void requireProjectFiles(Checkout checkout, ResolvedCommit commit) throws BuildFailedException {
