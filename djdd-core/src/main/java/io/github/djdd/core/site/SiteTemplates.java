@@ -165,7 +165,8 @@ public final class SiteTemplates {
                 }
             }
         } catch (IOException | UncheckedIOException e) {
-            throw new DjddException("Cannot list " + shown + " (" + e.getMessage() + ")", e);
+            throw new DjddException("Cannot list " + shown + " (" + e.getMessage() + "): make it a folder this build"
+                    + " may read.", e);
         }
         return files;
     }
