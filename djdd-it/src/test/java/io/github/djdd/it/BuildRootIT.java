@@ -40,6 +40,8 @@ class BuildRootIT {
     private static BuildDir buildDir;
     private static BuildRoot root;
     private static final ProcessRunner HOST = new ProcessRunner(Console.NULL);
+    /** The package helper djdd:init installs, which the djdd group runs as root through sudo. */
+    private static final String HELPER = "/usr/local/libexec/djdd/install-packages";
 
     @BeforeAll
     static void init() throws Exception {
@@ -328,6 +330,41 @@ class BuildRootIT {
         assertThat(root.path().resolve("usr/local/lib/djdd-sandbox-was-here")).doesNotExist();
         assertThat(root.path().resolve("tmp/mine")).doesNotExist();
         assertThat(hostMountsUnder(buildDir.path())).isEmpty();
+    }
+
+    /**
+     * The attacker: a member of the djdd group, who may run init's package helper as root through
+     * sudo, or a project whose requirements a root build installs, names {@code python3-} (apt-get's
+     * "remove python3" from the root every build shares) or {@code python3.1.} (a pattern apt-get
+     * would read as every python3.1x package). Both are refused before apt-get install runs; a
+     * plain name still installs.
+     */
+    @Test
+    void onlyPackagesNamedExactlyAreInstalledByTheHelperOrARootBuild() throws Exception {
+        root.run(RootCommand.of("apt-get", "purge", "--yes", "hello").withTimeout(Duration.ofMinutes(5)));
+        Path status = root.path().resolve("var/lib/dpkg/status");
+        String before = Files.readString(status);
+
+        CommandResult removal = HOST.run(Command.of(HELPER, root.schrootName(), "hello", "python3-"));
+        CommandResult pattern = HOST.run(Command.of(HELPER, root.schrootName(), "hello", "python3.1.")
+                .withTimeout(Duration.ofMinutes(5)));
+        assertThatThrownBy(() -> root.installPackages(List.of("hello", "python3.1."), "venv-debian-requirements.txt"))
+                .isInstanceOf(DjddException.class)
+                .hasMessageStartingWith("Debian package 'python3.1.' listed in venv-debian-requirements.txt does not"
+                        + " exist in the build root's suite");
+
+        assertThat(removal.exitCode()).isEqualTo(2);
+        assertThat(removal.output()).containsExactly("'python3-' ends in '-' or '+', which apt-get reads as remove or"
+                + " install, not as part of a name: name the package alone");
+        assertThat(pattern.exitCode()).isEqualTo(2);
+        assertThat(pattern.output()).contains("'python3.1.' is no package of the build root's APT sources")
+                .noneMatch(line -> line.startsWith("Setting up") || line.startsWith("Removing"));
+        assertThat(Files.readString(status)).as("dpkg's status, untouched").isEqualTo(before);
+        assertThat(root.missingPackages(List.of("python3", "hello"))).containsExactly("hello");
+
+        CommandResult plain = HOST.run(Command.of(HELPER, root.schrootName(), "hello").withTimeout(Duration.ofMinutes(5)));
+        assertThat(plain.exitCode()).as(String.join("\n", plain.output())).isZero();
+        assertThat(root.check(RootCommand.of("hello")).output()).containsExactly("Hello, world!");
     }
 
     static List<String> hostMountsUnder(Path dir) throws Exception {

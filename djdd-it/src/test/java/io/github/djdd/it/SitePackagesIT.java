@@ -265,8 +265,9 @@ class SitePackagesIT {
         server.check(RootCommand.of("nginx", "-t"));
     }
 
+    /** The maintenance page is the one template a project replaces without {@code <projectTemplates>}. */
     @Test
-    void projectTemplatesOverrideTheGeneratedFilesAndTheVersionCanBeSet() throws Exception {
+    void theProjectsMaintenancePageAndVariantTemplatesAreInThePackageAndTheVersionCanBeSet() throws Exception {
         List<BuiltPackage> overridden = build(List.of(red()), "overrides", SiteOptions.of(null, null, null, "42"));
         Path red = overridden.get(2).file();
 

@@ -172,6 +172,29 @@ public class BuildMojo extends AbstractRepositoryMojo {
     @Parameter(property = "djdd.aptRepositoryKey")
     File aptRepositoryKey;
 
+    /**
+     * The folder of your versions of djdd's site templates ({@code postinst}, {@code nginx.conf},
+     * the units, the control utility, ...): a file there with a template's name replaces djdd's in
+     * every site package. Keep it beside the deployment POM: what runs as root on the servers is
+     * changed here, by whoever may change the deployment.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = "djdd.templates", defaultValue = "${basedir}/djdd/templates")
+    File templates;
+
+    /**
+     * Whether the project's own {@code djdd/templates/} (in the built commit) may replace every
+     * template, the maintainer scripts and units too, which run as root or configure services on
+     * the servers. Set it only if everyone who can push to a built branch may have root on the
+     * servers. Either way the project may replace the maintenance page, and the templates of
+     * {@code <templates>} win over the project's.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = "djdd.projectTemplates", defaultValue = "false")
+    boolean projectTemplates;
+
     /** The folder relative {@code <findLinks>} are resolved against. */
     @Parameter(defaultValue = "${basedir}", readonly = true)
     File basedir;
@@ -188,7 +211,8 @@ public class BuildMojo extends AbstractRepositoryMojo {
         PackageSettings packages = new PackageSettings(PackageSettings.maintainer(maintainer),
                 Compression.of(compression), PackageSettings.timestamp(outputTimestamp, System.getenv()));
         SiteOptions site = SiteOptions.of(settings, wsgiApplication, celeryApp, siteVersion)
-                .withFailOnDeployWarnings(failOnDeployWarnings);
+                .withFailOnDeployWarnings(failOnDeployWarnings)
+                .withTemplates(templates == null ? null : templates.toPath(), projectTemplates);
         Optional<BuildRequest.PackageCache> cache = aptRepository == null || aptRepository.isBlank()
                 ? Optional.empty()
                 : Optional.of(new BuildRequest.PackageCache(aptRepository, aptRepositoryKey == null ? null

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.djdd.core.site.SiteVariant;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoTest;
@@ -34,6 +35,10 @@ class BuildMojoTest {
         assertThat(mojo.variants).extracting(Variant::getName).containsExactly("berlin", "blue");
         assertThat(mojo.settings).isEqualTo("mysite.settings.production");
         assertThat(mojo.siteVersion).isEqualTo("42");
+        assertThat(mojo.projectTemplates).isTrue();
+        // The harness's ${basedir} is the module's, not the test POM's folder.
+        assertThat(mojo.templates.toPath()).as("beside the deployment POM")
+                .isEqualTo(mojo.basedir.toPath().resolve("djdd/templates"));
         Variant berlin = mojo.variants.get(0);
         assertThat(berlin.getServerName()).isEqualTo("berlin.example.com");
         assertThat(berlin.getListen()).isEqualTo("8080");
@@ -102,6 +107,17 @@ class BuildMojoTest {
 
         assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
                 .hasMessageStartingWith("Invalid site version 'v1'");
+        assertThat(dir.resolve("build")).doesNotExist();
+    }
+
+    @Test
+    @InjectMojo(goal = "build", pom = POM)
+    void templatesThatIsNoFolderIsRefusedBeforeAnyWork(BuildMojo mojo) throws Exception {
+        configure(mojo);
+        mojo.templates = Files.writeString(dir.resolve("templates"), "").toFile();
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageStartingWith("<templates> " + dir.resolve("templates") + " is not a folder");
         assertThat(dir.resolve("build")).doesNotExist();
     }
 

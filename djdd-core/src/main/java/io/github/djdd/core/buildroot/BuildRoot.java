@@ -1,6 +1,7 @@
 package io.github.djdd.core.buildroot;
 
 import com.sun.security.auth.module.UnixSystem;
+import io.github.djdd.core.BuildFailedException;
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.process.Command;
@@ -113,10 +114,27 @@ public final class BuildRoot implements RootShell {
     /** The uid and gid that code runs as in the sandbox's own user namespace. */
     static final int SANDBOX_ID = 1000;
 
+    /**
+     * Fails, naming it, on the first of its arguments that is not exactly the name of a package in
+     * the root's APT lists: apt-get and apt-cache read a name that is no package's as a pattern
+     * ({@code python3.1.} is every python3.1x package, {@code c++} a few hundred), and a purely
+     * virtual name as whichever package provides it. Run after {@code apt-get update}, before
+     * {@code apt-get install}: by {@link #installPackages} as root, and by the {@link PackageHelper}.
+     */
+    static final String KNOWN_EXACTLY = """
+            for package in "$@"; do
+              found=$(apt-cache show --no-all-versions -- "$package" 2>/dev/null | sed -n 's/^Package: //p' | sort -u)
+              if [ "$found" != "${package%%:*}" ]; then
+                echo "'$package' is no package of the build root's APT sources" >&2
+                exit 2
+              fi
+            done
+            """;
+
     private static final Pattern PYTHON_LINK = Pattern.compile("(?:/usr/bin/)?python(3\\.[0-9]+)");
 
-    private static final Pattern UNKNOWN_PACKAGE = Pattern.compile(
-            "^E: (?:Unable to locate package (\\S+)|Package '?([^ ']+?)'? has no installation candidate)");
+    private static final Pattern UNKNOWN_PACKAGE = Pattern.compile("^(?:E: (?:Unable to locate package (\\S+)"
+            + "|Package '?([^ ']+?)'? has no installation candidate)|'(\\S+)' is no package of the build root's APT)");
 
     /** apt-get options for installs and upgrades without questions, keeping configuration files as they are. */
     static final List<String> UNATTENDED = List.of("--yes", "--no-install-recommends", "-o",
@@ -412,12 +430,22 @@ public final class BuildRoot implements RootShell {
             if (missing.isEmpty()) {
                 return missing;
             }
+            for (String name : missing) {
+                requireNoAptSuffix(name, source);
+            }
             if (!BuildUser.isRoot()) {
                 return installThroughHelper(missing, source);
             }
             console.info("Installing into the build root: " + String.join(" ", missing));
             check(apt("dpkg", "--configure", "-a"));
             check(apt("apt-get", "update"));
+            List<String> known = new ArrayList<>(List.of("sh", "-c", KNOWN_EXACTLY, "djdd-known"));
+            known.addAll(missing);
+            try {
+                check(apt(known.toArray(String[]::new)).quietly());
+            } catch (CommandFailedException e) {
+                throw unknownPackage(e.result(), source).orElse(e);
+            }
             List<String> install = new ArrayList<>(List.of("apt-get", "install"));
             install.addAll(UNATTENDED);
             install.addAll(missing);
@@ -428,6 +456,27 @@ public final class BuildRoot implements RootShell {
             }
             return missing;
         }
+    }
+
+    /**
+     * apt-get install reads a name ending in {@code -} as an order to remove the package and one
+     * ending in {@code +} as an order to install it: as root in the root every build shares, a
+     * project's {@code python3-} would remove python3. No Debian package's name ends so (those that
+     * end in {@code +}, such as g++, are installed already and never get here), so the name is refused.
+     */
+    static void requireNoAptSuffix(String name, String source) throws BuildFailedException {
+        // After the architecture (python3:amd64-) or before it (python3-:amd64).
+        String plain = name.replaceFirst(":.*", "");
+        boolean atEnd = name.endsWith("-") || name.endsWith("+");
+        if (!atEnd && !plain.endsWith("-") && !plain.endsWith("+")) {
+            return;
+        }
+        char suffix = atEnd ? name.charAt(name.length() - 1) : plain.charAt(plain.length() - 1);
+        String target = atEnd ? name.substring(0, name.length() - 1)
+                : plain.substring(0, plain.length() - 1) + name.substring(plain.length());
+        throw new BuildFailedException("Debian package '" + name + "' listed in " + source + " ends in '" + suffix
+                + "', which apt-get reads as an order to " + (suffix == '-' ? "remove " : "install ") + target
+                + ", not as a name: write the package's name alone in " + source + ".");
     }
 
     /** A build user's install: through the {@link PackageHelper}, which refuses anything else. */
@@ -488,10 +537,12 @@ public final class BuildRoot implements RootShell {
         for (String line : result.output()) {
             Matcher matcher = UNKNOWN_PACKAGE.matcher(line);
             if (matcher.find()) {
-                String name = matcher.group(1) != null ? matcher.group(1) : matcher.group(2);
+                String name = matcher.group(1) != null ? matcher.group(1)
+                        : matcher.group(2) != null ? matcher.group(2) : matcher.group(3);
                 return Optional.of(new DjddException("Debian package '" + name
                         + "' listed in " + source + " does not exist in the build root's suite:"
-                        + " fix the name in " + source + " (apt-cache search helps)."));
+                        + " fix the name in " + source + " (apt-cache search helps; for a virtual package, name one"
+                        + " that provides it)."));
             }
         }
         return Optional.empty();

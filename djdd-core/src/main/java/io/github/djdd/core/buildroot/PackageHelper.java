@@ -13,7 +13,9 @@ import java.util.List;
  * ({@code /etc/sudoers.d/djdd}) and which installs Debian packages into a root that init
  * registered, from the root's own APT sources, one run at a time, and does nothing else. Its
  * arguments are checked as hostile: the root is named by its schroot definition (root's file),
- * and a package name is a Debian package name.
+ * and a package name is a Debian package name without apt's suffixes ({@code python3-} would
+ * remove python3 from the root every build shares) that apt-cache knows exactly, after the root's
+ * lists are updated ({@link BuildRoot#KNOWN_EXACTLY}).
  */
 final class PackageHelper {
     static final Path SCRIPT = Path.of("/usr/local/libexec/djdd/install-packages");
@@ -42,6 +44,13 @@ final class PackageHelper {
                   case $package in
                     [!a-z0-9]*|*[!a-z0-9.+:-]*) echo "'$package' is not a Debian package name" >&2; exit 2 ;;
                   esac
+                  # apt-get install reads python3- as "remove python3", and a trailing + as "install".
+                  case $package in
+                    *[-+]|*[-+]:*)
+                      echo "'$package' ends in '-' or '+', which apt-get reads as remove or install, not as part of" \\
+                        "a name: name the package alone" >&2
+                      exit 2 ;;
+                  esac
                 done
                 conf=@SCHROOT_CONFIGS@/$name
                 [ -f "$conf" ] || { echo "$name is no djdd build root: $conf does not exist" >&2; exit 2; }
@@ -62,11 +71,18 @@ final class PackageHelper {
                 enter=$(cat <<'DJDD_ENTER'
                 @ENTER@DJDD_ENTER
                 )
+                install=$(cat <<'DJDD_INSTALL'
+                set -e
+                dpkg --configure -a
+                apt-get update
+                @KNOWN_EXACTLY@exec apt-get install @UNATTENDED@ "$@"
+                DJDD_INSTALL
+                )
                 exec flock "$root/var/lib/dpkg" @ISOLATED@ sh -c "$enter" djdd-enter "$root" "" host "" -- \\
                   /usr/bin/env -i PATH=@PATH@ HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \\
-                  sh -c 'dpkg --configure -a && apt-get update && exec apt-get install @UNATTENDED@ "$@"' \\
-                  djdd-install "$@"
-                """.replace("@ENTER@", BuildRoot.ENTER).replace("@ISOLATED@", Command.join(Bootstrap.ISOLATED))
+                  sh -c "$install" djdd-install "$@"
+                """.replace("@ENTER@", BuildRoot.ENTER).replace("@KNOWN_EXACTLY@", BuildRoot.KNOWN_EXACTLY)
+                .replace("@ISOLATED@", Command.join(Bootstrap.ISOLATED))
                 .replace("@PATH@", BuildRoot.PATH).replace("@SCHROOT_CONFIGS@", SchrootConfig.DIR.toString())
                 .replace("@UNATTENDED@", Command.join(BuildRoot.UNATTENDED));
     }

@@ -18,6 +18,7 @@ import io.github.djdd.core.site.DjangoSite;
 import io.github.djdd.core.site.SiteEnvironment;
 import io.github.djdd.core.site.SiteFiles;
 import io.github.djdd.core.site.SiteLayout;
+import io.github.djdd.core.site.SiteTemplates;
 import io.github.djdd.core.site.SiteVariant;
 import io.github.djdd.core.source.BuildSourcePackageStep;
 import io.github.djdd.core.source.ResolvedCommit;
@@ -33,6 +34,7 @@ import io.github.djdd.core.workspace.BuildDir;
 import io.github.djdd.core.workspace.DiskFull;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -151,11 +153,18 @@ public final class ProjectBuild {
                 request.projectDir());
         SourceLayout srcLayout = SourceLayout.of(request.software(), commit, checkout.projectDir());
         try {
-            steps.run("Checkout " + commit.shortId(), () -> {
+            // The templates are checked with the project's files: a project that may not replace one
+            // stops the build before anything is installed or written.
+            SiteTemplates templates = steps.run("Checkout " + commit.shortId(), () -> {
                 deleteTree(checkout.root());
                 clone.export(commit, checkout.root());
                 requireProjectFiles(checkout, commit);
-                return checkout;
+                for (SiteVariant variant : variants) {
+                    if (Files.exists(checkout.file(variantTemplates(variant)), LinkOption.NOFOLLOW_LINKS)) {
+                        checkout.requireInside(variantTemplates(variant));
+                    }
+                }
+                return request.site().templatesFor(checkout, console);
             });
             steps.run("Build root packages", () -> {
                 List<String> packages = new ArrayList<>();
@@ -185,7 +194,8 @@ public final class ProjectBuild {
             List<BuiltPackage> built = new ArrayList<>(List.of(env.deb(), src.deb()));
             SiteFiles.Release release = new SiteFiles.Release(srcLayout, env.layout(), commit.id());
             for (SiteVariant variant : variants) {
-                BuiltPackage site = buildSite(context, checkout, commit, variant, release, collected.get(variant));
+                BuiltPackage site = buildSite(context, checkout, commit, variant, release, collected.get(variant),
+                        templates);
                 LastBuild.record(request.buildDir(), request.suite(), site, List.of(env.deb(), src.deb()));
                 built.add(site);
             }
@@ -211,15 +221,21 @@ public final class ProjectBuild {
     }
 
     private BuiltPackage buildSite(BuildContext context, Checkout checkout, ResolvedCommit commit,
-            SiteVariant variant, SiteFiles.Release release, CollectStaticStep.Result collected) throws DjddException {
+            SiteVariant variant, SiteFiles.Release release, CollectStaticStep.Result collected, SiteTemplates templates)
+            throws DjddException {
         SiteLayout layout = layout(variant);
         DjangoSite django = DjangoSite.of(settings(variant, checkout), request.site().wsgiApplication(),
                 request.site().celeryApp(), collected.staticUrl(), collected.mediaUrl())
                 .withGunicornVersion(collected.gunicornVersion());
-        SiteFiles files = new SiteFiles(layout, variant, django, release, checkout.file("djdd/templates"));
+        SiteFiles files = new SiteFiles(layout, variant, django, release, templates);
         return steps.run("Site package " + layout.packageName(), new BuildSitePackageStep(context, layout, files,
-                collected.folder(), checkout.file("djdd/variants/" + variant.name() + "/templates"), commit.time(),
+                collected.folder(), checkout.file(variantTemplates(variant)), commit.time(),
                 request.site().siteVersion()), BuiltPackage::timed);
+    }
+
+    /** The variant's Django templates in the project, which its site package installs in {@code templates/}. */
+    private static String variantTemplates(SiteVariant variant) {
+        return "djdd/variants/" + variant.name() + "/templates";
     }
 
     private static void requireProjectFiles(Checkout checkout, ResolvedCommit commit) throws BuildFailedException {

@@ -68,12 +68,9 @@ public final class BuildSitePackageStep implements Step<BuiltPackage> {
         PackageSettings settings = context.packages();
         try {
             Files.createDirectories(buildDir.locks());
-            for (String unknown : files.unknownOverrides()) {
-                console.warn("Ignoring djdd/templates/" + unknown + " in the project: djdd has no template of that"
-                        + " name (it has " + String.join(", ", SiteFiles.TEMPLATES) + ").");
-            }
         } catch (IOException e) {
-            throw new DjddException("Cannot read the project's djdd/templates (" + e.getMessage() + ")", e);
+            throw new DjddException("Cannot create " + buildDir.locks() + " (" + e.getMessage() + "): check the build"
+                    + " dir.", e);
         }
         // Two builds of one variant at once write the same file names: one after the other.
         try (BuildLock lock = BuildLock.acquire(buildDir.locks().resolve(name + ".lock"), name, console)) {

@@ -3,15 +3,9 @@ package io.github.djdd.core.site;
 import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.deb.DebContent;
 import io.github.djdd.core.deb.PackageDocs;
-import io.github.djdd.core.deb.Template;
 import io.github.djdd.core.env.EnvLayout;
-import io.github.djdd.core.naming.Names;
 import io.github.djdd.core.source.SourceLayout;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,20 +15,15 @@ import java.util.StringJoiner;
 import java.util.TreeMap;
 
 /**
- * Every file of a site package that djdd generates, rendered from the templates beside this class
- * or from the operator's copies in the project's {@code djdd/templates/} folder, which win.
+ * Every file of a site package that djdd generates, rendered from djdd's templates or their
+ * replacements ({@link SiteTemplates}).
  */
 public final class SiteFiles {
-    /** The templates an operator can override, by file name. */
-    public static final List<String> TEMPLATES = List.of("nginx.conf", "gunicorn.socket", "gunicorn.service",
-            "celery.service", "celerybeat.service", "maintenance.html", "control", "control.1", "logrotate", "postinst",
-            "prerm", "postrm");
-
     private final SiteLayout layout;
     private final SiteVariant variant;
     private final DjangoSite django;
     private final Release release;
-    private final Path overrides;
+    private final SiteTemplates templates;
 
     /**
      * The code a site runs.
@@ -43,16 +32,14 @@ public final class SiteFiles {
      */
     public record Release(SourceLayout src, EnvLayout env, String commit) {}
 
-    /**
-     * @param overrides the project's {@code djdd/templates} folder; missing or null: djdd's own
-     *     templates only
-     */
-    public SiteFiles(SiteLayout layout, SiteVariant variant, DjangoSite django, Release release, Path overrides) {
+    /** @param templates the templates of the commit, djdd's own or replaced */
+    public SiteFiles(SiteLayout layout, SiteVariant variant, DjangoSite django, Release release,
+            SiteTemplates templates) {
         this.layout = layout;
         this.variant = variant;
         this.django = django;
         this.release = release;
-        this.overrides = overrides;
+        this.templates = templates;
     }
 
     public String serverName() {
@@ -389,36 +376,17 @@ public final class SiteFiles {
     }
 
     private String render(String name, Map<String, String> values) throws InvalidConfigurationException {
-        Path override = overrides == null ? null : overrides.resolve(name);
-        if (override != null && Files.isRegularFile(override)) {
-            String shown = "djdd/templates/" + name;
-            String text;
-            try {
-                text = Files.readString(override, StandardCharsets.UTF_8);
-            } catch (IOException | UncheckedIOException e) {
-                throw new InvalidConfigurationException("templates", "Cannot read the project's " + shown + " ("
-                        + e.getMessage() + "): make it a readable UTF-8 text file.");
+        try {
+            return templates.template(name).render(values);
+        } catch (IllegalArgumentException e) {
+            String described = templates.described(name);
+            if (described == null) {
+                throw e;
             }
-            try {
-                return Template.of(shown, text).render(values);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationException("templates", "The project's " + shown + " uses a"
-                        + " placeholder djdd does not know (" + e.getMessage().replaceFirst(".* for ", "")
-                        + "): use one of " + String.join(", ", values.keySet().stream().map(k -> "@" + k + "@")
-                                .toList()) + ".");
-            }
-        }
-        return Template.resource(SiteFiles.class, name).render(values);
-    }
-
-    /** Names the files in the project's {@code djdd/templates} that override nothing. */
-    public List<String> unknownOverrides() throws IOException {
-        if (overrides == null || !Files.isDirectory(overrides)) {
-            return List.of();
-        }
-        try (var files = Files.list(overrides)) {
-            return files.map(file -> file.getFileName().toString()).filter(name -> !TEMPLATES.contains(name))
-                    .sorted().map(Names::quote).toList();
+            throw new InvalidConfigurationException("templates", Character.toUpperCase(described.charAt(0))
+                    + described.substring(1) + " uses a placeholder djdd does not know ("
+                    + e.getMessage().replaceFirst(".* for ", "") + "): use one of " + String.join(", ",
+                            values.keySet().stream().map(k -> "@" + k + "@").toList()) + ".");
         }
     }
 }

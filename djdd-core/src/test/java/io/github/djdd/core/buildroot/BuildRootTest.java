@@ -3,6 +3,7 @@ package io.github.djdd.core.buildroot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.djdd.core.BuildFailedException;
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.process.Command;
@@ -127,6 +128,36 @@ class BuildRootTest {
                 .containsExactly("gettext", "libpq-dev:amd64", "libicu-dev");
         assertThat(root.missingPackages(List.of("libpq5:amd64"))).isEmpty();
         assertThat(root.pythonVersion()).isEqualTo("3.13");
+    }
+
+    /**
+     * The attacker: a project lists {@code python3-} in its requirements, which apt-get, run as root
+     * in a root build, reads as "remove python3" from the root every build shares. Refused before any
+     * process runs; {@code g++}, a real package, is installed already (build-essential) and passes.
+     */
+    @Test
+    void aNameEndingInAptsRemoveSuffixIsRefusedBeforeAptRuns() throws Exception {
+        BuildDir buildDir = BuildDir.prepare(dir);
+        Path dpkg = Files.createDirectories(buildDir.root("trixie").path().resolve("var/lib/dpkg"));
+        Files.writeString(dpkg.resolve("status"), "Package: g++\nStatus: install ok installed\n\n"
+                + "Package: python3\nStatus: install ok installed\n\n");
+        // No runner: a command would fail the test with a NullPointerException.
+        BuildRoot root = new BuildRoot(buildDir, buildDir.root("trixie"), null, Console.NULL);
+
+        assertThat(root.installPackages(List.of("g++", "python3"), "venv-debian-requirements.txt")).isEmpty();
+        assertThatThrownBy(() -> root.installPackages(List.of("g++", "python3-"), "venv-debian-requirements.txt"))
+                .isInstanceOf(BuildFailedException.class)
+                .hasMessage("Debian package 'python3-' listed in venv-debian-requirements.txt ends in '-', which"
+                        + " apt-get reads as an order to remove python3, not as a name: write the package's name"
+                        + " alone in venv-debian-requirements.txt.");
+        assertThatThrownBy(() -> root.installPackages(List.of("libpq5+"), "src-debian-requirements.txt"))
+                .isInstanceOf(BuildFailedException.class)
+                .hasMessage("Debian package 'libpq5+' listed in src-debian-requirements.txt ends in '+', which"
+                        + " apt-get reads as an order to install libpq5, not as a name: write the package's name"
+                        + " alone in src-debian-requirements.txt.");
+        assertThatThrownBy(() -> root.installPackages(List.of("libpq5:amd64-"), "src-debian-requirements.txt"))
+                .hasMessageStartingWith("Debian package 'libpq5:amd64-' listed in src-debian-requirements.txt ends in"
+                        + " '-', which apt-get reads as an order to remove libpq5:amd64,");
     }
 
     @Test

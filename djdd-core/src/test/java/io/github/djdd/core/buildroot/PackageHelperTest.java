@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +41,42 @@ class PackageHelperTest {
 
         assertThat(runner.run(Command.of("sh", "-n", script.toString()).quietly()).succeeded()).isTrue();
         assertThat(PackageHelper.script()).startsWith("#!/bin/sh\n").contains(BuildRoot.ENTER)
-                .contains("apt-get install --yes --no-install-recommends");
+                .containsSubsequence("apt-get update\n", BuildRoot.KNOWN_EXACTLY,
+                        "exec apt-get install --yes --no-install-recommends");
+    }
+
+    /**
+     * The check the helper (and a root build) runs in the root before apt-get install, here with an
+     * apt-cache that answers as Debian's does: a name that is no package's is read as a pattern.
+     */
+    @Test
+    void onlyNamesAptCacheKnowsExactlyPass() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.writeString(bin.resolve("apt-cache"), """
+                #!/bin/sh
+                [ "$1 $2 $3" = "show --no-all-versions --" ] || exit 64
+                case $4 in
+                  libpq5|libpq5:amd64) printf 'Package: libpq5\nVersion: 17.6-0+deb13u1\n\n' ;;
+                  python3.1.) printf 'Package: libpython3.11\n\nPackage: python3.11\n\nPackage: python3.13\n\n' ;;
+                  l.bpq5) printf 'Package: libpq5\n\n' ;;
+                  mail-transport-agent) ;;
+                  *) echo 'E: No packages found' >&2; exit 100 ;;
+                esac
+                """);
+        Files.setPosixFilePermissions(bin.resolve("apt-cache"), PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        for (String name : List.of("python3.1.", "l.bpq5", "mail-transport-agent", "djdd-no-such-package")) {
+            CommandResult refused = known(bin, "libpq5", name, "libpq5:amd64");
+            assertThat(refused.exitCode()).as(name).isEqualTo(2);
+            assertThat(refused.output()).containsExactly("'" + name + "' is no package of the build root's APT sources");
+        }
+        assertThat(known(bin, "libpq5", "libpq5:amd64").exitCode()).isZero();
+    }
+
+    private CommandResult known(Path bin, String... names) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", BuildRoot.KNOWN_EXACTLY, "djdd-known"));
+        argv.addAll(List.of(names));
+        return runner.run(Command.of(argv).withEnvironment(Map.of("PATH", bin + ":/usr/bin:/bin")).quietly());
     }
 
     @ParameterizedTest
@@ -95,6 +131,21 @@ class PackageHelperTest {
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.output()).containsExactly("'" + name + "' is not a Debian package name");
+    }
+
+    /**
+     * The attacker: a build user (or a project's requirements file) names {@code python3-}, which
+     * apt-get reads as "remove python3" from the root every build shares; a trailing {@code +} is
+     * apt's other modifier.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"python3-", "libc6-:amd64", "hello+", "python3:amd64-"})
+    void aNameWithAptsRemoveOrInstallSuffixIsRefused(String name) throws Exception {
+        CommandResult result = helper("djdd-00000000-nosuchsuite", "libpq5", name);
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.output()).containsExactly("'" + name + "' ends in '-' or '+', which apt-get reads as"
+                + " remove or install, not as part of a name: name the package alone");
     }
 
     @Test

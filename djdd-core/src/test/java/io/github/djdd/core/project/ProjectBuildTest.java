@@ -8,6 +8,7 @@ import io.github.djdd.core.RecordingConsole;
 import io.github.djdd.core.buildroot.RecordingRoot;
 import io.github.djdd.core.deb.Compression;
 import io.github.djdd.core.deb.DebControl;
+import io.github.djdd.core.deb.DpkgDeb;
 import io.github.djdd.core.deb.PackageSettings;
 import io.github.djdd.core.env.PipOptions;
 import io.github.djdd.core.naming.SoftwareName;
@@ -67,13 +68,16 @@ class ProjectBuildTest {
     }
 
     private List<BuiltPackage> build(String... variants) throws Exception {
+        return build(SiteOptions.DEFAULTS, variants);
+    }
+
+    private List<BuiltPackage> build(SiteOptions site, String... variants) throws Exception {
         List<SiteVariant> configured = Arrays.stream(variants)
                 .map(name -> SiteVariant.defaults(new VariantName(name))).toList();
         BuildRequest request = new BuildRequest(buildDir, "bookworm", new SoftwareName("mysoftware"), upstream.toString(),
                 SiteVariants.select(configured, null), null, "", PipOptions.of("https://pypi.example.com/simple",
                         List.of(), List.of(), List.of(), List.of(), dir, Map.of()),
-                new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.GZIP, Optional.empty()),
-                SiteOptions.DEFAULTS);
+                new PackageSettings(DebControl.DEFAULT_MAINTAINER, Compression.GZIP, Optional.empty()), site);
         return new ProjectBuild(request, console).run(root);
     }
 
@@ -135,6 +139,110 @@ class ProjectBuildTest {
 
         assertThat(again).extracting(BuiltPackage::reused).containsExactly(true, false, false);
         assertThat(root.lines()).filteredOn(line -> line.contains("collectstatic")).hasSize(2);
+    }
+
+    /** A new commit on the built branch with {@code files} (path to text) added or changed. */
+    private void commit(Map<String, String> files) throws Exception {
+        try (Git git = Git.open(upstream.toFile())) {
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                Path path = upstream.resolve(file.getKey());
+                Files.createDirectories(path.getParent());
+                Files.writeString(path, file.getValue());
+            }
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("templates").setAuthor(new PersonIdent("t", "t@example.org")).call();
+        }
+    }
+
+    /** The packages in packages/, which the first package written creates. */
+    private List<String> debs() {
+        String[] names = buildDir.packages().toFile().list();
+        return names == null ? List.of() : Arrays.stream(names).filter(name -> name.endsWith(".deb")).toList();
+    }
+
+    /**
+     * The attacker: someone who can push to the built branch, but is trusted with nothing on the
+     * servers, commits a postinst, which every server would run as root.
+     */
+    @Test
+    void aPostinstCommittedToTheProjectIsRefusedAndNothingIsBuilt() throws Exception {
+        commit(Map.of("djdd/templates/postinst", "#!/bin/sh\ntouch /root/pwned\n"));
+
+        assertThatThrownBy(() -> build("berlin")).isInstanceOf(BuildFailedException.class)
+                .hasMessage("The project's djdd/templates/postinst would replace a template that runs as root or"
+                        + " configures services on the servers, which only the deployment may do: move it beside the"
+                        + " deployment POM (into its djdd/templates/, or the folder <templates> names), or set"
+                        + " <projectTemplates>true</projectTemplates> if everyone who can push to the project may have"
+                        + " root on the servers.");
+        assertThat(debs()).isEmpty();
+        assertThat(root.installed()).as("nothing installed into the build root either").isEmpty();
+    }
+
+    /** The site package's file {@code path} (a maintainer script as DEBIAN/NAME). */
+    private String siteFile(List<BuiltPackage> packages, String path) throws Exception {
+        Path deb = packages.stream().filter(built -> built.name().equals("mysoftware-site-berlin")).findFirst()
+                .orElseThrow().file();
+        Path unpacked = dir.resolve("unpacked");
+        BuildDir.deleteTree(unpacked);
+        DpkgDeb.run("--raw-extract", deb, unpacked);
+        return Files.readString(unpacked.resolve(path));
+    }
+
+    @Test
+    void theDeploymentsFolderReplacesThePostinst() throws Exception {
+        Path deployment = Files.createDirectories(dir.resolve("deployment/djdd/templates"));
+        Files.writeString(deployment.resolve("postinst"), "#!/bin/sh\necho the operator's postinst for @package@\n");
+
+        List<BuiltPackage> packages = build(SiteOptions.DEFAULTS.withTemplates(deployment, false), "berlin");
+
+        assertThat(siteFile(packages, "DEBIAN/postinst"))
+                .isEqualTo("#!/bin/sh\necho the operator's postinst for mysoftware-site-berlin\n");
+        assertThat(console.infos()).contains("Site templates replaced: postinst from the deployment's " + deployment
+                + ".");
+    }
+
+    @Test
+    void projectTemplatesLetsTheProjectsPostinstInAndTheDeploymentsStillWins() throws Exception {
+        commit(Map.of("djdd/templates/postinst", "#!/bin/sh\necho the project's postinst\n",
+                "djdd/templates/prerm", "#!/bin/sh\necho the project's prerm\n"));
+        Path deployment = Files.createDirectories(dir.resolve("deployment/djdd/templates"));
+        Files.writeString(deployment.resolve("prerm"), "#!/bin/sh\necho the operator's prerm\n");
+
+        List<BuiltPackage> packages = build(SiteOptions.DEFAULTS.withTemplates(deployment, true), "berlin");
+
+        assertThat(siteFile(packages, "DEBIAN/postinst")).isEqualTo("#!/bin/sh\necho the project's postinst\n");
+        assertThat(siteFile(packages, "DEBIAN/prerm")).isEqualTo("#!/bin/sh\necho the operator's prerm\n");
+        assertThat(console.infos()).contains("Site templates replaced: prerm from the deployment's " + deployment
+                + "; postinst from the project's djdd/templates.");
+    }
+
+    @Test
+    void theProjectsMaintenancePageNeedsNoPermission() throws Exception {
+        commit(Map.of("djdd/templates/maintenance.html", "<p>@package@ is resting</p>\n"));
+
+        List<BuiltPackage> packages = build("berlin");
+
+        assertThat(siteFile(packages, "usr/lib/mysoftware-site/berlin/maintenance.html"))
+                .isEqualTo("<p>mysoftware-site-berlin is resting</p>\n");
+        assertThat(siteFile(packages, "DEBIAN/postinst")).contains("generated by djdd");
+    }
+
+    /**
+     * The attacker: a committer links the variant's Django templates to a folder of the build
+     * machine (where the signing key is), which would be packaged and published with the site.
+     */
+    @Test
+    void aVariantsTemplatesFolderThatLinksOutOfTheCommitIsRefused() throws Exception {
+        Path secrets = Files.createDirectories(dir.resolve("build-machine/keys"));
+        Files.writeString(secrets.resolve("signing-key.asc"), "-----BEGIN PGP PRIVATE KEY BLOCK-----\n");
+        Files.createDirectories(upstream.resolve("djdd/variants/berlin"));
+        Files.createSymbolicLink(upstream.resolve("djdd/variants/berlin/templates"), secrets);
+        commit(Map.of());
+
+        assertThatThrownBy(() -> build("berlin")).isInstanceOf(BuildFailedException.class)
+                .hasMessage("The project's djdd/variants/berlin/templates is a link to " + secrets.toRealPath()
+                        + ", outside the commit: commit the file itself, not a link.");
+        assertThat(debs()).noneMatch(name -> name.startsWith("mysoftware-site-"));
     }
 
     @Test

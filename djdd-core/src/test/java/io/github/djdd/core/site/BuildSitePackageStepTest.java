@@ -2,8 +2,10 @@ package io.github.djdd.core.site;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.djdd.core.Console;
 import io.github.djdd.core.RecordingConsole;
 import io.github.djdd.core.buildroot.RecordingRoot;
+import io.github.djdd.core.checkout.Checkout;
 import io.github.djdd.core.context.BuildContext;
 import io.github.djdd.core.deb.DpkgDeb;
 import io.github.djdd.core.env.EnvLayout;
@@ -14,6 +16,7 @@ import io.github.djdd.core.store.BuiltPackage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,10 +45,15 @@ class BuildSitePackageStepTest {
     }
 
     private BuiltPackage build(String versionOverride) throws Exception {
+        return build(versionOverride, SiteTemplates.DJDD);
+    }
+
+    private BuiltPackage build(String versionOverride, SiteTemplates siteTemplates) throws Exception {
         SiteVariant variant = SiteVariant.defaults(layout.variant());
         SiteFiles files = new SiteFiles(layout, variant, DjangoSite.of("mysite.settings", null, null, "/static/",
                 "/media/"), new SiteFiles.Release(new SourceLayout(SOFTWARE, "0123456789ab", "app"),
-                        new EnvLayout(SOFTWARE, "ba9876543210"), "0123456789abcdef0123456789abcdef01234567"), null);
+                        new EnvLayout(SOFTWARE, "ba9876543210"), "0123456789abcdef0123456789abcdef01234567"),
+                siteTemplates);
         return new BuildSitePackageStep(context, layout, files, staticFiles, templates, COMMIT_TIME, versionOverride)
                 .call();
     }
@@ -70,6 +78,26 @@ class BuildSitePackageStepTest {
 
         assertThat(first).matches("20261101\\.120000\\.deb12\\+g0123456789ab\\.[0-9a-f]{8}").isEqualTo(again);
         assertThat(changed).startsWith("20261101.120000.deb12+g0123456789ab.").isNotEqualTo(first);
+    }
+
+    /** A package of that version in packages/ would be reused: a changed replacement must change the version. */
+    @Test
+    void aChangedReplacementTemplateGivesANewVersion() throws Exception {
+        Path deployment = Files.createDirectories(dir.resolve("deployment/djdd/templates"));
+        Checkout checkout = new Checkout(Files.createDirectories(dir.resolve("commit")), "");
+        String djdds = DpkgDeb.field(build(null).file(), "Version");
+        Files.writeString(deployment.resolve("postinst"), "#!/bin/sh\necho first\n");
+        BuiltPackage first = build(null, SiteTemplates.read(deployment, checkout, false, Console.NULL));
+        Files.writeString(deployment.resolve("postinst"), "#!/bin/sh\necho second\n");
+        BuiltPackage second = build(null, SiteTemplates.read(deployment, checkout, false, Console.NULL));
+
+        assertThat(first.reused()).isFalse();
+        assertThat(second.reused()).isFalse();
+        assertThat(List.of(djdds, DpkgDeb.field(first.file(), "Version"), DpkgDeb.field(second.file(), "Version")))
+                .doesNotHaveDuplicates();
+        Path control = dir.resolve("control");
+        DpkgDeb.run("--control", second.file(), control);
+        assertThat(control.resolve("postinst")).hasContent("#!/bin/sh\necho second");
     }
 
     @Test

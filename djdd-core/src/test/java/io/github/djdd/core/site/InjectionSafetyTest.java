@@ -100,7 +100,7 @@ class InjectionSafetyTest {
                         new SourceLayout(new SoftwareName("mysoftware"), "0123456789ab", ""),
                         new EnvLayout(new SoftwareName("mysoftware"), "ba9876543210"),
                         "0123456789abcdef0123456789abcdef01234567"),
-                null);
+                SiteTemplates.DJDD);
         for (DebContent content : files.contents("1")) {
             DebContent.Data data = (DebContent.Data) content;
             String text = new String(data.content(), StandardCharsets.ISO_8859_1);

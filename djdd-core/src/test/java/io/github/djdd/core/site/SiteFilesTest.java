@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.InvalidConfigurationException;
+import io.github.djdd.core.checkout.Checkout;
 import io.github.djdd.core.deb.DebContent;
 import io.github.djdd.core.deb.Template;
 import io.github.djdd.core.env.EnvLayout;
@@ -48,7 +49,7 @@ class SiteFilesTest {
     @TempDir
     Path dir;
 
-    static SiteFiles allOn(Path overrides) throws Exception {
+    static SiteFiles allOn(SiteTemplates templates) throws Exception {
         SiteVariant variant = SiteVariant.builder(new VariantName("berlin")).serverName("berlin.example.com")
                 .listen("8080").migrate(true).celeryBeat(true).workers("4").celeryWorkers("3")
                 .environment(Map.of("DEBUG", "0", "MOTD", "it's \"here\" $1 `now`\nsecond line"))
@@ -56,14 +57,14 @@ class SiteFilesTest {
                 .mediaServerName("media.berlin.example.com").build();
         return new SiteFiles(new SiteLayout(SOFTWARE, variant.name(), true), variant,
                 DjangoSite.of("mysite.settings", null, null, "/static/", "/uploads/").withGunicornVersion("26.2.0"),
-                RELEASE, overrides);
+                RELEASE, templates);
     }
 
     static SiteFiles allOff() throws Exception {
         SiteVariant variant = SiteVariant.builder(VariantName.DEFAULT).database(false).queue(false).cache(false)
                 .celery(false).build();
         return new SiteFiles(new SiteLayout(SOFTWARE, variant.name(), false), variant,
-                DjangoSite.of("mysite.settings", null, null, "https://cdn.example.com/static/", ""), RELEASE, null);
+                DjangoSite.of("mysite.settings", null, null, "https://cdn.example.com/static/", ""), RELEASE, SiteTemplates.DJDD);
     }
 
     /** Every generated file by its installed path, maintainer scripts under DEBIAN/. */
@@ -104,7 +105,7 @@ class SiteFilesTest {
 
     @Test
     void everySwitchOnMatchesTheGoldenFiles() throws Exception {
-        assertGolden("all-on", rendered(allOn(null)));
+        assertGolden("all-on", rendered(allOn(SiteTemplates.DJDD)));
     }
 
     @Test
@@ -118,7 +119,7 @@ class SiteFilesTest {
         assertThat(off.units()).containsExactly("mysoftware-default.socket", "mysoftware-default.service");
         assertThat(off.services()).containsExactly("nginx");
         assertThat(rendered(off).keySet()).noneMatch(path -> path.contains("celery") || path.contains("memcached"));
-        SiteFiles on = allOn(null);
+        SiteFiles on = allOn(SiteTemplates.DJDD);
         // The site's own memcached first: gunicorn and Celery start after it.
         assertThat(on.units()).containsExactly("mysoftware-berlin-memcached.service", "mysoftware-berlin.socket",
                 "mysoftware-berlin.service", "mysoftware-berlin-celery.service", "mysoftware-berlin-celerybeat.service");
@@ -129,28 +130,46 @@ class SiteFilesTest {
     @ValueSource(strings = {"DEBIAN/postinst", "DEBIAN/prerm", "DEBIAN/postrm", "usr/bin/mysoftware-berlin"})
     void shellScriptsParseInShAndBash(String path) throws Exception {
         Path script = dir.resolve("script");
-        Files.writeString(script, rendered(allOn(null)).get(path));
+        Files.writeString(script, rendered(allOn(SiteTemplates.DJDD)).get(path));
         for (String shell : List.of("sh", "bash")) {
             CommandResult result = RUNNER.run(Command.of(shell, "-n", script.toString()).quietly());
             assertThat(result.succeeded()).as(shell + " -n " + path + ": " + result.output()).isTrue();
         }
     }
 
+    private SiteTemplates projectTemplates(Map<String, String> files, boolean mayReplaceAll) throws Exception {
+        Checkout checkout = new Checkout(dir.resolve("commit"), "");
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Files.createDirectories(checkout.file("djdd/templates"));
+            Files.writeString(checkout.file("djdd/templates/" + file.getKey()), file.getValue());
+        }
+        return SiteTemplates.read(null, checkout, mayReplaceAll, Console.NULL);
+    }
+
     @Test
-    void anOverrideInTheProjectWins() throws Exception {
-        Path overrides = Files.createDirectories(dir.resolve("djdd/templates"));
-        Files.writeString(overrides.resolve("maintenance.html"), "<p>@package@ is resting</p>\n");
-        Map<String, String> files = rendered(allOn(overrides));
+    void theProjectsMaintenancePageReplacesDjdds() throws Exception {
+        Map<String, String> files = rendered(allOn(projectTemplates(Map.of("maintenance.html",
+                "<p>@package@ is resting</p>\n"), false)));
+
         assertThat(files.get("usr/lib/mysoftware-site/berlin/maintenance.html"))
                 .isEqualTo("<p>mysoftware-site-berlin is resting</p>\n");
         assertThat(files.get("etc/nginx/sites-available/mysoftware-berlin")).contains("server_name berlin.example.com;");
     }
 
     @Test
-    void anOverrideWithAnUnknownPlaceholderNamesItAndTheKnownOnes() throws Exception {
-        Path overrides = Files.createDirectories(dir.resolve("djdd/templates"));
-        Files.writeString(overrides.resolve("nginx.conf"), "server { server_name @hostname@; }\n");
-        assertThatThrownBy(() -> allOn(overrides).contents(VERSION))
+    void aReplacedMaintainerScriptIsTheOneInThePackage() throws Exception {
+        Map<String, String> files = rendered(allOn(projectTemplates(Map.of("postinst", "#!/bin/sh\necho @user@\n",
+                "memcached.service", "[Service]\n"), true)));
+
+        assertThat(files.get("DEBIAN/postinst")).isEqualTo("#!/bin/sh\necho mysoftware-berlin\n");
+        assertThat(files.get("usr/lib/systemd/system/mysoftware-berlin-memcached.service")).isEqualTo("[Service]\n");
+    }
+
+    @Test
+    void aReplacementWithAnUnknownPlaceholderNamesItAndTheKnownOnes() throws Exception {
+        SiteTemplates templates = projectTemplates(Map.of("nginx.conf", "server { server_name @hostname@; }\n"), true);
+
+        assertThatThrownBy(() -> allOn(templates).contents(VERSION))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageStartingWith("The project's djdd/templates/nginx.conf uses a placeholder djdd does not know"
                         + " (@hostname@): use one of @acmeLocation@, @after@,")
@@ -158,17 +177,9 @@ class SiteFilesTest {
     }
 
     @Test
-    void filesThatOverrideNothingAreNamed() throws Exception {
-        Path overrides = Files.createDirectories(dir.resolve("djdd/templates"));
-        Files.writeString(overrides.resolve("nginx.conf"), "# mine\n");
-        Files.writeString(overrides.resolve("ngnix.conf"), "# typo\n");
-        assertThat(allOn(overrides).unknownOverrides()).containsExactly("'ngnix.conf'");
-    }
-
-    @Test
     void everyTemplateRendersWithTheDocumentedValues() throws Exception {
-        Map<String, String> values = allOn(null).values(VERSION);
-        for (String name : SiteFiles.TEMPLATES) {
+        Map<String, String> values = allOn(SiteTemplates.DJDD).values(VERSION);
+        for (String name : SiteTemplates.NAMES) {
             assertThat(Template.resource(SiteFiles.class, name).render(values)).as(name).doesNotContain("@user@");
         }
     }
@@ -177,7 +188,7 @@ class SiteFilesTest {
     @Test
     void everyServiceUnitIsRatedAtMost2BySystemdAnalyze() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")), "systemd-analyze");
-        for (DebContent content : allOn(null).contents(VERSION)) {
+        for (DebContent content : allOn(SiteTemplates.DJDD).contents(VERSION)) {
             DebContent.Data data = (DebContent.Data) content;
             if (!data.target().endsWith(".service")) {
                 continue;
@@ -196,7 +207,7 @@ class SiteFilesTest {
     // The control utility, run for real with its state folder in a temp dir.
 
     private Path control() throws Exception {
-        Map<String, String> values = new TreeMap<>(allOn(null).values(VERSION));
+        Map<String, String> values = new TreeMap<>(allOn(SiteTemplates.DJDD).values(VERSION));
         values.put("stateDir", dir.toString());
         Path control = dir.resolve("mysoftware-berlin");
         Files.writeString(control, Template.resource(SiteFiles.class, "control").render(values));
@@ -266,7 +277,7 @@ class SiteFilesTest {
         }
         assertThat(offline.exitCode()).isZero();
         assertThat(dir.resolve("offline")).exists();
-        assertThat(rendered(allOn(null)).get("etc/nginx/sites-available/mysoftware-berlin"))
+        assertThat(rendered(allOn(SiteTemplates.DJDD)).get("etc/nginx/sites-available/mysoftware-berlin"))
                 .contains("if (-f /var/lib/mysoftware-site/berlin/offline) {");
         assertThat(runControl("online").exitCode()).isZero();
         assertThat(dir.resolve("offline")).doesNotExist();
@@ -284,7 +295,7 @@ class SiteFilesTest {
 
     @Test
     void theEnvironmentFileIsForTheSitesGroupOnly() throws Exception {
-        DebContent.Data env = allOn(null).contents(VERSION).stream().map(DebContent.Data.class::cast)
+        DebContent.Data env = allOn(SiteTemplates.DJDD).contents(VERSION).stream().map(DebContent.Data.class::cast)
                 .filter(data -> data.target().equals("/etc/mysoftware-site/berlin/env")).findFirst().orElseThrow();
         assertThat(env.mode()).isEqualTo(0640);
     }

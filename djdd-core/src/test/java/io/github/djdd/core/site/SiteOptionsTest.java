@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.djdd.core.BuildFailedException;
+import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.checkout.Checkout;
 import io.github.djdd.core.naming.VariantName;
 import java.nio.file.Files;
@@ -53,5 +54,18 @@ class SiteOptionsTest {
                 .hasMessageStartingWith("Invalid <settings> 'proj settings'");
         assertThatThrownBy(() -> SiteOptions.of(null, null, null, "v2"))
                 .hasMessageStartingWith("Invalid site version 'v2'");
+    }
+
+    @Test
+    void aTemplatesFolderThatIsAFileIsRefusedAndAMissingOneMeansNone() throws Exception {
+        Path file = Files.writeString(dir.resolve("templates"), "");
+
+        assertThatThrownBy(() -> SiteOptions.DEFAULTS.withTemplates(file, false))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("<templates> " + file + " is not a folder: name the folder that holds your versions of"
+                        + " djdd's templates (default: djdd/templates beside the deployment POM).");
+        SiteOptions missing = SiteOptions.DEFAULTS.withTemplates(dir.resolve("djdd/templates"), true);
+        assertThat(missing.templates()).isEqualTo(dir.resolve("djdd/templates"));
+        assertThat(missing.projectTemplates()).isTrue();
     }
 }
