@@ -35,8 +35,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.XZOutputStream;
@@ -59,7 +57,6 @@ public final class FolderRepository implements PackageRepository {
     private static final String MARKER = "djdd APT repository 1\n";
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'",
             Locale.ROOT).withZone(ZoneOffset.UTC);
-    private static final Pattern SUM_LINE = Pattern.compile("^ ([0-9a-f]{64}) +\\d+ +(\\S+)$", Pattern.MULTILINE);
 
     private final Path folder;
     private final String origin;
@@ -356,7 +353,9 @@ public final class FolderRepository implements PackageRepository {
             throws IOException {
         Path state = folder.resolve(".djdd");
         Path previousHashes = state.resolve(suite + ".by-hash");
-        Set<String> current = new HashSet<>(sha256Sums(Files.readString(dists(suite).resolve("Release"))).values());
+        Set<String> current = new HashSet<>();
+        new Release(Files.readString(dists(suite).resolve("Release"))).indices().values()
+                .forEach(listed -> current.add(listed.sha256()));
         Set<String> keptHashes = new HashSet<>(current);
         if (Files.isRegularFile(previousHashes)) {
             keptHashes.addAll(Files.readAllLines(previousHashes));
@@ -382,16 +381,6 @@ public final class FolderRepository implements PackageRepository {
                 }
             }
         }
-    }
-
-    /** The SHA-256 of each index a {@code Release} lists, by its path under the suite. */
-    static Map<String, String> sha256Sums(String release) {
-        Map<String, String> sums = new LinkedHashMap<>();
-        Matcher line = SUM_LINE.matcher(release);
-        while (line.find()) {
-            sums.put(line.group(2), line.group(1));
-        }
-        return sums;
     }
 
     private Path tmp(Path target) {

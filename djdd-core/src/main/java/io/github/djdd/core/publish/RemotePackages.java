@@ -4,6 +4,7 @@ import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.deb.Architecture;
+import io.github.djdd.core.deb.DebFile;
 import io.github.djdd.core.deb.DebianVersion;
 import io.github.djdd.core.deb.Stanza;
 import io.github.djdd.core.naming.Names;
@@ -15,6 +16,7 @@ import io.github.djdd.core.store.PackageSource;
 import io.github.djdd.core.workspace.BuildDir;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,8 +27,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.tukaani.xz.XZInputStream;
@@ -36,10 +40,16 @@ import org.tukaani.xz.XZInputStream;
  * agents: a build looks there for an env or src package it lacks and downloads it instead of
  * building it. Only what the repository's key signed is taken: {@code InRelease} is checked with
  * gpgv against the key, the index against the sum {@code InRelease} gives, the package against
- * the sum in the index.
+ * the sum in the index. The server is not trusted with sizes either: every download stops at the
+ * size what is signed gives for it ({@code InRelease}, not yet checked, at a fixed cap), so a
+ * server or a mirror on the way cannot fill the build's disk or memory.
  */
 public final class RemotePackages implements PackageSource {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** The most djdd reads of an InRelease before gpgv checks it: djdd's and aptly's have a few kilobytes. */
+    private static final Cap IN_RELEASE_CAP = new Cap(1 << 20, "the most djdd reads of an InRelease before gpgv checks it");
+    /** The most djdd unpacks of an index whose Release gives no size for it: some 30,000 entries. */
+    static final long INDEX_CAP = 32 << 20;
 
     private final URI url;
     private final Path keyring;
@@ -111,13 +121,20 @@ public final class RemotePackages implements PackageSource {
         Path partial = packages.resolve("." + target.getFileName() + ".partial");
         try {
             Files.createDirectories(packages);
-            download(entry.require("Filename"), partial);
+            long size = entry.get("Size").filter(value -> value.matches("\\d{1,18}")).map(Long::parseLong)
+                    .orElse(-1L);
+            if (size < 0) {
+                throw new DjddException("The index of " + url + " gives " + name + " no Size: the repository holds"
+                        + " an index djdd:publish did not make; nothing was taken from it.");
+            }
+            Cap cap = new Cap(size, "the Size its signed index gives");
+            URI file = url.resolve(entry.require("Filename"));
+            cap.requireExactly(file, download(file, partial, cap));
             String sha256 = PackageChecksum.sha256(partial);
             if (!sha256.equals(entry.require("SHA256"))) {
-                Files.deleteIfExists(partial);
-                throw new DjddException(url.resolve(entry.require("Filename")) + " does not match the SHA-256 its"
-                        + " signed index gives (" + sha256 + " instead of " + entry.require("SHA256") + "): the"
-                        + " repository was altered after publishing; nothing was taken from it.");
+                throw new DjddException(file + " does not match the SHA-256 its signed index gives (" + sha256
+                        + " instead of " + entry.require("SHA256") + "): the repository was altered after publishing;"
+                        + " nothing was taken from it.");
             }
             PackageChecksum.write(partial, target);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -128,6 +145,8 @@ public final class RemotePackages implements PackageSource {
             }
             console.warn("Cannot download " + name + " from " + url + " (" + e.getMessage() + "): building it here.");
             return Optional.empty();
+        } finally {
+            deleteQuietly(partial);
         }
     }
 
@@ -141,27 +160,28 @@ public final class RemotePackages implements PackageSource {
         try {
             scratch = Files.createDirectories(buildDir.workFolder("apt-index"));
             Path inRelease = scratch.resolve("InRelease");
-            download("dists/" + suite + "/InRelease", inRelease);
-            String release = verified(inRelease, scratch.resolve("Release"));
+            download(url.resolve("dists/" + suite + "/InRelease"), inRelease, IN_RELEASE_CAP);
+            Release release = new Release(verified(inRelease, scratch.resolve("Release")));
             // djdd's own repositories have Packages.xz; aptly's publications, Packages (and .gz, .bz2).
-            Map<String, String> sums = FolderRepository.sha256Sums(release);
-            String name = Stream.of("Packages.xz", "Packages").map(file -> "main/binary-" + Architecture.host() + "/"
-                    + file).filter(sums::containsKey).findFirst().orElse(null);
-            if (name == null) {
+            Map<String, Release.Index> listed = release.indices();
+            String directory = "main/binary-" + Architecture.host() + "/";
+            Release.Index chosen = Stream.of("Packages.xz", "Packages").map(file -> listed.get(directory + file))
+                    .filter(Objects::nonNull).findFirst().orElse(null);
+            if (chosen == null) {
                 return index;
             }
-            String sum = sums.get(name);
             Path packages = scratch.resolve("Packages");
-            download("dists/" + suite + "/" + (release.contains("\nAcquire-By-Hash: yes")
-                    ? name.substring(0, name.lastIndexOf('/') + 1) + "by-hash/SHA256/" + sum : name), packages);
-            if (!PackageChecksum.sha256(packages).equals(sum)) {
-                throw new DjddException("The index " + name + " of " + url + " does not match the SHA-256 its signed"
-                        + " InRelease gives: the repository was altered after publishing; nothing was taken from it.");
+            URI file = url.resolve("dists/" + suite + "/" + (release.acquireByHash()
+                    ? directory + "by-hash/SHA256/" + chosen.sha256() : chosen.path()));
+            Cap cap = new Cap(chosen.size(), "the size the signed InRelease gives for " + chosen.path());
+            cap.requireExactly(file, download(file, packages, cap));
+            if (!PackageChecksum.sha256(packages).equals(chosen.sha256())) {
+                throw new DjddException("The index " + chosen.path() + " of " + url + " does not match the SHA-256"
+                        + " its signed InRelease gives: the repository was altered after publishing; nothing was"
+                        + " taken from it.");
             }
-            try (InputStream in = name.endsWith(".xz") ? new XZInputStream(Files.newInputStream(packages))
-                    : Files.newInputStream(packages)) {
-                index = Stanza.parseAll(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
+            index = Stanza.parseAll(new String(unpacked(packages, chosen, listed.get(directory + "Packages")),
+                    StandardCharsets.UTF_8));
         } catch (IOException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -173,6 +193,35 @@ public final class RemotePackages implements PackageSource {
             BuildDir.deleteQuietly(scratch);
         }
         return index;
+    }
+
+    /**
+     * The plain index of {@code file}, unpacked when it is {@code .xz}: at most as long as the
+     * signed plain index {@code plain} (and the same bytes), or {@link #INDEX_CAP} without one,
+     * so that a small file cannot unpack into all memory.
+     */
+    private byte[] unpacked(Path file, Release.Index chosen, Release.Index plain) throws IOException, DjddException {
+        if (!chosen.path().endsWith(".xz")) {
+            return Files.readAllBytes(file);
+        }
+        long cap = plain == null ? INDEX_CAP : plain.size();
+        byte[] content;
+        try (InputStream in = new XZInputStream(Files.newInputStream(file))) {
+            content = in.readNBytes((int) Math.min(cap + 1, Integer.MAX_VALUE - 8));
+        }
+        if (content.length > cap) {
+            throw new DjddException("The index " + chosen.path() + " of " + url + " unpacks to more than " + cap
+                    + " bytes, " + (plain == null ? "the most djdd unpacks of an index its Release gives no size for"
+                    : "the size the signed InRelease gives for " + plain.path()) + ": the repository holds an index"
+                    + " djdd:publish did not make; nothing was taken from it.");
+        }
+        if (plain != null && !HexFormat.of().formatHex(DebFile.digest("SHA-256").digest(content))
+                .equals(plain.sha256())) {
+            throw new DjddException("The index " + chosen.path() + " of " + url + " does not unpack to the "
+                    + plain.path() + " its signed InRelease gives: the repository was altered after publishing;"
+                    + " nothing was taken from it.");
+        }
+        return content;
     }
 
     /** The text {@code inRelease} signs, when the repository's key signed it. */
@@ -192,21 +241,86 @@ public final class RemotePackages implements PackageSource {
                 + " repository.");
     }
 
-    private synchronized void download(String path, Path target) throws IOException, InterruptedException {
-        URI file = url.resolve(path);
-        if (file.getScheme().equals("file")) {
-            Files.copy(Path.of(file), target, StandardCopyOption.REPLACE_EXISTING);
-            return;
+    /**
+     * The most bytes a download may have, and what sets that limit, as a refusal names it.
+     *
+     * @param bytes the limit
+     * @param setBy what sets it, such as "the Size its signed index gives"
+     */
+    private record Cap(long bytes, String setBy) {
+        private static final String NOT_SIGNED = ": the server or a mirror on the way does not serve what the"
+                + " repository's key signed; nothing was taken from the repository.";
+
+        DjddException exceeded(URI file) {
+            return new DjddException(file + " is larger than " + bytes + " bytes, " + setBy + NOT_SIGNED);
         }
+
+        /** Refuses a download whose size is not the limit itself: a signed size is exact. */
+        void requireExactly(URI file, long size) throws DjddException {
+            if (size != bytes) {
+                throw new DjddException(file + " has " + size + " bytes instead of " + bytes + ", " + setBy
+                        + NOT_SIGNED);
+            }
+        }
+    }
+
+    /**
+     * Copies {@code file} into {@code target}, reading no more than one byte beyond the cap: a
+     * server cannot fill the disk or hand gpgv a file of any size. Nothing is left at
+     * {@code target} when it is refused.
+     *
+     * @return the bytes copied
+     * @throws DjddException when the file is larger than the cap
+     * @throws IOException when the repository cannot be reached or does not have the file
+     */
+    private long download(URI file, Path target, Cap cap) throws IOException, InterruptedException,
+            DjddException {
+        InputStream body;
+        if (file.getScheme().equals("file")) {
+            body = Files.newInputStream(Path.of(file));
+        } else {
+            HttpResponse<InputStream> response = client().send(HttpRequest.newBuilder(file)
+                    .timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            body = response.body();
+            if (response.statusCode() != 200) {
+                body.close();
+                throw new IOException(file + " answered HTTP " + response.statusCode());
+            }
+            if (response.headers().firstValueAsLong("Content-Length").orElse(0) > cap.bytes()) {
+                body.close();
+                throw cap.exceeded(file);
+            }
+        }
+        long copied = 0;
+        try (InputStream in = body; OutputStream out = Files.newOutputStream(target)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                copied += read;
+                if (copied > cap.bytes()) {
+                    throw cap.exceeded(file);
+                }
+                out.write(buffer, 0, read);
+            }
+        } catch (IOException | DjddException e) {
+            deleteQuietly(target);
+            throw e;
+        }
+        return copied;
+    }
+
+    private synchronized HttpClient client() {
         if (client == null) {
             client = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL)
                     .build();
         }
-        HttpResponse<Path> response = client.send(HttpRequest.newBuilder(file).timeout(Duration.ofMinutes(10)).build(),
-                HttpResponse.BodyHandlers.ofFile(target));
-        if (response.statusCode() != 200) {
-            Files.deleteIfExists(target);
-            throw new IOException(file + " answered HTTP " + response.statusCode());
+        return client;
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a scratch file: the build dir's cleanup removes what is left
         }
     }
 }

@@ -3,29 +3,38 @@ package io.github.djdd.core.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.InvalidConfigurationException;
+import io.github.djdd.core.deb.DebFile;
 import io.github.djdd.core.store.PackageChecksum;
 import io.github.djdd.core.workspace.BuildDir;
-import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZOutputStream;
 
 /** The package cache a second build agent reads: a repository made by FolderRepository, signed by a gpg key. */
 class RemotePackagesTest {
+    /** The fields of a Release that another tool (or aptly) writes: no Acquire-By-Hash. */
+    private static final String FIELDS = "Origin: mysoftware\nSuite: trixie\nCodename: trixie\nArchitectures: amd64\n"
+            + "Components: main\n";
+
     @TempDir
     Path dir;
 
     private Path folder;
+    private ReleaseSigner signer;
     private Path keyring;
     private BuildDir agent;
     private Path env;
@@ -45,7 +54,7 @@ class RemotePackagesTest {
 
     @BeforeEach
     void aPublishedRepository() throws Exception {
-        ReleaseSigner signer = ReleaseSigner.load(TestDebs.gpgKey(dir, "ops", ""), new char[0], Instant.now());
+        signer = ReleaseSigner.load(TestDebs.gpgKey(dir, "ops", ""), new char[0], Instant.now());
         folder = dir.resolve("repo");
         env = deb("mysoftware-env-aaaa", "amd64");
         new FolderRepository(folder, "mysoftware", signer, Console.NULL, Clock.systemUTC()).publish("trixie",
@@ -79,38 +88,26 @@ class RemotePackagesTest {
 
     @Test
     void overHttpToo() throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            Path file = folder.resolve(exchange.getRequestURI().getPath().substring(1));
-            if (Files.isRegularFile(file)) {
-                exchange.sendResponseHeaders(200, Files.size(file));
-                Files.copy(file, exchange.getResponseBody());
-            } else {
-                exchange.sendResponseHeaders(404, -1);
-            }
-            exchange.close();
-        });
-        server.start();
-        try {
-            RemotePackages remote = RemotePackages.of("http://127.0.0.1:" + server.getAddress().getPort(), keyring,
-                    "trixie", agent, console);
+        try (HostileMirror server = HostileMirror.serving(folder)) {
+            RemotePackages remote = RemotePackages.of(server.url(), keyring, "trixie", agent, console);
             assertThat(remote.fetch("mysoftware-env-aaaa").orElseThrow()).hasSameBinaryContentAs(env);
-        } finally {
-            server.stop(0);
         }
     }
 
     @Test
     void aPackageAlteredInThePoolIsRefused() throws Exception {
         Path pooled = folder.resolve("pool/trixie/mysoftware-env-aaaa/mysoftware-env-aaaa_1_amd64.deb");
-        Files.writeString(pooled, "tampered", java.nio.file.StandardOpenOption.APPEND);
+        // Same size, other bytes: what the sum in the index alone tells apart.
+        byte[] content = Files.readAllBytes(pooled);
+        System.arraycopy("tampered".getBytes(StandardCharsets.US_ASCII), 0, content, content.length - 8, 8);
+        Files.write(pooled, content);
         RemotePackages remote = RemotePackages.of(folder.toUri().toString(), keyring, "trixie", agent, console);
 
         assertThatThrownBy(() -> remote.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
                 .hasMessageStartingWith(folder.toUri().resolve("pool/trixie/mysoftware-env-aaaa/mysoftware-env-aaaa_1_amd64.deb")
                         + " does not match the SHA-256 its signed index gives (")
                 .hasMessageEndingWith("): the repository was altered after publishing; nothing was taken from it.");
-        assertThat(agent.packages()).isEmptyDirectory();
+        assertNothingTaken();
     }
 
     @Test
@@ -144,5 +141,161 @@ class RemotePackagesTest {
                 .isInstanceOf(InvalidConfigurationException.class).hasMessage("<aptRepository> needs its public"
                         + " key: set <aptRepositoryKey> (-Ddjdd.aptRepositoryKey) to the repository's"
                         + " {software}-archive-keyring.gpg.");
+    }
+
+    private void assertNothingTaken() {
+        assertThat(agent.packages().toFile().list()).as("the agent's packages").isNullOrEmpty();
+    }
+
+    /** The repository's Packages and .xz for this machine, as djdd:publish wrote them. */
+    private Path index(String name) {
+        return folder.resolve("dists/trixie/main/binary-amd64/" + name);
+    }
+
+    /**
+     * Replaces the suite's state with a Release of {@code fields} that lists {@code indices}
+     * (path under the suite to content), signed by the repository's key: what a repository that
+     * its key signs can hold (another tool's, or aptly's with packages someone else uploaded).
+     */
+    private void signedState(String fields, Map<String, byte[]> indices) throws Exception {
+        StringBuilder release = new StringBuilder(fields).append("SHA256:\n");
+        for (Map.Entry<String, byte[]> index : indices.entrySet()) {
+            Path file = folder.resolve("dists/trixie").resolve(index.getKey());
+            Files.createDirectories(file.getParent());
+            Files.write(file, index.getValue());
+            release.append(' ').append(HexFormat.of().formatHex(DebFile.digest("SHA-256").digest(index.getValue())))
+                    .append(' ').append(index.getValue().length).append(' ').append(index.getKey()).append('\n');
+        }
+        Files.writeString(folder.resolve("dists/trixie/Release"), release);
+        Files.writeString(folder.resolve("dists/trixie/InRelease"), signer.clearSign(release.toString()));
+    }
+
+    private static byte[] xz(byte[] plain) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (XZOutputStream xz = new XZOutputStream(out, new LZMA2Options(0))) {
+            xz.write(plain);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void anInReleaseLargerThanOneMebibyteIsRefusedWhileItDownloads() throws Exception {
+        try (HostileMirror mirror = HostileMirror.serving(folder)) {
+            mirror.answer("dists/trixie/InRelease", mirror.endless(64L << 20, (byte) 'A'));
+            RemotePackages remote = RemotePackages.of(mirror.url(), keyring, "trixie", agent, console);
+
+            assertThatThrownBy(() -> remote.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+                    .hasMessage(mirror.url() + "dists/trixie/InRelease is larger than 1048576 bytes, the most djdd"
+                            + " reads of an InRelease before gpgv checks it: the server or a mirror on the way does"
+                            + " not serve what the repository's key signed; nothing was taken from the repository.");
+            assertThat(mirror.sent()).as("bytes the mirror got onto the wire").isLessThan(32L << 20);
+        }
+        assertNothingTaken();
+    }
+
+    @Test
+    void anIndexLargerThanItsSignedSizeIsRefusedWhileItDownloads() throws Exception {
+        long signed = Files.size(index("Packages.xz"));
+        try (HostileMirror mirror = HostileMirror.serving(folder)) {
+            mirror.answer("dists/trixie/main/", mirror.endless(64L << 20, (byte) 0));
+            RemotePackages remote = RemotePackages.of(mirror.url(), keyring, "trixie", agent, console);
+
+            assertThatThrownBy(() -> remote.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+                    .hasMessageStartingWith(mirror.url() + "dists/trixie/main/binary-amd64/by-hash/SHA256/")
+                    .hasMessageEndingWith(" is larger than " + signed + " bytes, the size the signed InRelease"
+                            + " gives for main/binary-amd64/Packages.xz: the server or a mirror on the way does not"
+                            + " serve what the repository's key signed; nothing was taken from the repository.");
+            assertThat(mirror.sent()).as("bytes the mirror got onto the wire").isLessThan(32L << 20);
+        }
+        assertNothingTaken();
+    }
+
+    /**
+     * An index whose sum the key signed, but which unpacks to far more than any index djdd reads
+     * (an xz bomb): the unpacking stops at the cap.
+     */
+    @Test
+    void anXzIndexThatUnpacksBeyondTheCapIsRefused() throws Exception {
+        byte[] bomb = (Files.readString(index("Packages")) + "\n" + " ".repeat(40 << 20) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        signedState(FIELDS, Map.of("main/binary-amd64/Packages.xz", xz(bomb)));
+        RemotePackages remote = RemotePackages.of(folder.toUri().toString(), keyring, "trixie", agent, console);
+
+        assertThatThrownBy(() -> remote.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+                .hasMessage("The index main/binary-amd64/Packages.xz of " + folder.toUri() + " unpacks to more than"
+                        + " 33554432 bytes, the most djdd unpacks of an index its Release gives no size for: the"
+                        + " repository holds an index djdd:publish did not make; nothing was taken from it.");
+        assertNothingTaken();
+    }
+
+    /** With the size of the plain index signed too, the xz form may unpack to exactly that. */
+    @Test
+    void anXzIndexThatUnpacksBeyondItsSignedPlainSizeIsRefused() throws Exception {
+        byte[] plain = Files.readAllBytes(index("Packages"));
+        byte[] longer = (Files.readString(index("Packages")) + "\n" + " ".repeat(4096) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        Map<String, byte[]> indices = new java.util.LinkedHashMap<>();
+        indices.put("main/binary-amd64/Packages", plain);
+        indices.put("main/binary-amd64/Packages.xz", xz(longer));
+        signedState(FIELDS, indices);
+        RemotePackages remote = RemotePackages.of(folder.toUri().toString(), keyring, "trixie", agent, console);
+
+        assertThatThrownBy(() -> remote.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+                .hasMessage("The index main/binary-amd64/Packages.xz of " + folder.toUri() + " unpacks to more than "
+                        + plain.length + " bytes, the size the signed InRelease gives for main/binary-amd64/Packages:"
+                        + " the repository holds an index djdd:publish did not make; nothing was taken from it.");
+    }
+
+    @Test
+    void aPackageLargerThanItsSignedSizeIsRefusedWhileItDownloads() throws Exception {
+        try (HostileMirror mirror = HostileMirror.serving(folder)) {
+            mirror.answer("pool/", mirror.endless(64L << 20, (byte) 0));
+            RemotePackages remote = RemotePackages.of(mirror.url(), keyring, "trixie", agent, console);
+
+            assertThatThrownBy(() -> remote.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+                    .hasMessage(mirror.url() + "pool/trixie/mysoftware-env-aaaa/mysoftware-env-aaaa_1_amd64.deb is"
+                            + " larger than " + Files.size(env) + " bytes, the Size its signed index gives: the server"
+                            + " or a mirror on the way does not serve what the repository's key signed; nothing was"
+                            + " taken from the repository.");
+            assertThat(mirror.sent()).as("bytes the mirror got onto the wire").isLessThan(32L << 20);
+
+            // Said in advance: refused before the body is read.
+            mirror.answer("pool/", mirror.bytes(new byte[2 << 20]));
+            long before = mirror.sent();
+            RemotePackages again = RemotePackages.of(mirror.url(), keyring, "trixie", agent, console);
+            assertThatThrownBy(() -> again.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+                    .hasMessageContaining("mysoftware-env-aaaa_1_amd64.deb is larger than " + Files.size(env)
+                            + " bytes, the Size its signed index gives: ");
+            assertThat(mirror.sent() - before).as("bytes the mirror got onto the wire").isLessThan(2 << 20);
+        }
+        assertNothingTaken();
+    }
+
+    @Test
+    void anEntryWithoutASizeIsRefused() throws Exception {
+        String packages = Files.readString(index("Packages")).replaceAll("(?m)^Size: \\d+$", "Size: big");
+        signedState(FIELDS, Map.of("main/binary-amd64/Packages", packages.getBytes(StandardCharsets.UTF_8)));
+        RemotePackages remote = RemotePackages.of(folder.toUri().toString(), keyring, "trixie", agent, console);
+
+        assertThatThrownBy(() -> remote.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+                .hasMessage("The index of " + folder.toUri() + " gives mysoftware-env-aaaa no Size: the repository"
+                        + " holds an index djdd:publish did not make; nothing was taken from it.");
+        assertNothingTaken();
+    }
+
+    @Test
+    void aPackageShorterThanItsSignedSizeIsRefused() throws Exception {
+        byte[] shorter = java.util.Arrays.copyOf(Files.readAllBytes(env), (int) Files.size(env) - 100);
+        try (HostileMirror mirror = HostileMirror.serving(folder)) {
+            mirror.answer("pool/", mirror.bytes(shorter));
+            RemotePackages remote = RemotePackages.of(mirror.url(), keyring, "trixie", agent, console);
+
+            assertThatThrownBy(() -> remote.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+                    .hasMessage(mirror.url() + "pool/trixie/mysoftware-env-aaaa/mysoftware-env-aaaa_1_amd64.deb has "
+                            + shorter.length + " bytes instead of " + Files.size(env) + ", the Size its signed index"
+                            + " gives: the server or a mirror on the way does not serve what the repository's key"
+                            + " signed; nothing was taken from the repository.");
+        }
+        assertNothingTaken();
     }
 }
