@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.tukaani.xz.XZInputStream;
 
@@ -48,6 +49,9 @@ public final class RemotePackages implements PackageSource {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     /** The most djdd reads of an InRelease before gpgv checks it: djdd's and aptly's have a few kilobytes. */
     private static final Cap IN_RELEASE_CAP = new Cap(1 << 20, "the most djdd reads of an InRelease before gpgv checks it");
+    /** Debian's package names (policy 5.6.1). */
+    private static final Pattern PACKAGE_NAME = Pattern.compile("[a-z0-9][a-z0-9+.-]+");
+    private static final Pattern FILENAME_PART = Pattern.compile("[A-Za-z0-9._+~%-]+");
     /** The most djdd unpacks of an index whose Release gives no size for it: some 30,000 entries. */
     static final long INDEX_CAP = 32 << 20;
 
@@ -109,31 +113,46 @@ public final class RemotePackages implements PackageSource {
     @Override
     public Optional<Path> fetch(String name) throws DjddException {
         Path packages = buildDir.packages();
-        List<Stanza> entries = index();
-        Optional<Stanza> newest = entries.stream().filter(entry -> entry.require("Package").equals(name))
-                .max(Comparator.comparing(entry -> entry.require("Version"), DebianVersion.ORDER));
-        if (newest.isEmpty()) {
+        List<Stanza> candidates = index().stream().filter(entry -> entry.get("Package").filter(name::equals)
+                .isPresent()).toList();
+        if (candidates.isEmpty()) {
             return Optional.empty();
         }
-        Stanza entry = newest.get();
-        Path target = packages.resolve(name + "_" + entry.require("Version").replace(':', '%') + "_"
-                + entry.require("Architecture") + ".deb");
+        if (!PACKAGE_NAME.matcher(name).matches()) {
+            throw unsafe("has an entry named " + Names.quote(name) + ", which is no Debian package name");
+        }
+        for (Stanza candidate : candidates) {
+            String version = candidate.get("Version").orElse("");
+            if (!DebianVersion.isValid(version)) {
+                throw unsafe("gives " + name + " the Version " + Names.quote(version) + ", which is no Debian"
+                        + " version (" + DebianVersion.RULE_TEXT + ")");
+            }
+        }
+        Stanza entry = candidates.stream().max(Comparator.comparing(candidate -> candidate.require("Version"),
+                DebianVersion.ORDER)).orElseThrow();
+        String architecture = entry.get("Architecture").orElse("");
+        if (!architecture.equals(Architecture.host()) && !architecture.equals("all")) {
+            throw unsafe("gives " + name + " the Architecture " + Names.quote(architecture) + ", neither this"
+                    + " machine's (" + Architecture.host() + ") nor all");
+        }
+        URI file = poolFile(name, entry.get("Filename").orElse(""));
+        long size = entry.get("Size").filter(value -> value.matches("\\d{1,18}")).map(Long::parseLong).orElse(-1L);
+        if (size < 0) {
+            throw new DjddException("The index of " + url + " gives " + name + " no Size: the repository holds an"
+                    + " index djdd:publish did not make; nothing was taken from it.");
+        }
+        String signed = entry.get("SHA256").orElse("");
+        Path target = packages.resolve(name + "_" + entry.require("Version").replace(':', '%') + "_" + architecture
+                + ".deb");
         Path partial = packages.resolve("." + target.getFileName() + ".partial");
         try {
             Files.createDirectories(packages);
-            long size = entry.get("Size").filter(value -> value.matches("\\d{1,18}")).map(Long::parseLong)
-                    .orElse(-1L);
-            if (size < 0) {
-                throw new DjddException("The index of " + url + " gives " + name + " no Size: the repository holds"
-                        + " an index djdd:publish did not make; nothing was taken from it.");
-            }
             Cap cap = new Cap(size, "the Size its signed index gives");
-            URI file = url.resolve(entry.require("Filename"));
             cap.requireExactly(file, download(file, partial, cap));
             String sha256 = PackageChecksum.sha256(partial);
-            if (!sha256.equals(entry.require("SHA256"))) {
+            if (!sha256.equals(signed)) {
                 throw new DjddException(file + " does not match the SHA-256 its signed index gives (" + sha256
-                        + " instead of " + entry.require("SHA256") + "): the repository was altered after publishing;"
+                        + " instead of " + signed + "): the repository was altered after publishing;"
                         + " nothing was taken from it.");
             }
             PackageChecksum.write(partial, target);
@@ -239,6 +258,32 @@ public final class RemotePackages implements PackageSource {
         throw new DjddException("The InRelease of " + url + " is not signed by the key in " + keyring + " ("
                 + result.tail(3).replace('\n', ' ') + "): check <aptRepositoryKey>; nothing was taken from the"
                 + " repository.");
+    }
+
+    /**
+     * The URL of an entry's {@code Filename}, which must be a plain path inside the repository: not
+     * absolute, not another host's, not climbing out with {@code ..}.
+     */
+    private URI poolFile(String name, String filename) throws DjddException {
+        boolean plain = !filename.isEmpty() && Stream.of(filename.split("/", -1)).allMatch(part ->
+                FILENAME_PART.matcher(part).matches() && !part.equals(".") && !part.equals(".."));
+        if (!plain) {
+            throw unsafe("gives " + name + " the Filename " + Names.quote(filename) + ", which is no path inside the"
+                    + " repository (relative; letters, digits and . _ + ~ % - between single slashes; no . or .."
+                    + " part)");
+        }
+        try {
+            // The path is literal (djdd's pool writes an epoch's colon as %): quoted, as apt quotes it.
+            return url.resolve(new URI(null, null, filename, null));
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("A checked Filename is a URI path: " + filename, e);
+        }
+    }
+
+    /** An index entry whose fields would name a file elsewhere; the problem completes the sentence. */
+    private DjddException unsafe(String problem) {
+        return new DjddException("The index of " + url + " " + problem + ": the repository holds a package"
+                + " djdd:publish did not make; nothing was taken from it.");
     }
 
     /**

@@ -69,8 +69,17 @@ final class HostileMirror implements AutoCloseable {
      * so the client learns the size only by reading.
      */
     Answer endless(long size, byte filler) {
+        return stream(0, size, filler);
+    }
+
+    /** An answer of {@code size} bytes of {@code filler} that says its Content-Length first. */
+    Answer announced(long size, byte filler) {
+        return stream(size, size, filler);
+    }
+
+    private Answer stream(long contentLength, long size, byte filler) {
         return exchange -> {
-            exchange.sendResponseHeaders(200, 0);
+            exchange.sendResponseHeaders(200, contentLength);
             byte[] chunk = new byte[64 * 1024];
             java.util.Arrays.fill(chunk, filler);
             OutputStream body = exchange.getResponseBody();

@@ -258,15 +258,16 @@ class RemotePackagesTest {
                             + " or a mirror on the way does not serve what the repository's key signed; nothing was"
                             + " taken from the repository.");
             assertThat(mirror.sent()).as("bytes the mirror got onto the wire").isLessThan(32L << 20);
+        }
+        // Said in advance: refused before the body is read.
+        try (HostileMirror mirror = HostileMirror.serving(folder)) {
+            mirror.answer("pool/", mirror.announced(64L << 20, (byte) 0));
+            RemotePackages remote = RemotePackages.of(mirror.url(), keyring, "trixie", agent, console);
 
-            // Said in advance: refused before the body is read.
-            mirror.answer("pool/", mirror.bytes(new byte[2 << 20]));
-            long before = mirror.sent();
-            RemotePackages again = RemotePackages.of(mirror.url(), keyring, "trixie", agent, console);
-            assertThatThrownBy(() -> again.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+            assertThatThrownBy(() -> remote.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
                     .hasMessageContaining("mysoftware-env-aaaa_1_amd64.deb is larger than " + Files.size(env)
                             + " bytes, the Size its signed index gives: ");
-            assertThat(mirror.sent() - before).as("bytes the mirror got onto the wire").isLessThan(2 << 20);
+            assertThat(mirror.sent()).as("bytes the mirror got onto the wire").isLessThan(32L << 20);
         }
         assertNothingTaken();
     }
@@ -296,6 +297,61 @@ class RemotePackagesTest {
                             + " gives: the server or a mirror on the way does not serve what the repository's key"
                             + " signed; nothing was taken from the repository.");
         }
+        assertNothingTaken();
+    }
+
+    /**
+     * Entries whose fields would name a file outside {@code packages/} (or fetch from elsewhere),
+     * in an index the repository's key signed: aptly signs whatever anyone with access to its API
+     * uploaded, and a key may sign an index that djdd did not write.
+     */
+    @Test
+    void anEntryWhoseFieldsWouldNameAFileElsewhereIsRefused() throws Exception {
+        String packages = Files.readString(index("Packages"));
+        String entry = "(?m)^(Package: mysoftware-env-aaaa\n(?:[^\n]+\n)*?)";
+        String refusal = ": the repository holds a package djdd:publish did not make; nothing was taken from it.";
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(packages.replaceFirst(entry + "Version: 1$", "$1Version: ../../../evil"), "gives"
+                + " mysoftware-env-aaaa the Version '../../../evil', which is no Debian version ([epoch:]upstream"
+                + "[-revision] of letters, digits and . + ~ -, starting with a digit)" + refusal);
+        cases.put(packages.replaceFirst(entry + "Version: 1$", "$1Version: 1/../../../evil"), "gives"
+                + " mysoftware-env-aaaa the Version '1/../../../evil', which is no Debian version ([epoch:]upstream"
+                + "[-revision] of letters, digits and . + ~ -, starting with a digit)" + refusal);
+        cases.put(packages.replaceFirst(entry + "Architecture: amd64$", "$1Architecture: amd64/../../../evil"),
+                "gives mysoftware-env-aaaa the Architecture 'amd64/../../../evil', neither this machine's (amd64) nor"
+                + " all" + refusal);
+        for (String filename : List.of("../../../../../etc/passwd", "/etc/passwd", "http://127.0.0.1:9/evil.deb",
+                "//127.0.0.1:9/evil.deb", "pool/./x.deb", "pool//x.deb")) {
+            cases.put(packages.replaceFirst(entry + "Filename: \\S+$", "$1Filename: " + filename), "gives"
+                    + " mysoftware-env-aaaa the Filename '" + filename + "', which is no path inside the repository"
+                    + " (relative; letters, digits and . _ + ~ % - between single slashes; no . or .. part)"
+                    + refusal);
+        }
+        for (Map.Entry<String, String> attack : cases.entrySet()) {
+            assertThat(attack.getKey()).as("the altered index").isNotEqualTo(packages);
+            signedState(FIELDS, Map.of("main/binary-amd64/Packages", attack.getKey().getBytes(StandardCharsets.UTF_8)));
+            RemotePackages remote = RemotePackages.of(folder.toUri().toString(), keyring, "trixie", agent, console);
+
+            assertThatThrownBy(() -> remote.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+                    .hasMessage("The index of " + folder.toUri() + " " + attack.getValue());
+        }
+        assertNothingTaken();
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            assertThat(files.map(Path::getFileName).map(Path::toString)).noneMatch(name -> name.contains("evil"));
+        }
+    }
+
+    @Test
+    void aNameThatIsNoPackageNameIsRefused() throws Exception {
+        String packages = Files.readString(index("Packages")).replace("Package: mysoftware-env-aaaa\n",
+                "Package: ../evil\n");
+        signedState(FIELDS, Map.of("main/binary-amd64/Packages", packages.getBytes(StandardCharsets.UTF_8)));
+        RemotePackages remote = RemotePackages.of(folder.toUri().toString(), keyring, "trixie", agent, console);
+
+        assertThatThrownBy(() -> remote.fetch("../evil")).isInstanceOf(DjddException.class)
+                .hasMessage("The index of " + folder.toUri() + " has an entry named '../evil', which is no Debian"
+                        + " package name: the repository holds a package djdd:publish did not make; nothing was taken"
+                        + " from it.");
         assertNothingTaken();
     }
 }
