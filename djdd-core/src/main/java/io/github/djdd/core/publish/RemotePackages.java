@@ -26,8 +26,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,7 +52,9 @@ import org.tukaani.xz.XZInputStream;
 public final class RemotePackages implements PackageSource {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     /** The most djdd reads of an InRelease before gpgv checks it: djdd's and aptly's have a few kilobytes. */
-    private static final Cap IN_RELEASE_CAP = new Cap(1 << 20, "the most djdd reads of an InRelease before gpgv checks it");
+    private static final Cap IN_RELEASE_CAP = new Cap(1 << 20,
+            "the most djdd reads of an InRelease before gpgv checks it");
+    private static final String STATUS = "[GNUPG:] ";
     /** Debian's package names (policy 5.6.1). */
     private static final Pattern PACKAGE_NAME = Pattern.compile("[a-z0-9][a-z0-9+.-]+");
     private static final Pattern FILENAME_PART = Pattern.compile("[A-Za-z0-9._+~%-]+");
@@ -180,7 +186,7 @@ public final class RemotePackages implements PackageSource {
             scratch = Files.createDirectories(buildDir.workFolder("apt-index"));
             Path inRelease = scratch.resolve("InRelease");
             download(url.resolve("dists/" + suite + "/InRelease"), inRelease, IN_RELEASE_CAP);
-            Release release = new Release(verified(inRelease, scratch.resolve("Release")));
+            Release release = new Release(verified(inRelease, scratch.resolve("Release"), scratch.resolve("gnupg")));
             // djdd's own repositories have Packages.xz; aptly's publications, Packages (and .gz, .bz2).
             Map<String, Release.Index> listed = release.indices();
             String directory = "main/binary-" + Architecture.host() + "/";
@@ -243,21 +249,79 @@ public final class RemotePackages implements PackageSource {
         return content;
     }
 
-    /** The text {@code inRelease} signs, when the repository's key signed it. */
-    private String verified(Path inRelease, Path text) throws DjddException {
+    /**
+     * The text {@code inRelease} signs, when a key of the keyring made the signature and is still
+     * good. gpgv's exit status alone says too little: it exits with 0 for a good signature by a key
+     * that expired or was revoked, so its status lines decide. The build user's GnuPG home plays no
+     * part ({@code --homedir} is an empty scratch folder): only the keyring counts.
+     */
+    private String verified(Path inRelease, Path text, Path home) throws DjddException {
         CommandResult result;
         try {
-            result = new ProcessRunner(Console.NULL).run(Command.of("gpgv", "--keyring", keyring.toString(), "--output",
-                    text.toString(), inRelease.toString()).quietly());
-            if (result.succeeded()) {
-                return Files.readString(text, StandardCharsets.UTF_8);
+            Files.createDirectories(home);
+            Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            result = new ProcessRunner(Console.NULL).run(Command.of("gpgv", "--homedir", home.toString(),
+                    "--status-fd", "1", "--keyring", keyring.toAbsolutePath().toString(), "--output", text.toString(),
+                    inRelease.toString()).quietly());
+        } catch (IOException e) {
+            throw new DjddException("Cannot prepare gpgv in " + home + " (" + e.getMessage() + "): check the build"
+                    + " dir's space and permissions.", e);
+        }
+        Map<String, List<String>> status = new LinkedHashMap<>();
+        for (String line : result.output()) {
+            if (line.startsWith(STATUS)) {
+                List<String> words = List.of(line.substring(STATUS.length()).split(" "));
+                status.putIfAbsent(words.get(0), words.subList(1, words.size()));
             }
+        }
+        // VALIDSIG ends with the primary key's fingerprint; the other keywords name the key by its ID.
+        String key = Optional.ofNullable(status.get("VALIDSIG")).filter(words -> words.size() >= 10)
+                .map(words -> words.get(9)).orElseGet(() -> Stream.of("REVKEYSIG", "EXPKEYSIG", "EXPSIG", "BADSIG")
+                        .map(status::get).filter(words -> words != null && !words.isEmpty()).map(words -> words.get(0))
+                        .findFirst().orElse(""));
+        String theRepository = "; nothing was taken from the repository.";
+        if (status.containsKey("REVKEYSIG")) {
+            throw new DjddException("The InRelease of " + url + " is signed by the key " + key + ", which its owner"
+                    + " revoked: sign the repository with a new key (<keyFile>), publish again and give the build"
+                    + " agents its public key (<aptRepositoryKey>)" + theRepository);
+        }
+        if (status.containsKey("EXPKEYSIG")) {
+            String when = Optional.ofNullable(status.get("KEYEXPIRED")).filter(words -> !words.isEmpty())
+                    .map(words -> " on " + date(words.get(0))).orElse("");
+            throw new DjddException("The InRelease of " + url + " is signed by the key " + key + ", which expired"
+                    + when + ": renew it ('gpg --quick-set-expire " + key + " 2y'), export it again for <keyFile> and"
+                    + " publish again, then give the build agents its renewed public key (<aptRepositoryKey>)"
+                    + theRepository);
+        }
+        if (status.containsKey("EXPSIG")) {
+            String when = Optional.ofNullable(status.get("VALIDSIG")).filter(words -> words.size() >= 4)
+                    .map(words -> " on " + date(words.get(3))).orElse("");
+            throw new DjddException("The signature of the InRelease of " + url + " expired" + when + ": publish"
+                    + " again, so that it is signed anew" + theRepository);
+        }
+        if (status.containsKey("BADSIG")) {
+            throw new DjddException("The InRelease of " + url + " does not match its signature by the key " + key
+                    + ": the server or a mirror on the way altered it" + theRepository);
+        }
+        boolean good = result.succeeded() && status.containsKey("GOODSIG") && status.containsKey("VALIDSIG")
+                && Stream.of("ERRSIG", "NO_PUBKEY").noneMatch(status::containsKey);
+        if (!good) {
+            throw new DjddException("The InRelease of " + url + " is not signed by the key in " + keyring + " ("
+                    + result.output().stream().filter(line -> !line.startsWith(STATUS)).reduce((a, b) -> b)
+                    .orElse("gpgv said nothing") + "): check <aptRepositoryKey>" + theRepository);
+        }
+        try {
+            return Files.readString(text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new DjddException("Cannot read what gpgv checked (" + e.getMessage() + ")", e);
         }
-        throw new DjddException("The InRelease of " + url + " is not signed by the key in " + keyring + " ("
-                + result.tail(3).replace('\n', ' ') + "): check <aptRepositoryKey>; nothing was taken from the"
-                + " repository.");
+    }
+
+    /** A status line's time (seconds since 1970) as a day. */
+    private static String date(String seconds) {
+        return seconds.matches("\\d{1,12}")
+                ? LocalDate.ofInstant(Instant.ofEpochSecond(Long.parseLong(seconds)), ZoneOffset.UTC).toString()
+                : seconds;
     }
 
     /**

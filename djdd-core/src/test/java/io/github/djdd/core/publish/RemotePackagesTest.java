@@ -354,4 +354,107 @@ class RemotePackagesTest {
                         + " from it.");
         assertNothingTaken();
     }
+
+    /** The public part of the gpg key {@code name} that {@link TestDebs#gpgKey} made, as a keyring file. */
+    private Path publicKey(String name) throws Exception {
+        Path file = dir.resolve(name + ".gpg");
+        TestDebs.run(List.of("gpg", "--homedir", dir.resolve("gnupg-" + name).toString(), "--batch", "--yes",
+                "--output", file.toString(), "--export", name + "@example.org"));
+        return file;
+    }
+
+    /** gpg's time option for {@code instant}. */
+    private static String fakedTime(Instant instant) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'!'").withZone(java.time.ZoneOffset.UTC)
+                .format(instant);
+    }
+
+    /**
+     * The mirror keeps serving an InRelease signed while the key was valid, long after the key
+     * expired; gpgv says EXPKEYSIG and still exits with 0.
+     */
+    @Test
+    void anInReleaseSignedByAnExpiredKeyIsRefused() throws Exception {
+        Path key = TestDebs.gpgKey(dir, "old", "", "--faked-system-time", "20200101T000000!");
+        String fingerprint = ReleaseSigner.load(key, new char[0], Instant.parse("2020-06-01T00:00:00Z")).fingerprint();
+        Path inRelease = folder.resolve("dists/trixie/InRelease");
+        TestDebs.run(List.of("gpg", "--homedir", dir.resolve("gnupg-old").toString(), "--batch", "--yes",
+                "--faked-system-time", "20200601T000000!", "--clearsign", "--output", inRelease.toString(),
+                folder.resolve("dists/trixie/Release").toString()));
+        RemotePackages remote = RemotePackages.of(folder.toUri().toString(), publicKey("old"), "trixie", agent,
+                console);
+
+        assertThatThrownBy(() -> remote.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+                .hasMessage("The InRelease of " + folder.toUri() + " is signed by the key " + fingerprint + ", which"
+                        + " expired on 2020-12-31: renew it ('gpg --quick-set-expire " + fingerprint + " 2y'), export"
+                        + " it again for <keyFile> and publish again, then give the build agents its renewed public"
+                        + " key (<aptRepositoryKey>); nothing was taken from the repository.");
+        assertNothingTaken();
+    }
+
+    /** The key's owner revoked it (lost, or stolen), but the mirror serves what it signed before. */
+    @Test
+    void anInReleaseSignedByARevokedKeyIsRefused() throws Exception {
+        ReleaseSigner gone = ReleaseSigner.load(TestDebs.gpgKey(dir, "gone", ""), new char[0], Instant.now());
+        Files.writeString(folder.resolve("dists/trixie/InRelease"), gone.clearSign(Files.readString(
+                folder.resolve("dists/trixie/Release"))));
+        // The revocation certificate gpg made with the key, imported as its owner imports it.
+        Path home = dir.resolve("gnupg-gone");
+        Path certificate;
+        try (java.util.stream.Stream<Path> files = Files.list(home.resolve("openpgp-revocs.d"))) {
+            certificate = files.findFirst().orElseThrow();
+        }
+        Path revocation = Files.writeString(dir.resolve("revocation.asc"), Files.readString(certificate)
+                .replace(":-----BEGIN PGP PUBLIC KEY BLOCK-----", "-----BEGIN PGP PUBLIC KEY BLOCK-----"));
+        TestDebs.run(List.of("gpg", "--homedir", home.toString(), "--batch", "--import", revocation.toString()));
+        RemotePackages remote = RemotePackages.of(folder.toUri().toString(), publicKey("gone"), "trixie", agent,
+                console);
+
+        assertThatThrownBy(() -> remote.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+                .hasMessage("The InRelease of " + folder.toUri() + " is signed by the key " + gone.fingerprint()
+                        + ", which its owner revoked: sign the repository with a new key (<keyFile>), publish again"
+                        + " and give the build agents its public key (<aptRepositoryKey>); nothing was taken from the"
+                        + " repository.");
+        assertNothingTaken();
+    }
+
+    @Test
+    void anInReleaseWhoseSignatureExpiredIsRefused() throws Exception {
+        Instant created = Instant.now().minus(java.time.Duration.ofDays(10));
+        TestDebs.gpgKey(dir, "brief", "", "--faked-system-time", fakedTime(created));
+        Instant signed = created.plus(java.time.Duration.ofDays(5));
+        TestDebs.run(List.of("gpg", "--homedir", dir.resolve("gnupg-brief").toString(), "--batch", "--yes",
+                "--faked-system-time", fakedTime(signed), "--default-sig-expire", "1d", "--clearsign", "--output",
+                folder.resolve("dists/trixie/InRelease").toString(), folder.resolve("dists/trixie/Release")
+                        .toString()));
+        RemotePackages remote = RemotePackages.of(folder.toUri().toString(), publicKey("brief"), "trixie", agent,
+                console);
+
+        assertThatThrownBy(() -> remote.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+                .hasMessage("The signature of the InRelease of " + folder.toUri() + " expired on "
+                        + java.time.LocalDate.ofInstant(signed.plus(java.time.Duration.ofDays(1)),
+                                java.time.ZoneOffset.UTC)
+                        + ": publish again, so that it is signed anew; nothing was taken from the repository.");
+    }
+
+    @Test
+    void anInReleaseAlteredAfterSigningOrNotSignedIsRefused() throws Exception {
+        Path inRelease = folder.resolve("dists/trixie/InRelease");
+        String signed = Files.readString(inRelease);
+        Files.writeString(inRelease, signed.replace("Components: main", "Components: main contrib"));
+        RemotePackages remote = RemotePackages.of(folder.toUri().toString(), keyring, "trixie", agent, console);
+        assertThatThrownBy(() -> remote.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+                .hasMessage("The InRelease of " + folder.toUri() + " does not match its signature by the key "
+                        + signer.fingerprint().substring(24) + ": the server or a mirror on the way altered it;"
+                        + " nothing was taken from the repository.");
+
+        Files.copy(folder.resolve("dists/trixie/Release"), inRelease,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        RemotePackages unsigned = RemotePackages.of(folder.toUri().toString(), keyring, "trixie", agent, console);
+        assertThatThrownBy(() -> unsigned.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+                .hasMessageStartingWith("The InRelease of " + folder.toUri() + " is not signed by the key in "
+                        + keyring + " (")
+                .hasMessageEndingWith("): check <aptRepositoryKey>; nothing was taken from the repository.");
+        assertNothingTaken();
+    }
 }
