@@ -1,6 +1,7 @@
 package io.github.djdd.core.project;
 
 import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.publish.ValidFor;
 import io.github.djdd.core.site.SiteVariants;
 import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Path;
@@ -28,8 +29,9 @@ public record PublishRequest(BuildDir buildDir, String suite, SoftwareName softw
      *
      * @param keyFile the ASCII-armoured secret key that signs it
      * @param passphrase the key's passphrase, empty for none
+     * @param validFor how long the Release each publish signs stays valid
      */
-    public record Folder(Path folder, Path keyFile, char[] passphrase) implements Target {}
+    public record Folder(Path folder, Path keyFile, char[] passphrase, ValidFor validFor) implements Target {}
 
     /**
      * A local repository of an aptly server, which signs its publications itself.

@@ -22,8 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -51,16 +50,20 @@ import org.tukaani.xz.XZOutputStream;
  * last, each by rename; files the previous state named stay one publish longer, for clients
  * that read it just before. Publishes run one at a time (a lock file); one killed at any point
  * leaves the previous state valid, and the next completes the work.
+ *
+ * <p>Every publish signs the suite anew, also one that adds nothing: its {@code Release} carries
+ * a {@code Valid-Until} of {@link ValidFor} after its {@code Date}, which apt enforces, so a
+ * mirror cannot hold servers on an old state for longer, and a nightly publish keeps a
+ * repository without new packages valid.
  */
 public final class FolderRepository implements PackageRepository {
     static final String COMPONENT = "main";
     private static final String MARKER = "djdd APT repository 1\n";
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'",
-            Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final Path folder;
     private final String origin;
     private final ReleaseSigner signer;
+    private final ValidFor validFor;
     private final Console console;
     private final Clock clock;
     private final Interruption interruption;
@@ -74,16 +77,19 @@ public final class FolderRepository implements PackageRepository {
     /**
      * @param origin the {@code Origin} and {@code Label} of the indices, and the name of the
      *     exported key file ({@code {origin}-archive-keyring.gpg}): the software's name
+     * @param validFor how long each publish's Release stays valid ({@code Valid-Until})
      */
-    public FolderRepository(Path folder, String origin, ReleaseSigner signer, Console console, Clock clock) {
-        this(folder, origin, signer, console, clock, target -> { });
+    public FolderRepository(Path folder, String origin, ReleaseSigner signer, ValidFor validFor, Console console,
+            Clock clock) {
+        this(folder, origin, signer, validFor, console, clock, target -> { });
     }
 
-    FolderRepository(Path folder, String origin, ReleaseSigner signer, Console console, Clock clock,
-            Interruption interruption) {
+    FolderRepository(Path folder, String origin, ReleaseSigner signer, ValidFor validFor, Console console,
+            Clock clock, Interruption interruption) {
         this.folder = folder.toAbsolutePath().normalize();
         this.origin = origin;
         this.signer = signer;
+        this.validFor = validFor;
         this.console = console;
         this.clock = clock;
         this.interruption = interruption;
@@ -108,7 +114,7 @@ public final class FolderRepository implements PackageRepository {
     /**
      * Adds {@code debs} to {@code suite}, keeps the {@code keep} newest versions of each package
      * nothing else depends on (the sites) and of what those depend on (their env and src), and
-     * signs the new state.
+     * signs the new state, valid for {@link ValidFor} from now.
      *
      * @throws DjddException when a package is in the repository already with other bytes; the
      *     repository is then left as it was
@@ -339,8 +345,10 @@ public final class FolderRepository implements PackageRepository {
                     content.length, name));
             sha256.append(String.format(Locale.ROOT, " %s %8d %s%n", sha256(content), content.length, name));
         });
+        Instant now = clock.instant();
         return "Origin: " + origin + "\nLabel: " + origin + "\nSuite: " + suite + "\nCodename: " + suite
-                + "\nDate: " + DATE.format(clock.instant()) + "\nArchitectures: " + String.join(" ", arches)
+                + "\nDate: " + Release.time(now) + "\nValid-Until: " + Release.time(now.plus(validFor.duration()))
+                + "\nArchitectures: " + String.join(" ", arches)
                 + "\nComponents: " + COMPONENT + "\nAcquire-By-Hash: yes\nDescription: " + origin + " packages for "
                 + suite + ", published by djdd\nMD5Sum:\n" + md5 + "SHA256:\n" + sha256;
     }

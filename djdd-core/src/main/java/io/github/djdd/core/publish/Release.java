@@ -1,6 +1,11 @@
 package io.github.djdd.core.publish;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +19,9 @@ import java.util.regex.Pattern;
  * @param text the Release as signed
  */
 record Release(String text) {
+    /** How {@code Date} and {@code Valid-Until} are written, as Debian's archive writes them. */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'",
+            Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final Pattern SHA256_LINE = Pattern.compile("^ ([0-9a-f]{64}) +(\\d{1,18}) +(\\S+)$",
             Pattern.MULTILINE);
 
@@ -44,5 +52,23 @@ record Release(String text) {
     /** Whether clients fetch the indices by their SHA-256 ({@code by-hash/SHA256/...}). */
     boolean acquireByHash() {
         return field("Acquire-By-Hash").filter("yes"::equals).isPresent();
+    }
+
+    /** {@code instant} as a {@code Date} or {@code Valid-Until} field. */
+    static String time(Instant instant) {
+        return TIME.format(instant);
+    }
+
+    /**
+     * A {@code Date} or {@code Valid-Until} value: RFC 1123 with {@code UTC}, {@code GMT} or a
+     * numeric zone, as apt reads it; empty when it is no such time.
+     */
+    static Optional<Instant> time(String value) {
+        try {
+            return Optional.of(Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(value.replaceFirst(" UTC$",
+                    " GMT"))));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 }

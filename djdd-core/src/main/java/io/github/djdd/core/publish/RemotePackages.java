@@ -187,6 +187,7 @@ public final class RemotePackages implements PackageSource {
             Path inRelease = scratch.resolve("InRelease");
             download(url.resolve("dists/" + suite + "/InRelease"), inRelease, IN_RELEASE_CAP);
             Release release = new Release(verified(inRelease, scratch.resolve("Release"), scratch.resolve("gnupg")));
+            requireCurrent(release);
             // djdd's own repositories have Packages.xz; aptly's publications, Packages (and .gz, .bz2).
             Map<String, Release.Index> listed = release.indices();
             String directory = "main/binary-" + Architecture.host() + "/";
@@ -314,6 +315,32 @@ public final class RemotePackages implements PackageSource {
             return Files.readString(text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new DjddException("Cannot read what gpgv checked (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Refuses a Release whose {@code Valid-Until} has passed: its key signed it, but a server or
+     * mirror that serves it now holds the build on an old state. aptly writes no Valid-Until, so
+     * one without is taken, as apt takes it.
+     */
+    private void requireCurrent(Release release) throws DjddException {
+        Optional<String> validUntil = release.field("Valid-Until");
+        if (validUntil.isEmpty()) {
+            console.debug("The Release of " + url + " has no Valid-Until (aptly writes none): nothing tells an old"
+                    + " state of it, served by a mirror, from the current one.");
+            return;
+        }
+        Optional<Instant> until = Release.time(validUntil.get());
+        if (until.isEmpty()) {
+            throw new DjddException("The Release of " + url + " has a Valid-Until that is no date ("
+                    + Names.quote(validUntil.get()) + "): the repository holds a Release djdd:publish did not make;"
+                    + " nothing was taken from it.");
+        }
+        if (!until.get().isAfter(Instant.now())) {
+            throw new DjddException("The repository " + url + " was not published since " + release.field("Date")
+                    .orElse("before " + validUntil.get()) + " (its Release was valid until " + validUntil.get() + "): publish"
+                    + " again, e.g. from a nightly job, or look for a mirror on the way that serves an old state;"
+                    + " nothing was taken from it.");
         }
     }
 

@@ -211,10 +211,47 @@ class AptlyRepositoryTest {
         repository.publish("trixie", debs, 5);
         BuildDir agent = BuildDir.prepare(dir.resolve("agent"));
 
+        List<String> debug = new java.util.ArrayList<>();
+        Console console = new Console() {
+            @Override
+            public void debug(String message) {
+                debug.add(message);
+            }
+
+            @Override
+            public void info(String message) {}
+
+            @Override
+            public void warn(String message) {}
+        };
         RemotePackages cache = RemotePackages.of(publication.toUri().toString(), aptly.keyring(dir.resolve("aptly.gpg")),
-                "trixie", agent, Console.NULL);
+                "trixie", agent, console);
 
         Path env = cache.fetch("mysoftware-env-aaaa").orElseThrow();
         assertThat(env).hasSameBinaryContentAs(debs.get(0));
+        // aptly 1.5 writes no Valid-Until: taken, as apt takes it, and said at debug level.
+        assertThat(inRelease("trixie")).doesNotContain("Valid-Until");
+        assertThat(debug).contains("The Release of " + publication.toUri() + " has no Valid-Until (aptly writes"
+                + " none): nothing tells an old state of it, served by a mirror, from the current one.");
+    }
+
+    /** What servers that bound the age of aptly's publication (Valid-Until-Max) rely on. */
+    @Test
+    void aPublishThatAddsNothingStillRenewsTheDateOfAptlysPublication() throws Exception {
+        AptlyRepository repository = repository("trixie");
+        List<Path> debs = TestDebs.release(dir, "mysoftware-site-berlin", "1", "mysoftware-env-aaaa",
+                "mysoftware-src-1111");
+        repository.publish("trixie", debs, 5);
+        String before = date(inRelease("trixie"));
+        Thread.sleep(1100);
+
+        assertThat(repository.publish("trixie", debs, 5).added()).isEmpty();
+        assertThat(date(inRelease("trixie"))).isNotEqualTo(before);
+        TestDebs.run(List.of("gpgv", "--keyring", aptly.keyring(dir.resolve("aptly.gpg")).toString(),
+                publication.resolve("dists/trixie/InRelease").toString()));
+    }
+
+    private static String date(String release) {
+        return release.lines().filter(line -> line.startsWith("Date: ")).findFirst().orElseThrow();
     }
 }

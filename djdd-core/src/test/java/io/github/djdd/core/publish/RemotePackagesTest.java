@@ -26,6 +26,7 @@ import org.tukaani.xz.XZOutputStream;
 
 /** The package cache a second build agent reads: a repository made by FolderRepository, signed by a gpg key. */
 class RemotePackagesTest {
+    private static final ValidFor FORTNIGHT = new ValidFor(14);
     /** The fields of a Release that another tool (or aptly) writes: no Acquire-By-Hash. */
     private static final String FIELDS = "Origin: mysoftware\nSuite: trixie\nCodename: trixie\nArchitectures: amd64\n"
             + "Components: main\n";
@@ -57,8 +58,8 @@ class RemotePackagesTest {
         signer = ReleaseSigner.load(TestDebs.gpgKey(dir, "ops", ""), new char[0], Instant.now());
         folder = dir.resolve("repo");
         env = deb("mysoftware-env-aaaa", "amd64");
-        new FolderRepository(folder, "mysoftware", signer, Console.NULL, Clock.systemUTC()).publish("trixie",
-                List.of(env, deb("mysoftware-src-1111", "all")), 5);
+        new FolderRepository(folder, "mysoftware", signer, FORTNIGHT, Console.NULL, Clock.systemUTC())
+                .publish("trixie", List.of(env, deb("mysoftware-src-1111", "all")), 5);
         keyring = folder.resolve("mysoftware-archive-keyring.gpg");
         agent = BuildDir.prepare(dir.resolve("agent2"));
     }
@@ -455,6 +456,37 @@ class RemotePackagesTest {
                 .hasMessageStartingWith("The InRelease of " + folder.toUri() + " is not signed by the key in "
                         + keyring + " (")
                 .hasMessageEndingWith("): check <aptRepositoryKey>; nothing was taken from the repository.");
+        assertNothingTaken();
+    }
+
+    /**
+     * A mirror that froze the repository a month ago keeps serving that state, signed by the
+     * current key: its Valid-Until has passed.
+     */
+    @Test
+    void aReleaseWhoseValidUntilHasPassedIsRefused() throws Exception {
+        java.time.format.DateTimeFormatter format = java.time.format.DateTimeFormatter.ofPattern(
+                "EEE, dd MMM yyyy HH:mm:ss 'UTC'", java.util.Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
+        Instant published = Instant.now().minus(java.time.Duration.ofDays(30));
+        String date = format.format(published);
+        String validUntil = format.format(published.plus(java.time.Duration.ofDays(14)));
+        byte[] packages = Files.readAllBytes(index("Packages"));
+        signedState(FIELDS + "Date: " + date + "\nValid-Until: " + validUntil + "\n",
+                Map.of("main/binary-amd64/Packages", packages));
+        RemotePackages remote = RemotePackages.of(folder.toUri().toString(), keyring, "trixie", agent, console);
+
+        assertThatThrownBy(() -> remote.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+                .hasMessage("The repository " + folder.toUri() + " was not published since " + date + " (its Release"
+                        + " was valid until " + validUntil + "): publish again, e.g. from a nightly job, or look for"
+                        + " a mirror on the way that serves an old state; nothing was taken from it.");
+        assertNothingTaken();
+
+        signedState(FIELDS + "Date: " + date + "\nValid-Until: soon\n", Map.of("main/binary-amd64/Packages",
+                packages));
+        RemotePackages unreadable = RemotePackages.of(folder.toUri().toString(), keyring, "trixie", agent, console);
+        assertThatThrownBy(() -> unreadable.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+                .hasMessage("The Release of " + folder.toUri() + " has a Valid-Until that is no date ('soon'): the"
+                        + " repository holds a Release djdd:publish did not make; nothing was taken from it.");
         assertNothingTaken();
     }
 }
