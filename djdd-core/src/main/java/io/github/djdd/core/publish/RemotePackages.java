@@ -187,6 +187,7 @@ public final class RemotePackages implements PackageSource {
             Path inRelease = scratch.resolve("InRelease");
             download(url.resolve("dists/" + suite + "/InRelease"), inRelease, IN_RELEASE_CAP);
             Release release = new Release(verified(inRelease, scratch.resolve("Release"), scratch.resolve("gnupg")));
+            requireSuite(release);
             requireCurrent(release);
             // djdd's own repositories have Packages.xz; aptly's publications, Packages (and .gz, .bz2).
             Map<String, Release.Index> listed = release.indices();
@@ -316,6 +317,24 @@ public final class RemotePackages implements PackageSource {
         } catch (IOException e) {
             throw new DjddException("Cannot read what gpgv checked (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * Refuses another suite's Release: one key signs every suite of a repository, so a server or
+     * mirror could answer for trixie with bookworm's state, whose packages of the same name may
+     * differ. apt takes a Release whose Suite or Codename is the one asked for; so does djdd.
+     */
+    private void requireSuite(Release release) throws DjddException {
+        Optional<String> named = release.field("Suite");
+        Optional<String> codename = release.field("Codename");
+        if (named.filter(suite::equals).isPresent() || codename.filter(suite::equals).isPresent()) {
+            return;
+        }
+        String fields = named.equals(codename) ? "Suite and Codename " + named.orElse("none")
+                : "Suite " + named.orElse("none") + ", Codename " + codename.orElse("none");
+        throw new DjddException("The InRelease of " + url + " for " + suite + " is " + codename.or(() -> named)
+                .map(name -> name + "'s").orElse("no suite's") + " (" + fields + "): the server or a mirror on the way"
+                + " serves another suite's state; nothing was taken from the repository.");
     }
 
     /**

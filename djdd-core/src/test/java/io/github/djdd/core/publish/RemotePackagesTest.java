@@ -489,4 +489,35 @@ class RemotePackagesTest {
                         + " repository holds a Release djdd:publish did not make; nothing was taken from it.");
         assertNothingTaken();
     }
+
+    /**
+     * The repository has trixie and bookworm, signed by the same key; a mirror answers for trixie
+     * with bookworm's state, whose src package of the same name differs in its bytes.
+     */
+    @Test
+    void anotherSuitesStateServedForThisSuiteIsRefused() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("tree-bookworm-src/DEBIAN"));
+        Files.writeString(tree.resolve("control"), "Package: mysoftware-src-1111\nVersion: 1\nArchitecture: all\n"
+                + "Maintainer: ops <ops@example.org>\nDescription: test, built for bookworm\n");
+        Path bookwormSrc = dir.resolve("bookworm-src.deb");
+        TestDebs.run(List.of("dpkg-deb", "--root-owner-group", "--build", tree.getParent().toString(),
+                bookwormSrc.toString()));
+        new FolderRepository(folder, "mysoftware", signer, FORTNIGHT, Console.NULL, Clock.systemUTC())
+                .publish("bookworm", List.of(bookwormSrc), 5);
+        try (HostileMirror mirror = HostileMirror.serving(folder)) {
+            mirror.answer("dists/trixie/", exchange -> {
+                Path file = folder.resolve(exchange.getRequestURI().getPath().substring(1)
+                        .replace("dists/trixie/", "dists/bookworm/"));
+                exchange.sendResponseHeaders(200, Files.size(file));
+                Files.copy(file, exchange.getResponseBody());
+            });
+            RemotePackages remote = RemotePackages.of(mirror.url(), keyring, "trixie", agent, console);
+
+            assertThatThrownBy(() -> remote.fetch("mysoftware-src-1111")).isInstanceOf(DjddException.class)
+                    .hasMessage("The InRelease of " + mirror.url() + " for trixie is bookworm's (Suite and Codename"
+                            + " bookworm): the server or a mirror on the way serves another suite's state; nothing was"
+                            + " taken from the repository.");
+        }
+        assertNothingTaken();
+    }
 }
