@@ -102,13 +102,25 @@ public class PublishMojo extends AbstractDjddMojo {
     String validFor;
 
     /**
-     * The URL of an aptly API server ({@code aptly api serve}) to publish to instead of a folder,
-     * such as {@code http://aptly.example.org:8080/}.
+     * The URL of an aptly API server ({@code aptly api serve}, behind a proxy that speaks TLS) to
+     * publish to instead of a folder, such as {@code https://aptly.example.org/}. A plain
+     * {@code http} URL needs {@code <aptlyInsecure>}.
      *
      * @since 0.1.0
      */
     @Parameter(property = "djdd.publish.aptly")
     String aptly;
+
+    /**
+     * Whether {@code <aptly>} may be a plain {@code http} URL. Over http, the packages (which aptly
+     * then signs) and the {@code <aptlyServerId>} password travel unencrypted: anyone on the way
+     * could read the password and alter the packages. Set it only for an aptly on the build machine
+     * ({@code http://127.0.0.1:8080/}) or on a network you trust.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = "djdd.publish.aptlyInsecure", defaultValue = "false")
+    boolean aptlyInsecure;
 
     /**
      * The aptly local repository the packages are added to, created and published once by the
@@ -157,7 +169,8 @@ public class PublishMojo extends AbstractDjddMojo {
             target = new PublishRequest.Aptly(aptly, aptlyRepo != null && !aptlyRepo.isBlank() ? aptlyRepo
                     : softwareName().value() + "-" + suiteName, optional(aptlyGpgKey),
                     server == null ? Optional.empty() : Optional.ofNullable(server.getUsername()),
-                    server == null || server.getPassword() == null ? new char[0] : server.getPassword().toCharArray());
+                    server == null || server.getPassword() == null ? new char[0] : server.getPassword().toCharArray(),
+                    aptlyInsecure);
         } else {
             if (folder == null) {
                 throw new InvalidConfigurationException("folder", "No repository configured: set <folder> in the"

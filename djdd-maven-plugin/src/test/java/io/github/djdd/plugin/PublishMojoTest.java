@@ -165,7 +165,14 @@ class PublishMojoTest {
         try (AptlyServer aptly = AptlyServer.start(Files.createDirectories(dir.resolve("aptly")))) {
             Path publication = aptly.createPublished("mysoftware-trixie", "trixie");
             mojo.aptly = aptly.url();
+            assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class).hasMessage("<aptly> '"
+                    + aptly.url() + "' is plain http: djdd would send the packages, and any <aptlyServerId> password,"
+                    + " unencrypted, and anyone on the way could alter what aptly then signs; use an https URL, or set"
+                    + " <aptlyInsecure>true</aptlyInsecure> (-Ddjdd.publish.aptlyInsecure) for an aptly on this"
+                    + " machine or on a network you trust.");
 
+            // aptly on this machine, over loopback
+            mojo.aptlyInsecure = true;
             mojo.execute();
 
             assertThat(Files.readString(publication.resolve("dists/trixie/main/binary-amd64/Packages")))

@@ -58,6 +58,6 @@ public final class ProjectPublish {
         }
         PublishRequest.Aptly target = (PublishRequest.Aptly) request.target();
         return AptlyRepository.of(target.url(), target.repo(), request.software().value(), target.gpgKey(),
-                target.user(), target.password(), console);
+                target.user(), target.password(), target.insecure(), console);
     }
 }

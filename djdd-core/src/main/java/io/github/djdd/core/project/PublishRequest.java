@@ -41,9 +41,10 @@ public record PublishRequest(BuildDir buildDir, String suite, SoftwareName softw
      * @param gpgKey the key aptly signs with, empty for its default
      * @param user the user for HTTP basic authentication, empty for none
      * @param password that user's password
+     * @param insecure whether a plain http URL is allowed (an aptly on this machine or a trusted network)
      */
-    public record Aptly(String url, String repo, Optional<String> gpgKey, Optional<String> user, char[] password)
-            implements Target {}
+    public record Aptly(String url, String repo, Optional<String> gpgKey, Optional<String> user, char[] password,
+            boolean insecure) implements Target {}
 
     /**
      * The key's passphrase: the password of the {@code settings.xml} server when one is named,
