@@ -43,11 +43,13 @@ import org.tukaani.xz.XZInputStream;
 /**
  * An APT repository that {@code djdd:publish} keeps, read as a package cache shared by build
  * agents: a build looks there for an env or src package it lacks and downloads it instead of
- * building it. Only what the repository's key signed is taken: {@code InRelease} is checked with
- * gpgv against the key, the index against the sum {@code InRelease} gives, the package against
- * the sum in the index. The server is not trusted with sizes either: every download stops at the
- * size what is signed gives for it ({@code InRelease}, not yet checked, at a fixed cap), so a
- * server or a mirror on the way cannot fill the build's disk or memory.
+ * building it. The server, and any mirror on the way, is trusted with nothing but bytes the
+ * repository's key signed: {@code InRelease} is checked by gpgv's status (a good, valid signature
+ * by a key of the keyring that has neither expired nor been revoked), must be of this suite and
+ * within its {@code Valid-Until}; the index must match the sum and size {@code InRelease} gives,
+ * the package the sum and size in the index. Every download stops at its limit
+ * ({@code InRelease}, not yet checked, at a fixed cap), so no server can fill the build's disk or
+ * memory, and an entry's fields are checked before they name a file or a URL.
  */
 public final class RemotePackages implements PackageSource {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -59,7 +61,7 @@ public final class RemotePackages implements PackageSource {
     private static final Pattern PACKAGE_NAME = Pattern.compile("[a-z0-9][a-z0-9+.-]+");
     private static final Pattern FILENAME_PART = Pattern.compile("[A-Za-z0-9._+~%-]+");
     /** The most djdd unpacks of an index whose Release gives no size for it: some 30,000 entries. */
-    static final long INDEX_CAP = 32 << 20;
+    private static final long INDEX_CAP = 32 << 20;
 
     private final URI url;
     private final Path keyring;
@@ -207,8 +209,15 @@ public final class RemotePackages implements PackageSource {
                         + " its signed InRelease gives: the repository was altered after publishing; nothing was"
                         + " taken from it.");
             }
-            index = Stanza.parseAll(new String(unpacked(packages, chosen, listed.get(directory + "Packages")),
-                    StandardCharsets.UTF_8));
+            String text = new String(unpacked(packages, chosen, listed.get(directory + "Packages")),
+                    StandardCharsets.UTF_8);
+            try {
+                index = Stanza.parseAll(text);
+            } catch (IllegalArgumentException e) {
+                throw new DjddException("The index " + chosen.path() + " of " + url + " is no Packages file ("
+                        + e.getMessage().lines().findFirst().orElse("") + "): the repository holds an index"
+                        + " djdd:publish did not make; nothing was taken from it.", e);
+            }
         } catch (IOException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();

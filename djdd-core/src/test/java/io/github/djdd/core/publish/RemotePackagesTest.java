@@ -245,6 +245,29 @@ class RemotePackagesTest {
                 .hasMessage("The index main/binary-amd64/Packages.xz of " + folder.toUri() + " unpacks to more than "
                         + plain.length + " bytes, the size the signed InRelease gives for main/binary-amd64/Packages:"
                         + " the repository holds an index djdd:publish did not make; nothing was taken from it.");
+
+        // As long, other bytes: the sum of the plain index tells them apart.
+        indices.put("main/binary-amd64/Packages.xz", xz(Files.readString(index("Packages"))
+                .replace("Version: 1\n", "Version: 2\n").getBytes(StandardCharsets.UTF_8)));
+        signedState(FIELDS, indices);
+        RemotePackages again = RemotePackages.of(folder.toUri().toString(), keyring, "trixie", agent, console);
+        assertThatThrownBy(() -> again.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+                .hasMessage("The index main/binary-amd64/Packages.xz of " + folder.toUri() + " does not unpack to the"
+                        + " main/binary-amd64/Packages its signed InRelease gives: the repository was altered after"
+                        + " publishing; nothing was taken from it.");
+        assertNothingTaken();
+    }
+
+    @Test
+    void anIndexThatIsNoPackagesFileIsRefused() throws Exception {
+        signedState(FIELDS, Map.of("main/binary-amd64/Packages", "<html>Not found</html>\n"
+                .getBytes(StandardCharsets.UTF_8)));
+        RemotePackages remote = RemotePackages.of(folder.toUri().toString(), keyring, "trixie", agent, console);
+
+        assertThatThrownBy(() -> remote.fetch("mysoftware-env-aaaa")).isInstanceOf(DjddException.class)
+                .hasMessage("The index main/binary-amd64/Packages of " + folder.toUri() + " is no Packages file (Not"
+                        + " a deb822 field: <html>Not found</html>): the repository holds an index djdd:publish did"
+                        + " not make; nothing was taken from it.");
     }
 
     @Test
