@@ -429,7 +429,8 @@ public final class RemotePackages implements PackageSource {
     }
 
     /**
-     * Copies {@code file} into {@code target}, reading no more than one byte beyond the cap: a
+     * Copies {@code file} into {@code target}, stopping at the first read that goes past the cap
+     * (at most one buffer beyond it; a Content-Length above it is refused before the body): a
      * server cannot fill the disk or hand gpgv a file of any size. Nothing is left at
      * {@code target} when it is refused.
      *
