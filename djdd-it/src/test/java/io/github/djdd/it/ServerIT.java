@@ -462,8 +462,9 @@ class ServerIT {
             Path sources = server.root().resolve("etc/apt/sources.list.d/djddit-aptly.sources");
             try (AptlyServer aptly = AptlyServer.start(folder)) {
                 Path publication = aptly.createPublished("djddit-" + server.suite(), server.suite());
+                // aptly on the host, over loopback: plain http is allowed with aptlyInsecure
                 servers.publish(new PublishRequest.Aptly(aptly.url(), "djddit-" + server.suite(), Optional.empty(),
-                        Optional.empty(), new char[0]), red("aptly"));
+                        Optional.empty(), new char[0], true), red("aptly"));
                 server.check("apt-get", "install", "--yes", "nginx");
                 Files.writeString(server.root().resolve("etc/nginx/sites-enabled/djddit-aptly"), "server {\n"
                         + "    listen 127.0.0.1:" + APTLY_PORT + ";\n    root /srv/djdd-repo/"

@@ -10,6 +10,7 @@ import io.github.djdd.core.project.BuildRequest;
 import io.github.djdd.core.project.ProjectBuild;
 import io.github.djdd.core.project.ProjectPublish;
 import io.github.djdd.core.project.PublishRequest;
+import io.github.djdd.core.publish.ValidFor;
 import io.github.djdd.core.site.SiteOptions;
 import io.github.djdd.core.site.SiteVariant;
 import io.github.djdd.core.site.SiteVariants;
@@ -157,7 +158,7 @@ final class SiteServers implements AutoCloseable {
      * {@code folder}, signed with {@code keyFile} (no passphrase).
      */
     void publishSigned(Path folder, Path keyFile, SiteVariant variant) throws Exception {
-        publish(new PublishRequest.Folder(folder, keyFile, new char[0]), variant);
+        publish(new PublishRequest.Folder(folder, keyFile, new char[0], new ValidFor(14)), variant);
     }
 
     /** What {@code djdd:publish} does for {@code variant}'s last build, into {@code target}. */

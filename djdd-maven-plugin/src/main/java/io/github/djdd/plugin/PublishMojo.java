@@ -6,6 +6,7 @@ import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.buildroot.BuildRootOptions;
 import io.github.djdd.core.project.ProjectPublish;
 import io.github.djdd.core.project.PublishRequest;
+import io.github.djdd.core.publish.ValidFor;
 import java.io.File;
 import java.util.Optional;
 import org.apache.maven.plugins.annotations.Component;
@@ -22,7 +23,8 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
  * the env and src packages it depends on) into a signed APT repository in a folder, for any web
  * server to serve, or into a local repository of an aptly server, whose publications aptly
  * updates and signs. A folder repository's public key is written beside it as
- * <code>{software}-archive-keyring.gpg</code>.
+ * <code>{software}-archive-keyring.gpg</code>; each publish signs its {@code Release} anew, valid
+ * for {@code <validFor>} days.
  *
  * @since 0.1.0
  */
@@ -83,13 +85,42 @@ public class PublishMojo extends AbstractDjddMojo {
     int keep;
 
     /**
-     * The URL of an aptly API server ({@code aptly api serve}) to publish to instead of a folder,
-     * such as {@code http://aptly.example.org:8080/}.
+     * The days the {@code Release} of a folder repository stays valid after each publish: its
+     * {@code Valid-Until} is the publish's {@code Date} plus this. Past it, apt on the servers
+     * refuses the repository ("Release file ... is expired"), and so does {@code djdd:build}
+     * reading it as its package cache, so a mirror that keeps serving an old (signed) state is
+     * noticed instead of holding servers back for ever. Every publish renews it, also one that
+     * adds nothing: publish at least that often, e.g. from a nightly job. The default, two weeks,
+     * lets a nightly publish fail for a week and more before servers refuse the repository, while
+     * a frozen mirror holds them back two weeks at most (Debian's security archive signs for one
+     * week). A whole number from 1 to 3650. aptly's publications carry no {@code Valid-Until}
+     * (aptly 1.5 cannot write one), so this applies to {@code <folder>} only.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = "djdd.publish.validFor", defaultValue = ValidFor.DEFAULT)
+    String validFor;
+
+    /**
+     * The URL of an aptly API server ({@code aptly api serve}, behind a proxy that speaks TLS) to
+     * publish to instead of a folder, such as {@code https://aptly.example.org/}. A plain
+     * {@code http} URL needs {@code <aptlyInsecure>}.
      *
      * @since 0.1.0
      */
     @Parameter(property = "djdd.publish.aptly")
     String aptly;
+
+    /**
+     * Whether {@code <aptly>} may be a plain {@code http} URL. Over http, the packages (which aptly
+     * then signs) and the {@code <aptlyServerId>} password travel unencrypted: anyone on the way
+     * could read the password and alter the packages. Set it only for an aptly on the build machine
+     * ({@code http://127.0.0.1:8080/}) or on a network you trust.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = "djdd.publish.aptlyInsecure", defaultValue = "false")
+    boolean aptlyInsecure;
 
     /**
      * The aptly local repository the packages are added to, created and published once by the
@@ -138,7 +169,8 @@ public class PublishMojo extends AbstractDjddMojo {
             target = new PublishRequest.Aptly(aptly, aptlyRepo != null && !aptlyRepo.isBlank() ? aptlyRepo
                     : softwareName().value() + "-" + suiteName, optional(aptlyGpgKey),
                     server == null ? Optional.empty() : Optional.ofNullable(server.getUsername()),
-                    server == null || server.getPassword() == null ? new char[0] : server.getPassword().toCharArray());
+                    server == null || server.getPassword() == null ? new char[0] : server.getPassword().toCharArray(),
+                    aptlyInsecure);
         } else {
             if (folder == null) {
                 throw new InvalidConfigurationException("folder", "No repository configured: set <folder> in the"
@@ -155,7 +187,7 @@ public class PublishMojo extends AbstractDjddMojo {
             String password = server == null ? null
                     : server.getPassphrase() != null ? server.getPassphrase() : server.getPassword();
             target = new PublishRequest.Folder(folder.toPath(), keyFile.toPath(),
-                    PublishRequest.passphrase(password, System.getenv()));
+                    PublishRequest.passphrase(password, System.getenv()), ValidFor.of(validFor));
         }
         new ProjectPublish(new PublishRequest(preparedBuildDir(), suiteName, softwareName(), variants(variant), target,
                 keep), console).run();

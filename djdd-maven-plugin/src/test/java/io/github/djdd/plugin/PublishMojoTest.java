@@ -79,6 +79,37 @@ class PublishMojoTest {
         assertThat(packages).contains("Package: mysoftware-site-berlin\n", "Package: mysoftware-env-aaaa\n",
                 "Package: mysoftware-src-1111\n");
         assertThat(dir.resolve("repo/mysoftware-archive-keyring.gpg")).isRegularFile();
+        String release = Files.readString(dir.resolve("repo/dists/trixie/Release"));
+        assertThat(java.time.Duration.between(time(release, "Date"), time(release, "Valid-Until")))
+                .as("the default <validFor>").isEqualTo(java.time.Duration.ofDays(14));
+    }
+
+    private static java.time.Instant time(String release, String field) {
+        String value = release.lines().filter(line -> line.startsWith(field + ": ")).findFirst().orElseThrow()
+                .substring(field.length() + 2).replace(" UTC", " GMT");
+        return java.time.Instant.from(java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.parse(value));
+    }
+
+    @Test
+    @InjectMojo(goal = "publish", pom = POM)
+    void validForSetsValidUntilAndMustBeAWholeNumberOfDays(PublishMojo mojo) throws Exception {
+        configure(mojo);
+        keyAndBuild();
+        signingServer(mojo);
+        mojo.variant = "berlin";
+        for (String bad : List.of("0", "two weeks", "-3", "3651")) {
+            mojo.validFor = bad;
+            assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class).hasMessage("<validFor> is '"
+                    + bad + "': give the days a published Release stays valid, a whole number from 1 to 3650 (default"
+                    + " 14, -Ddjdd.publish.validFor), and publish at least that often.");
+        }
+        assertThat(dir.resolve("repo/dists")).doesNotExist();
+
+        mojo.validFor = "3";
+        mojo.execute();
+        String release = Files.readString(dir.resolve("repo/dists/trixie/Release"));
+        assertThat(java.time.Duration.between(time(release, "Date"), time(release, "Valid-Until")))
+                .isEqualTo(java.time.Duration.ofDays(3));
     }
 
     @Test
@@ -134,7 +165,14 @@ class PublishMojoTest {
         try (AptlyServer aptly = AptlyServer.start(Files.createDirectories(dir.resolve("aptly")))) {
             Path publication = aptly.createPublished("mysoftware-trixie", "trixie");
             mojo.aptly = aptly.url();
+            assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class).hasMessage("<aptly> '"
+                    + aptly.url() + "' is plain http: djdd would send the packages, and any <aptlyServerId> password,"
+                    + " unencrypted, and anyone on the way could alter what aptly then signs; use an https URL, or set"
+                    + " <aptlyInsecure>true</aptlyInsecure> (-Ddjdd.publish.aptlyInsecure) for an aptly on this"
+                    + " machine or on a network you trust.");
 
+            // aptly on this machine, over loopback
+            mojo.aptlyInsecure = true;
             mojo.execute();
 
             assertThat(Files.readString(publication.resolve("dists/trixie/main/binary-amd64/Packages")))

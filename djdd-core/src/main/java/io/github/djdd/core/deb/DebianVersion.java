@@ -1,6 +1,7 @@
 package io.github.djdd.core.deb;
 
 import java.util.Comparator;
+import java.util.regex.Pattern;
 
 /**
  * Debian's order of package versions, as {@code dpkg --compare-versions} has it: epoch, then
@@ -12,7 +13,23 @@ public final class DebianVersion {
     /** Sorts versions from oldest to newest. */
     public static final Comparator<String> ORDER = DebianVersion::compare;
 
+    /** The rule as messages state it. */
+    public static final String RULE_TEXT = "[epoch:]upstream[-revision] of letters, digits and . + ~ -, starting"
+            + " with a digit";
+
+    /**
+     * deb-version(7): an optional epoch (digits and a colon), the upstream version, which starts with
+     * a digit, and an optional revision after the last hyphen; no slash, so a version can name a file.
+     */
+    private static final Pattern SYNTAX = Pattern.compile(
+            "(?:[0-9]{1,9}:)?[0-9][A-Za-z0-9.+~]*(?:-[A-Za-z0-9.+~-]*[A-Za-z0-9.+~])?");
+
     private DebianVersion() {}
+
+    /** Whether {@code version} has Debian's version syntax, which {@link #compare} needs. */
+    public static boolean isValid(String version) {
+        return version != null && version.length() <= 256 && SYNTAX.matcher(version).matches();
+    }
 
     public static int compare(String a, String b) {
         int epochs = Long.compare(epoch(a), epoch(b));

@@ -53,10 +53,11 @@ public final class ProjectPublish {
         if (request.target() instanceof PublishRequest.Folder target) {
             Clock clock = Clock.systemUTC();
             ReleaseSigner signer = ReleaseSigner.load(target.keyFile(), target.passphrase(), clock.instant());
-            return new FolderRepository(target.folder(), request.software().value(), signer, console, clock);
+            return new FolderRepository(target.folder(), request.software().value(), signer, target.validFor(),
+                    console, clock);
         }
         PublishRequest.Aptly target = (PublishRequest.Aptly) request.target();
         return AptlyRepository.of(target.url(), target.repo(), request.software().value(), target.gpgKey(),
-                target.user(), target.password(), console);
+                target.user(), target.password(), target.insecure(), console);
     }
 }

@@ -1,6 +1,7 @@
 package io.github.djdd.core.project;
 
 import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.publish.ValidFor;
 import io.github.djdd.core.site.SiteVariants;
 import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Path;
@@ -28,8 +29,9 @@ public record PublishRequest(BuildDir buildDir, String suite, SoftwareName softw
      *
      * @param keyFile the ASCII-armoured secret key that signs it
      * @param passphrase the key's passphrase, empty for none
+     * @param validFor how long the Release each publish signs stays valid
      */
-    public record Folder(Path folder, Path keyFile, char[] passphrase) implements Target {}
+    public record Folder(Path folder, Path keyFile, char[] passphrase, ValidFor validFor) implements Target {}
 
     /**
      * A local repository of an aptly server, which signs its publications itself.
@@ -39,9 +41,10 @@ public record PublishRequest(BuildDir buildDir, String suite, SoftwareName softw
      * @param gpgKey the key aptly signs with, empty for its default
      * @param user the user for HTTP basic authentication, empty for none
      * @param password that user's password
+     * @param insecure whether a plain http URL is allowed (an aptly on this machine or a trusted network)
      */
-    public record Aptly(String url, String repo, Optional<String> gpgKey, Optional<String> user, char[] password)
-            implements Target {}
+    public record Aptly(String url, String repo, Optional<String> gpgKey, Optional<String> user, char[] password,
+            boolean insecure) implements Target {}
 
     /**
      * The key's passphrase: the password of the {@code settings.xml} server when one is named,

@@ -62,9 +62,13 @@ public final class AptlyRepository implements PackageRepository {
      * @param software the software's name: retention only looks at {@code {software}-*} packages
      * @param gpgKey the key aptly signs with, empty for aptly's default key
      * @param user the user for HTTP basic authentication (a proxy in front of aptly), empty for none
+     * @param insecure whether a plain {@code http} URL is allowed: for an aptly on the build machine
+     *     or a network the operator trusts, since anyone on the way could read the password and alter
+     *     the packages that aptly then signs
      */
     public static AptlyRepository of(String url, String repo, String software, Optional<String> gpgKey,
-            Optional<String> user, char[] password, Console console) throws InvalidConfigurationException {
+            Optional<String> user, char[] password, boolean insecure, Console console)
+            throws InvalidConfigurationException {
         URI uri;
         try {
             uri = new URI(url.strip().endsWith("/") ? url.strip() : url.strip() + "/");
@@ -72,8 +76,15 @@ public final class AptlyRepository implements PackageRepository {
             uri = null;
         }
         if (uri == null || !List.of("http", "https").contains(uri.getScheme()) || uri.getHost() == null) {
-            throw new InvalidConfigurationException("aptly", "Invalid <aptly> " + Names.quote(url) + ": use the http"
-                    + " or https URL of an aptly API server, such as http://aptly.example.org:8080/.");
+            throw new InvalidConfigurationException("aptly", "Invalid <aptly> " + Names.quote(url) + ": use the https"
+                    + " URL of an aptly API server, such as https://aptly.example.org/ (http with <aptlyInsecure>).");
+        }
+        if (uri.getScheme().equals("http") && !insecure) {
+            throw new InvalidConfigurationException("aptlyInsecure", "<aptly> " + Names.quote(url.strip())
+                    + " is plain http: djdd would send the packages, and any <aptlyServerId> password, unencrypted,"
+                    + " and anyone on the way could alter what aptly then signs; use an https URL, or set"
+                    + " <aptlyInsecure>true</aptlyInsecure> (-Ddjdd.publish.aptlyInsecure) for an aptly on this"
+                    + " machine or on a network you trust.");
         }
         if (repo == null || repo.isBlank()) {
             throw new InvalidConfigurationException("aptlyRepo", "No aptly repository named: set <aptlyRepo> to the"

@@ -22,8 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -35,8 +34,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.XZOutputStream;
@@ -53,17 +50,20 @@ import org.tukaani.xz.XZOutputStream;
  * last, each by rename; files the previous state named stay one publish longer, for clients
  * that read it just before. Publishes run one at a time (a lock file); one killed at any point
  * leaves the previous state valid, and the next completes the work.
+ *
+ * <p>Every publish signs the suite anew, also one that adds nothing: its {@code Release} carries
+ * a {@code Valid-Until} of {@link ValidFor} after its {@code Date}, which apt enforces, so a
+ * mirror cannot hold servers on an old state for longer, and a nightly publish keeps a
+ * repository without new packages valid.
  */
 public final class FolderRepository implements PackageRepository {
     static final String COMPONENT = "main";
     private static final String MARKER = "djdd APT repository 1\n";
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'",
-            Locale.ROOT).withZone(ZoneOffset.UTC);
-    private static final Pattern SUM_LINE = Pattern.compile("^ ([0-9a-f]{64}) +\\d+ +(\\S+)$", Pattern.MULTILINE);
 
     private final Path folder;
     private final String origin;
     private final ReleaseSigner signer;
+    private final ValidFor validFor;
     private final Console console;
     private final Clock clock;
     private final Interruption interruption;
@@ -77,16 +77,19 @@ public final class FolderRepository implements PackageRepository {
     /**
      * @param origin the {@code Origin} and {@code Label} of the indices, and the name of the
      *     exported key file ({@code {origin}-archive-keyring.gpg}): the software's name
+     * @param validFor how long each publish's Release stays valid ({@code Valid-Until})
      */
-    public FolderRepository(Path folder, String origin, ReleaseSigner signer, Console console, Clock clock) {
-        this(folder, origin, signer, console, clock, target -> { });
+    public FolderRepository(Path folder, String origin, ReleaseSigner signer, ValidFor validFor, Console console,
+            Clock clock) {
+        this(folder, origin, signer, validFor, console, clock, target -> { });
     }
 
-    FolderRepository(Path folder, String origin, ReleaseSigner signer, Console console, Clock clock,
-            Interruption interruption) {
+    FolderRepository(Path folder, String origin, ReleaseSigner signer, ValidFor validFor, Console console,
+            Clock clock, Interruption interruption) {
         this.folder = folder.toAbsolutePath().normalize();
         this.origin = origin;
         this.signer = signer;
+        this.validFor = validFor;
         this.console = console;
         this.clock = clock;
         this.interruption = interruption;
@@ -111,7 +114,7 @@ public final class FolderRepository implements PackageRepository {
     /**
      * Adds {@code debs} to {@code suite}, keeps the {@code keep} newest versions of each package
      * nothing else depends on (the sites) and of what those depend on (their env and src), and
-     * signs the new state.
+     * signs the new state, valid for {@link ValidFor} from now.
      *
      * @throws DjddException when a package is in the repository already with other bytes; the
      *     repository is then left as it was
@@ -342,8 +345,10 @@ public final class FolderRepository implements PackageRepository {
                     content.length, name));
             sha256.append(String.format(Locale.ROOT, " %s %8d %s%n", sha256(content), content.length, name));
         });
+        Instant now = clock.instant();
         return "Origin: " + origin + "\nLabel: " + origin + "\nSuite: " + suite + "\nCodename: " + suite
-                + "\nDate: " + DATE.format(clock.instant()) + "\nArchitectures: " + String.join(" ", arches)
+                + "\nDate: " + Release.time(now) + "\nValid-Until: " + Release.time(now.plus(validFor.duration()))
+                + "\nArchitectures: " + String.join(" ", arches)
                 + "\nComponents: " + COMPONENT + "\nAcquire-By-Hash: yes\nDescription: " + origin + " packages for "
                 + suite + ", published by djdd\nMD5Sum:\n" + md5 + "SHA256:\n" + sha256;
     }
@@ -356,7 +361,9 @@ public final class FolderRepository implements PackageRepository {
             throws IOException {
         Path state = folder.resolve(".djdd");
         Path previousHashes = state.resolve(suite + ".by-hash");
-        Set<String> current = new HashSet<>(sha256Sums(Files.readString(dists(suite).resolve("Release"))).values());
+        Set<String> current = new HashSet<>();
+        new Release(Files.readString(dists(suite).resolve("Release"))).indices().values()
+                .forEach(listed -> current.add(listed.sha256()));
         Set<String> keptHashes = new HashSet<>(current);
         if (Files.isRegularFile(previousHashes)) {
             keptHashes.addAll(Files.readAllLines(previousHashes));
@@ -382,16 +389,6 @@ public final class FolderRepository implements PackageRepository {
                 }
             }
         }
-    }
-
-    /** The SHA-256 of each index a {@code Release} lists, by its path under the suite. */
-    static Map<String, String> sha256Sums(String release) {
-        Map<String, String> sums = new LinkedHashMap<>();
-        Matcher line = SUM_LINE.matcher(release);
-        while (line.find()) {
-            sums.put(line.group(2), line.group(1));
-        }
-        return sums;
     }
 
     private Path tmp(Path target) {

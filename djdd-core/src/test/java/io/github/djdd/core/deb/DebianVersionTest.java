@@ -50,4 +50,18 @@ class DebianVersionTest {
             assertThat(dpkg.waitFor()).as(versions.get(i - 1) + " <= " + versions.get(i) + " for dpkg").isZero();
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ' ', value = {"1", "1.0-1", "2:1.0~rc1-1+deb12u1", "1.0-beta-2",
+            "20261129.090817.deb13+gec200f387d1b.c658ecb4"})
+    void debianVersionsAreValid(String version) {
+        assertThat(DebianVersion.isValid(version)).isTrue();
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @CsvSource(delimiter = ' ', value = {"../../evil", "1/../../evil", "1.0-", "x:1", "a1", ":1", "1:", "1_2",
+            "1..2/x", "99999999999:1", "''"})
+    void versionsThatCouldNameAnotherFileOrBreakTheOrderAreNot(String version) {
+        assertThat(DebianVersion.isValid(version)).isFalse();
+    }
 }

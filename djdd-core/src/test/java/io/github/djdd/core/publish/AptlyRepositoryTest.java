@@ -45,7 +45,7 @@ class AptlyRepositoryTest {
         String name = "mysoftware-" + suite + "-" + ++repositories;
         publication = aptly.createPublished(name, suite);
         return AptlyRepository.of(aptly.url(), name, "mysoftware", Optional.empty(), Optional.empty(), new char[0],
-                Console.NULL);
+                true, Console.NULL);
     }
 
     private String published(String suite) throws Exception {
@@ -149,14 +149,14 @@ class AptlyRepositoryTest {
         List<Path> debs = TestDebs.release(dir, "mysoftware-site-berlin", "1", "mysoftware-env-aaaa",
                 "mysoftware-src-1111");
         AptlyRepository missing = AptlyRepository.of(aptly.url(), "nowhere", "mysoftware", Optional.empty(),
-                Optional.empty(), new char[0], Console.NULL);
+                Optional.empty(), new char[0], true, Console.NULL);
         assertThatThrownBy(() -> missing.publish("trixie", debs, 5))
                 .hasMessageContaining("(local repository 'nowhere') does not exist: create it ('aptly repo create"
                         + " -distribution=trixie -component=main nowhere')");
 
         aptly.aptly("repo", "create", "-distribution=trixie", "unpublished");
         AptlyRepository unpublished = AptlyRepository.of(aptly.url(), "unpublished", "mysoftware", Optional.empty(),
-                Optional.empty(), new char[0], Console.NULL);
+                Optional.empty(), new char[0], true, Console.NULL);
         assertThatThrownBy(() -> unpublished.publish("trixie", debs, 5))
                 .hasMessageContaining("is not published: publish it once ('aptly publish repo -distribution=trixie"
                         + " unpublished')");
@@ -172,7 +172,7 @@ class AptlyRepositoryTest {
             port = socket.getLocalPort();
         }
         AptlyRepository down = AptlyRepository.of("http://127.0.0.1:" + port, "mysoftware", "mysoftware",
-                Optional.empty(), Optional.empty(), new char[0], Console.NULL);
+                Optional.empty(), Optional.empty(), new char[0], true, Console.NULL);
         assertThatThrownBy(() -> down.publish("trixie", debs, 5))
                 .hasMessage("aptly at http://127.0.0.1:" + port + "/ (local repository 'mysoftware') cannot be reached"
                         + " (connection refused): start it ('aptly api serve') or correct <aptly>; nothing was"
@@ -181,8 +181,8 @@ class AptlyRepositoryTest {
         String name = "mysoftware-trixie-" + ++repositories;
         publication = aptly.createPublished(name, "trixie");
         String before = inRelease("trixie");
-        AptlyRepository unknownKey = AptlyRepository.of(aptly.url(), name, "mysoftware", Optional.of("nobody@example.org"),
-                Optional.empty(), new char[0], Console.NULL);
+        AptlyRepository unknownKey = AptlyRepository.of(aptly.url(), name, "mysoftware",
+                Optional.of("nobody@example.org"), Optional.empty(), new char[0], true, Console.NULL);
         assertThatThrownBy(() -> unknownKey.publish("trixie", debs, 5))
                 .hasMessageStartingWith("aptly at " + aptly.url() + " (local repository '" + name + "') refused to"
                         + " update its publication " + name + "/trixie")
@@ -193,12 +193,12 @@ class AptlyRepositoryTest {
     @Test
     void invalidSettingsNameTheSetting() {
         assertThatThrownBy(() -> AptlyRepository.of("ftp://aptly", "r", "mysoftware", Optional.empty(),
-                Optional.empty(), new char[0], Console.NULL))
+                Optional.empty(), new char[0], true, Console.NULL))
                 .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessage("Invalid <aptly> 'ftp://aptly': use the http or https URL of an aptly API server, such as"
-                        + " http://aptly.example.org:8080/.");
+                .hasMessage("Invalid <aptly> 'ftp://aptly': use the https URL of an aptly API server, such as"
+                        + " https://aptly.example.org/ (http with <aptlyInsecure>).");
         assertThatThrownBy(() -> AptlyRepository.of("http://aptly", " ", "mysoftware", Optional.empty(),
-                Optional.empty(), new char[0], Console.NULL))
+                Optional.empty(), new char[0], true, Console.NULL))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("set <aptlyRepo>");
     }
@@ -211,10 +211,86 @@ class AptlyRepositoryTest {
         repository.publish("trixie", debs, 5);
         BuildDir agent = BuildDir.prepare(dir.resolve("agent"));
 
+        List<String> debug = new java.util.ArrayList<>();
+        Console console = new Console() {
+            @Override
+            public void debug(String message) {
+                debug.add(message);
+            }
+
+            @Override
+            public void info(String message) {}
+
+            @Override
+            public void warn(String message) {}
+        };
         RemotePackages cache = RemotePackages.of(publication.toUri().toString(), aptly.keyring(dir.resolve("aptly.gpg")),
-                "trixie", agent, Console.NULL);
+                "trixie", agent, console);
 
         Path env = cache.fetch("mysoftware-env-aaaa").orElseThrow();
         assertThat(env).hasSameBinaryContentAs(debs.get(0));
+        // aptly 1.5 writes no Valid-Until: taken, as apt takes it, and said at debug level.
+        assertThat(inRelease("trixie")).doesNotContain("Valid-Until");
+        assertThat(debug).contains("The Release of " + publication.toUri() + " has no Valid-Until (aptly writes"
+                + " none): nothing tells an old state of it, served by a mirror, from the current one.");
+    }
+
+    /** What servers that bound the age of aptly's publication (Valid-Until-Max) rely on. */
+    @Test
+    void aPublishThatAddsNothingStillRenewsTheDateOfAptlysPublication() throws Exception {
+        AptlyRepository repository = repository("trixie");
+        List<Path> debs = TestDebs.release(dir, "mysoftware-site-berlin", "1", "mysoftware-env-aaaa",
+                "mysoftware-src-1111");
+        repository.publish("trixie", debs, 5);
+        String before = date(inRelease("trixie"));
+        Thread.sleep(1100);
+
+        assertThat(repository.publish("trixie", debs, 5).added()).isEmpty();
+        assertThat(date(inRelease("trixie"))).isNotEqualTo(before);
+        TestDebs.run(List.of("gpgv", "--keyring", aptly.keyring(dir.resolve("aptly.gpg")).toString(),
+                publication.resolve("dists/trixie/InRelease").toString()));
+    }
+
+    private static String date(String release) {
+        return release.lines().filter(line -> line.startsWith("Date: ")).findFirst().orElseThrow();
+    }
+
+    /**
+     * aptly behind a proxy that wants HTTP basic authentication, named by a plain http URL: what
+     * goes over the wire (here a loopback server standing for anyone on the way) would carry the
+     * password and packages that aptly then signs.
+     */
+    @Test
+    void plainHttpIsRefusedBeforeAnyPasswordOrPackageIsSent() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer wire = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        wire.createContext("/", exchange -> {
+            seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
+                    + exchange.getRequestHeaders().getFirst("Authorization"));
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        wire.start();
+        String url = "http://127.0.0.1:" + wire.getAddress().getPort() + "/";
+        List<Path> debs = TestDebs.release(dir, "mysoftware-site-berlin", "1", "mysoftware-env-aaaa",
+                "mysoftware-src-1111");
+        try {
+            Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> AptlyRepository.of(url,
+                    "mysoftware-trixie", "mysoftware", Optional.empty(), Optional.of("ci"), "s3cret".toCharArray(),
+                    false, Console.NULL).publish("trixie", debs, 5));
+
+            assertThat(seen).as("requests on the wire").isEmpty();
+            assertThat(refused).isInstanceOf(InvalidConfigurationException.class).hasMessage("<aptly> '" + url
+                    + "' is plain http: djdd would send the packages, and any <aptlyServerId> password, unencrypted,"
+                    + " and anyone on the way could alter what aptly then signs; use an https URL, or set"
+                    + " <aptlyInsecure>true</aptlyInsecure> (-Ddjdd.publish.aptlyInsecure) for an aptly on this"
+                    + " machine or on a network you trust.");
+        } finally {
+            wire.stop(0);
+        }
+        assertThat(AptlyRepository.of("https://aptly.example.org/", "mysoftware-trixie", "mysoftware",
+                Optional.empty(), Optional.of("ci"), "s3cret".toCharArray(), false, Console.NULL).describe())
+                .isEqualTo("aptly at https://aptly.example.org/ (local repository 'mysoftware-trixie')");
     }
 }

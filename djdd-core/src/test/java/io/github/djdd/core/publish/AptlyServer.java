@@ -59,7 +59,7 @@ public final class AptlyServer implements AutoCloseable {
                 dir.resolve("aptly.log")));
     }
 
-    /** The API's URL, as {@code <aptly>} names it. */
+    /** The API's URL, as {@code <aptly>} names it: plain http on loopback, so with {@code <aptlyInsecure>}. */
     public String url() {
         return "http://127.0.0.1:" + port + "/";
     }

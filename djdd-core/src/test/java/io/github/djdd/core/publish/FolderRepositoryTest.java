@@ -26,6 +26,8 @@ import org.tukaani.xz.XZInputStream;
 
 /** Packages made by dpkg-deb; signatures checked by gpgv. */
 class FolderRepositoryTest {
+    private static final ValidFor FORTNIGHT = new ValidFor(14);
+
     @TempDir
     Path dir;
 
@@ -39,7 +41,7 @@ class FolderRepositoryTest {
         key = TestDebs.gpgKey(dir, "ops", "");
         signer = ReleaseSigner.load(key, new char[0], Instant.now());
         folder = dir.resolve("repo");
-        repository = new FolderRepository(folder, "mysoftware", signer, Console.NULL,
+        repository = new FolderRepository(folder, "mysoftware", signer, FORTNIGHT, Console.NULL,
                 Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC));
     }
 
@@ -55,9 +57,11 @@ class FolderRepositoryTest {
         return Files.readString(folder.resolve("dists/" + suite + "/main/binary-amd64/Packages"));
     }
 
-    private int gpgv(Path file) throws Exception {
-        return new ProcessBuilder("gpgv", "--keyring", repository.keyring().toString(), file.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    private int gpgv(Path... files) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("gpgv", "--keyring", repository.keyring().toString()));
+        Stream.of(files).forEach(file -> argv.add(file.toString()));
+        return new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start().waitFor();
     }
 
     @Test
@@ -70,7 +74,8 @@ class FolderRepositoryTest {
         assertThat(gpgv(dists.resolve("InRelease"))).isZero();
         String release = Files.readString(dists.resolve("Release"));
         assertThat(release).contains("Suite: trixie\n", "Codename: trixie\n", "Architectures: amd64\n",
-                "Components: main\n", "Acquire-By-Hash: yes\n", "Date: Sun, 29 Nov 2026 10:00:00 UTC\n");
+                "Components: main\n", "Acquire-By-Hash: yes\n", "Date: Sun, 29 Nov 2026 10:00:00 UTC\n",
+                "Valid-Until: Sun, 13 Dec 2026 10:00:00 UTC\n");
         for (String index : List.of("main/binary-amd64/Packages", "main/binary-amd64/Packages.xz")) {
             byte[] content = Files.readAllBytes(dists.resolve(index));
             String sha = HexFormat.of().formatHex(DebFile.digest("SHA-256").digest(content));
@@ -204,11 +209,11 @@ class FolderRepositoryTest {
         int steps = 0;
         for (int stop = 1; ; stop++) {
             Path repo = dir.resolve("stopped-" + stop);
-            new FolderRepository(repo, "mysoftware", signer, Console.NULL, clock).publish("trixie", v1, 5);
+            new FolderRepository(repo, "mysoftware", signer, FORTNIGHT, Console.NULL, clock).publish("trixie", v1, 5);
             int[] count = {0};
             int at = stop;
-            FolderRepository stopping = new FolderRepository(repo, "mysoftware", signer, Console.NULL, clock,
-                    target -> {
+            FolderRepository stopping = new FolderRepository(repo, "mysoftware", signer, FORTNIGHT, Console.NULL,
+                    clock, target -> {
                         if (++count[0] == at) {
                             throw new java.io.IOException("stopped before " + target.getFileName());
                         }
@@ -225,7 +230,7 @@ class FolderRepositoryTest {
                 steps = stop - 1;
                 break;
             }
-            new FolderRepository(repo, "mysoftware", signer, Console.NULL, clock).publish("trixie", v2, 5);
+            new FolderRepository(repo, "mysoftware", signer, FORTNIGHT, Console.NULL, clock).publish("trixie", v2, 5);
             assertValid(repo);
             assertThat(Files.readString(repo.resolve("dists/trixie/main/binary-amd64/Packages")))
                     .contains("Package: mysoftware-env-bbbb\n", "Package: mysoftware-env-aaaa\n");
@@ -245,7 +250,8 @@ class FolderRepositoryTest {
         int killed = 0;
         for (int step = 1; ; step++) {
             Path repo = dir.resolve("killed-" + step);
-            new FolderRepository(repo, "mysoftware", signer, Console.NULL, Clock.systemUTC()).publish("trixie", v1, 5);
+            new FolderRepository(repo, "mysoftware", signer, FORTNIGHT, Console.NULL, Clock.systemUTC())
+                    .publish("trixie", v1, 5);
             List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-cp", System.getProperty("java.class.path"), PublishUntilStep.class.getName(),
                     repo.toString(), key.toString(), Integer.toString(step)));
@@ -263,7 +269,8 @@ class FolderRepositoryTest {
             assertValid(repo);
             assertAptUpdates(repo);
 
-            new FolderRepository(repo, "mysoftware", signer, Console.NULL, Clock.systemUTC()).publish("trixie", v2, 5);
+            new FolderRepository(repo, "mysoftware", signer, FORTNIGHT, Console.NULL, Clock.systemUTC())
+                    .publish("trixie", v2, 5);
             assertValid(repo);
             assertAptUpdates(repo);
             assertThat(Files.readString(repo.resolve("dists/trixie/main/binary-amd64/Packages")))
@@ -275,16 +282,64 @@ class FolderRepositoryTest {
 
     /** apt-get update of the host's apt, with lists of its own, accepts the repository without a warning. */
     private void assertAptUpdates(Path repo) throws Exception {
+        String output = aptUpdate(repo);
+        assertThat(output.lines()).as(output).noneMatch(line -> line.startsWith("E:") || line.startsWith("W:"));
+    }
+
+    /** What apt-get update of the host's apt, with lists of its own, says of the repository. */
+    private String aptUpdate(Path repo) throws Exception {
         Path apt = Files.createDirectories(dir.resolve("apt-" + repo.getFileName()));
         Files.createDirectories(apt.resolve("lists/partial"));
         Files.createDirectories(apt.resolve("cache/archives/partial"));
         Path sources = Files.writeString(apt.resolve("sources.list"), "deb [signed-by="
                 + repo.resolve("mysoftware-archive-keyring.gpg") + "] file:" + repo + " trixie main\n");
-        String output = TestDebs.run(List.of("apt-get", "-q", "-o", "Dir::Etc::SourceList=" + sources,
+        // Check-Date and Check-Valid-Until are apt's defaults, which a build machine's apt.conf.d may turn off.
+        Process update = new ProcessBuilder("apt-get", "-q", "-o", "Acquire::Check-Date=true", "-o",
+                "Acquire::Check-Valid-Until=true", "-o", "Dir::Etc::SourceList=" + sources,
                 "-o", "Dir::Etc::SourceParts=" + apt.resolve("none"), "-o", "Dir::State::Lists=" + apt.resolve("lists"),
                 "-o", "Dir::Cache=" + apt.resolve("cache"), "-o", "Debug::NoLocking=1", "-o",
-                "APT::Sandbox::User=root", "update"));
-        assertThat(output.lines()).as(output).noneMatch(line -> line.startsWith("E:") || line.startsWith("W:"));
+                "APT::Sandbox::User=root", "update").redirectErrorStream(true).start();
+        String output = new String(update.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        update.waitFor();
+        return output;
+    }
+
+    /** Each publish signs the suite anew, also one that adds nothing: what a nightly publish relies on. */
+    @Test
+    void aPublishThatAddsNothingSignsAnewWithALaterValidUntil() throws Exception {
+        List<Path> debs = release("mysoftware-site-berlin", "1", "mysoftware-env-aaaa", "mysoftware-src-1");
+        repository.publish("trixie", debs, 5);
+        String before = Files.readString(folder.resolve("dists/trixie/InRelease"));
+
+        Published again = new FolderRepository(folder, "mysoftware", signer, new ValidFor(3), Console.NULL,
+                Clock.fixed(Instant.parse("2026-12-09T22:30:00Z"), ZoneOffset.UTC)).publish("trixie", debs, 5);
+
+        assertThat(again.added()).isEmpty();
+        assertThat(again.present()).hasSize(3);
+        String release = Files.readString(folder.resolve("dists/trixie/Release"));
+        assertThat(release).contains("Date: Wed, 09 Dec 2026 22:30:00 UTC\nValid-Until: Sat, 12 Dec 2026 22:30:00 UTC\n")
+                .isEqualTo(before.substring(before.indexOf("\n\n") + 2, before.indexOf("-----BEGIN PGP SIGNATURE"))
+                        .replace("Date: Sun, 29 Nov 2026 10:00:00 UTC\nValid-Until: Sun, 13 Dec 2026 10:00:00 UTC\n",
+                                "Date: Wed, 09 Dec 2026 22:30:00 UTC\nValid-Until: Sat, 12 Dec 2026 22:30:00 UTC\n"));
+        assertThat(gpgv(folder.resolve("dists/trixie/InRelease"))).isZero();
+        assertThat(gpgv(folder.resolve("dists/trixie/Release.gpg"), folder.resolve("dists/trixie/Release"))).isZero();
+        assertThat(Files.readString(folder.resolve("dists/trixie/InRelease"))).contains(release);
+    }
+
+    /** What servers see when nothing renewed the repository in time: apt refuses it, and says why. */
+    @Test
+    void aptRefusesARepositoryWhoseValidUntilHasPassed() throws Exception {
+        Path repo = dir.resolve("lapsed");
+        new FolderRepository(repo, "mysoftware", signer, new ValidFor(7), Console.NULL,
+                Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(-8))).publish("trixie",
+                release("mysoftware-site-berlin", "1", "mysoftware-env-aaaa", "mysoftware-src-1"), 5);
+
+        assertThat(aptUpdate(repo)).contains("E: Release file for file:" + repo + "/dists/trixie/InRelease is expired"
+                + " (invalid since ").contains("). Updates for this repository will not be applied.");
+
+        new FolderRepository(repo, "mysoftware", signer, new ValidFor(7), Console.NULL, Clock.systemUTC())
+                .publish("trixie", List.of(), 5);
+        assertAptUpdates(repo);
     }
 
     /** What apt checks: the signature, each index's size and hash, each package's. */
@@ -331,8 +386,8 @@ class FolderRepositoryTest {
         Path mount = Files.createDirectories(dir.resolve("read-only"));
         TestDebs.run(List.of("mount", "-t", "tmpfs", "-o", "size=64m", "djdd-test", mount.toString()));
         try {
-            FolderRepository onMount = new FolderRepository(mount.resolve("repo"), "mysoftware", signer, Console.NULL,
-                    Clock.systemUTC());
+            FolderRepository onMount = new FolderRepository(mount.resolve("repo"), "mysoftware", signer, FORTNIGHT,
+                    Console.NULL, Clock.systemUTC());
             List<Path> v1 = release("mysoftware-site-berlin", "1", "mysoftware-env-aaaa", "mysoftware-src-1");
             onMount.publish("trixie", v1, 5);
             Map<Path, byte[]> before = snapshot(mount.resolve("repo"));
@@ -345,7 +400,7 @@ class FolderRepositoryTest {
                             + " user write it, or set <folder> (-Ddjdd.publish.folder) to another folder.");
             assertThat(snapshot(mount.resolve("repo"))).containsOnlyKeys(before.keySet());
             before.forEach((file, content) -> assertThat(file).hasBinaryContent(content));
-            FolderRepository newFolder = new FolderRepository(mount.resolve("new"), "mysoftware", signer,
+            FolderRepository newFolder = new FolderRepository(mount.resolve("new"), "mysoftware", signer, FORTNIGHT,
                     Console.NULL, Clock.systemUTC());
             assertThatThrownBy(() -> newFolder.publish("trixie", v1, 5))
                     .isInstanceOf(InvalidConfigurationException.class)

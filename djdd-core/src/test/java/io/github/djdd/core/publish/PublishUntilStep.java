@@ -14,6 +14,8 @@ import java.util.List;
  * Arguments: the repository folder, the secret key file (no passphrase), the step, the packages.
  */
 final class PublishUntilStep {
+    private static final ValidFor FORTNIGHT = new ValidFor(14);
+
     private PublishUntilStep() {}
 
     public static void main(String[] args) throws Exception {
@@ -21,7 +23,7 @@ final class PublishUntilStep {
         List<Path> debs = Arrays.stream(args, 3, args.length).map(Path::of).toList();
         ReleaseSigner signer = ReleaseSigner.load(Path.of(args[1]), new char[0], Instant.now());
         int[] count = {0};
-        new FolderRepository(Path.of(args[0]), "mysoftware", signer, Console.NULL, Clock.systemUTC(), target -> {
+        FolderRepository.Interruption stop = target -> {
             if (++count[0] == step) {
                 System.out.println("at " + target);
                 System.out.flush();
@@ -31,7 +33,9 @@ final class PublishUntilStep {
                     throw new IOException(e);
                 }
             }
-        }).publish("trixie", debs, 5);
+        };
+        new FolderRepository(Path.of(args[0]), "mysoftware", signer, FORTNIGHT, Console.NULL, Clock.systemUTC(), stop)
+                .publish("trixie", debs, 5);
         System.out.println("done");
     }
 }
