@@ -203,6 +203,24 @@ class BuildEnvPackageStepTest {
     }
 
     @Test
+    void aReportTheSandboxReplacedWithALinkIsNotFollowed() throws Exception {
+        Path secret = Files.writeString(dir.resolve("signing.key"), "{\"version\": \"1\", \"install\": []}");
+        root.answer("python3 /usr/share/python-wheels/", command -> {
+            try {
+                Path report = root.hostPath(command, "/run/djdd/report/report.json");
+                Files.delete(report);
+                Files.createSymbolicLink(report, secret);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return RecordingRoot.output();
+        });
+
+        assertThatThrownBy(this::build).isInstanceOf(DjddException.class)
+                .hasMessageStartingWith("Cannot read ").hasMessageContaining("report.json, which pip should have written");
+    }
+
+    @Test
     void aFailedBuildLeavesNoVirtualenv() {
         root.answer("sh -c", command -> RecordingRoot.failure(1, "ERROR: Failed building wheel"));
 

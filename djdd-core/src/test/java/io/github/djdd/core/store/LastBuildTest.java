@@ -44,6 +44,20 @@ class LastBuildTest {
     }
 
     @Test
+    void aRecordThatNamesAFileOutsidePackagesIsRefused() throws Exception {
+        BuildDir buildDir = BuildDir.prepare(dir);
+        Path secret = Files.writeString(dir.resolve("signing.key"), "secret");
+        PackageChecksum.write(secret, secret);
+        Path record = Files.createDirectories(buildDir.builds().resolve("trixie")).resolve("sw-site-blue");
+        Files.writeString(record, "../signing.key\n");
+
+        assertThatThrownBy(() -> LastBuild.read(buildDir, "trixie", "sw-site-blue"))
+                .isInstanceOf(DjddException.class)
+                .hasMessage(record + " names '../signing.key', which is no package file of " + buildDir.packages()
+                        + ": run 'mvn djdd:build -Ddjdd.suite=trixie' again, which writes the record anew.");
+    }
+
+    @Test
     void buildsOfOneVariantAtOnceEachRecordTheirBuildWhole() throws Exception {
         BuildDir buildDir = BuildDir.prepare(dir);
         Files.createDirectories(buildDir.packages());
