@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,17 +50,31 @@ final class MavenBuild {
 
     private static MavenBuild start(Path dir, String pom, List<String> goals, String mavenOpts, String... arguments)
             throws Exception {
+        return start(dir, pom, goals, mavenOpts, Map.of(), "", arguments);
+    }
+
+    /**
+     * Runs {@code mvnw} with djdd's {@code goals} on {@code pom}, with {@code environment} added to
+     * the test's and {@code servers} ({@code <server>} elements) in its settings.xml.
+     */
+    static Run run(Path dir, String pom, List<String> goals, Map<String, String> environment, String servers,
+            String... arguments) throws Exception {
+        return start(dir, pom, goals, "", environment, servers, arguments).await();
+    }
+
+    private static MavenBuild start(Path dir, String pom, List<String> goals, String mavenOpts,
+            Map<String, String> environment, String servers, String... arguments) throws Exception {
         Path project = Files.createTempDirectory(dir, "deploy");
         Files.writeString(project.resolve("pom.xml"), pom);
         // The invoker's settings: LOCAL_REPO as the local repository (the invoker installed the plugin
         // there), the outer build's local repository as the remote "local.central" it came from.
         Path settings = project.resolve("settings.xml");
         Files.writeString(settings, """
-                <settings><profiles><profile><id>it-repo</id><activation><activeByDefault>true</activeByDefault>
+                <settings><servers>%2$s</servers><profiles><profile><id>it-repo</id><activation><activeByDefault>true</activeByDefault>
                 </activation><repositories><repository><id>local.central</id><url>%1$s</url></repository>
                 </repositories><pluginRepositories><pluginRepository><id>local.central</id><url>%1$s</url>
                 </pluginRepository></pluginRepositories></profile></profiles></settings>
-                """.formatted(OUTER_REPO.toUri()));
+                """.formatted(OUTER_REPO.toUri(), servers));
         List<String> command = new ArrayList<>(List.of(MVNW.toString(), "-B", "-s", settings.toString(),
                 "-Dmaven.repo.local=" + LOCAL_REPO, "-Ddjdd.buildDir=" + ItSupport.cachedBuildDir()));
         command.addAll(List.of(arguments));
@@ -69,6 +84,7 @@ final class MavenBuild {
         if (!mavenOpts.isEmpty()) {
             builder.environment().put("MAVEN_OPTS", mavenOpts);
         }
+        builder.environment().putAll(environment);
         Process process = builder.start();
         return new MavenBuild(project, process);
     }

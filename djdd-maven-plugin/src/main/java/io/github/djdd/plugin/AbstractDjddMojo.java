@@ -14,7 +14,12 @@ import java.util.List;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.Server;
+import org.apache.maven.settings.Settings;
+import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
 
 /**
  * What every djdd goal shares: the build dir, the software and its variants, skip. Subclasses
@@ -83,6 +88,13 @@ abstract class AbstractDjddMojo extends AbstractMojo {
     @Parameter(property = "djdd.skip", defaultValue = "false")
     boolean skip;
 
+    /** Maven's settings, for the {@code <server>}s that djdd's {@code ...ServerId} parameters name. */
+    @Parameter(defaultValue = "${settings}", readonly = true)
+    Settings mavenSettings;
+
+    @Component
+    SettingsDecrypter decrypter;
+
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
@@ -119,6 +131,25 @@ abstract class AbstractDjddMojo extends AbstractMojo {
             configured.add(variant.toSiteVariant());
         }
         return SiteVariants.select(configured, selector);
+    }
+
+    /**
+     * The decrypted {@code <server>} named by {@code id}, or null when none is named.
+     *
+     * @param setting the parameter that names it, for the message
+     * @param purpose what the server must hold, for the message
+     * @param otherwise the other way to go, for the message
+     */
+    Server server(String id, String setting, String purpose, String otherwise) throws InvalidConfigurationException {
+        if (id == null || id.isBlank()) {
+            return null;
+        }
+        Server server = mavenSettings == null ? null : mavenSettings.getServer(id.strip());
+        if (server == null) {
+            throw new InvalidConfigurationException(setting, "settings.xml has no <server> with the id '" + id.strip()
+                    + "': add one " + purpose + ", or " + otherwise + ".");
+        }
+        return decrypter.decrypt(new DefaultSettingsDecryptionRequest(server)).getServer();
     }
 
     /** The build dir, created and proven writable. */

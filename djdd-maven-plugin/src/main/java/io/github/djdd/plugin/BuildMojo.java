@@ -12,6 +12,8 @@ import io.github.djdd.core.project.BuildRequest;
 import io.github.djdd.core.project.ProjectBuild;
 import io.github.djdd.core.site.SiteOptions;
 import io.github.djdd.core.site.SiteVariants;
+import io.github.djdd.core.source.GitAccess;
+import io.github.djdd.core.source.SourceOptions;
 import java.io.File;
 import java.util.Optional;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -217,8 +219,11 @@ public class BuildMojo extends AbstractRepositoryMojo {
                 ? Optional.empty()
                 : Optional.of(new BuildRequest.PackageCache(aptRepository, aptRepositoryKey == null ? null
                         : aptRepositoryKey.toPath()));
-        BuildRequest request = new BuildRequest(preparedBuildDir(), BuildRootOptions.suite(suite), name, url, selected, checkedRef,
-                BuildRequest.projectDir(projectDir), pipOptions, packages, site, cache);
-        new ProjectBuild(request, console).run();
+        SourceOptions source = sourceOptions();
+        try (GitAccess access = source.access()) {
+            new ProjectBuild(new BuildRequest(preparedBuildDir(), BuildRootOptions.suite(suite), name, url, selected,
+                    checkedRef, BuildRequest.projectDir(projectDir), pipOptions, packages, site, cache, source), console)
+                    .run();
+        }
     }
 }

@@ -149,12 +149,6 @@ public class PublishMojo extends AbstractDjddMojo {
     @Parameter(property = "djdd.publish.aptlyServerId")
     String aptlyServerId;
 
-    @Parameter(defaultValue = "${settings}", readonly = true)
-    Settings settings;
-
-    @Component
-    SettingsDecrypter decrypter;
-
     @Override
     void run(Console console) throws DjddException {
         String suiteName = BuildRootOptions.suite(suite);
@@ -195,19 +189,5 @@ public class PublishMojo extends AbstractDjddMojo {
 
     private static Optional<String> optional(String value) {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
-    }
-
-    /** The decrypted {@code <server>} named by {@code id}, or null when none is named. */
-    private Server server(String id, String setting, String purpose, String otherwise)
-            throws InvalidConfigurationException {
-        if (id == null || id.isBlank()) {
-            return null;
-        }
-        Server server = settings == null ? null : settings.getServer(id.strip());
-        if (server == null) {
-            throw new InvalidConfigurationException(setting, "settings.xml has no <server> with the id '" + id.strip()
-                    + "': add one " + purpose + ", or " + otherwise + ".");
-        }
-        return decrypter.decrypt(new DefaultSettingsDecryptionRequest(server)).getServer();
     }
 }

@@ -4,6 +4,8 @@ import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
 import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.project.ProjectSource;
+import io.github.djdd.core.source.GitAccess;
+import io.github.djdd.core.source.SourceOptions;
 import io.github.djdd.core.site.SiteVariants;
 import org.apache.maven.plugins.annotations.Mojo;
 
@@ -21,6 +23,9 @@ public class SrcMojo extends AbstractRepositoryMojo {
         SiteVariants selected = variants(null);
         String url = checkedRepository();
         String checkedRef = checkedRef();
-        ProjectSource.cloneOrFetch(preparedBuildDir(), name, url, selected, checkedRef, console);
+        SourceOptions source = sourceOptions();
+        try (GitAccess access = source.access()) {
+            ProjectSource.cloneOrFetch(preparedBuildDir(), name, url, source, selected, checkedRef, console);
+        }
     }
 }

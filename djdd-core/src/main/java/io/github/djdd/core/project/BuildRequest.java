@@ -7,6 +7,7 @@ import io.github.djdd.core.naming.Names;
 import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.site.SiteOptions;
 import io.github.djdd.core.site.SiteVariants;
+import io.github.djdd.core.source.SourceOptions;
 import io.github.djdd.core.workspace.BuildDir;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -21,10 +22,11 @@ import java.util.regex.Pattern;
  * @param ref a ref that overrides every variant's, or null
  * @param projectDir the folder of the repository that holds the Django project, "" for the top
  * @param packageCache the repository whose env and src packages are taken instead of built, if any
+ * @param source how the repository is reached (credentials, keys) and whether its submodules count
  */
 public record BuildRequest(BuildDir buildDir, String suite, SoftwareName software, String repository, SiteVariants variants,
         String ref, String projectDir, PipOptions pip, PackageSettings settings, SiteOptions site,
-        Optional<PackageCache> packageCache) {
+        Optional<PackageCache> packageCache, SourceOptions source) {
 
     /** An APT repository that {@code djdd:publish} keeps, and its public key. */
     public record PackageCache(String url, Path keyring) {}
@@ -32,7 +34,8 @@ public record BuildRequest(BuildDir buildDir, String suite, SoftwareName softwar
     public BuildRequest(BuildDir buildDir, String suite, SoftwareName software, String repository,
             SiteVariants variants, String ref, String projectDir, PipOptions pip, PackageSettings settings,
             SiteOptions site) {
-        this(buildDir, suite, software, repository, variants, ref, projectDir, pip, settings, site, Optional.empty());
+        this(buildDir, suite, software, repository, variants, ref, projectDir, pip, settings, site, Optional.empty(),
+                SourceOptions.ofUser());
     }
 
     private static final Pattern SAFE_FOLDER = Pattern.compile("([A-Za-z0-9_][A-Za-z0-9._-]*)(/[A-Za-z0-9_][A-Za-z0-9._-]*)*");

@@ -91,9 +91,9 @@ public final class ProjectBuild {
         }
         new PackageStore(request.buildDir(), console).removeLeftovers();
         SourceRepository clone = steps.run("Fetch " + request.software(), () -> request.repository() == null
-                ? SourceRepository.existing(request.buildDir(), request.software(), console)
+                ? SourceRepository.existing(request.buildDir(), request.software(), request.source(), console)
                 : SourceRepository.fetchOrUseClone(request.buildDir(), request.software(), request.repository(),
-                        console));
+                        request.source(), console));
         // Variants on one commit (by whatever ref) share its checkout, env and src.
         Map<String, ResolvedCommit> commits = new LinkedHashMap<>();
         Map<String, List<SiteVariant>> variantsByCommit = new LinkedHashMap<>();

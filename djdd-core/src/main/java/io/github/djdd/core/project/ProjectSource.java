@@ -6,6 +6,7 @@ import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.site.SiteVariant;
 import io.github.djdd.core.site.SiteVariants;
 import io.github.djdd.core.source.ResolvedCommit;
+import io.github.djdd.core.source.SourceOptions;
 import io.github.djdd.core.source.SourceRepository;
 import io.github.djdd.core.step.StepsRunner;
 import io.github.djdd.core.workspace.BuildDir;
@@ -25,10 +26,10 @@ public final class ProjectSource {
      * @param ref a ref that overrides every variant's, or null
      */
     public static Map<SiteVariant, ResolvedCommit> cloneOrFetch(BuildDir buildDir, SoftwareName software, String url,
-            SiteVariants variants, String ref, Console console) throws DjddException {
+            SourceOptions options, SiteVariants variants, String ref, Console console) throws DjddException {
         BuildUser.requireMember("djdd:src");
         SourceRepository clone = new StepsRunner(console).run("Fetch " + software,
-                () -> SourceRepository.cloneOrFetch(buildDir, software, url, console));
+                () -> SourceRepository.cloneOrFetch(buildDir, software, url, options, console));
         return resolve(clone, variants, ref, console);
     }
 

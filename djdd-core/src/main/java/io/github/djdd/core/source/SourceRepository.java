@@ -34,6 +34,7 @@ import org.eclipse.jgit.lib.AbbreviatedObjectId;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.RepositoryBuilder;
@@ -73,13 +74,18 @@ public final class SourceRepository {
         FS.DETECTED.setGitSystemConfig(SYSTEM_CONFIG);
     }
 
+    /** How deep submodules of submodules are followed. */
+    private static final int SUBMODULE_DEPTH = 8;
+
     private final Path directory;
+    private final SourceOptions options;
     private final Console console;
     /** Why the last fetch failed when this is a clone used as it was; null after a good fetch. */
     private final String unreachable;
 
-    private SourceRepository(Path directory, Console console, String unreachable) {
+    private SourceRepository(Path directory, SourceOptions options, Console console, String unreachable) {
         this.directory = directory;
+        this.options = options;
         this.console = console;
         this.unreachable = unreachable;
     }
@@ -93,9 +99,9 @@ public final class SourceRepository {
      * changed). A clone is made under a temporary name and renamed when complete, so a failed or
      * interrupted clone never looks like a clone.
      */
-    public static SourceRepository cloneOrFetch(BuildDir buildDir, SoftwareName software, String url, Console console)
-            throws DjddException {
-        return cloneOrFetch(buildDir, software, url, false, console);
+    public static SourceRepository cloneOrFetch(BuildDir buildDir, SoftwareName software, String url,
+            SourceOptions options, Console console) throws DjddException {
+        return cloneOrFetch(buildDir, software, url, options, false, console);
     }
 
     /**
@@ -104,12 +110,12 @@ public final class SourceRepository {
      * {@link #resolve(String)} then finds only refs the clone already has.
      */
     public static SourceRepository fetchOrUseClone(BuildDir buildDir, SoftwareName software, String url,
-            Console console) throws DjddException {
-        return cloneOrFetch(buildDir, software, url, true, console);
+            SourceOptions options, Console console) throws DjddException {
+        return cloneOrFetch(buildDir, software, url, options, true, console);
     }
 
     private static SourceRepository cloneOrFetch(BuildDir buildDir, SoftwareName software, String url,
-            boolean cloneWhenUnreachable, Console console) throws DjddException {
+            SourceOptions options, boolean cloneWhenUnreachable, Console console) throws DjddException {
         if (url == null || url.isBlank()) {
             throw new InvalidConfigurationException("repository", "No repository configured for " + software
                     + ": set <repository> in the deployment POM or pass -Ddjdd.repository=URL.");
@@ -124,7 +130,7 @@ public final class SourceRepository {
         }
         try (BuildLock lock = BuildLock.acquire(buildDir.sources().resolve(software.value() + ".lock"),
                 "the clone of " + software, console)) {
-            SourceRepository repository = new SourceRepository(directory, console, null);
+            SourceRepository repository = new SourceRepository(directory, options, console, null);
             if (Files.isDirectory(directory)) {
                 try {
                     repository.fetch(url.strip());
@@ -134,7 +140,7 @@ public final class SourceRepository {
                     }
                     console.warn("Cannot fetch " + url.strip() + " (" + e.reason + "): going on with the clone in "
                             + directory + ", for refs it already has.");
-                    return new SourceRepository(directory, console, e.reason);
+                    return new SourceRepository(directory, options, console, e.reason);
                 }
             } else {
                 repository.cloneFrom(url.strip());
@@ -166,6 +172,12 @@ public final class SourceRepository {
             if (REMOTE_SCHEMES.contains(scheme)) {
                 if (uri.getHost() == null || uri.getHost().isEmpty()) {
                     throw invalidUrl(url);
+                }
+                if (uri.getRawUserInfo() != null && uri.getRawUserInfo().contains(":")) {
+                    throw new InvalidConfigurationException("repository", "The <repository> URL holds a password"
+                            + " (user:password@): the POM and every log would show it; put the password or token in a"
+                            + " settings.xml <server> named by <repositoryServerId>, or in the build user's"
+                            + " ~/.git-credentials, and give the URL without it.");
                 }
                 return text;
             }
@@ -214,14 +226,14 @@ public final class SourceRepository {
     }
 
     /** An existing clone, for builds that must not touch the network. */
-    public static SourceRepository existing(BuildDir buildDir, SoftwareName software, Console console)
-            throws DjddException {
+    public static SourceRepository existing(BuildDir buildDir, SoftwareName software, SourceOptions options,
+            Console console) throws DjddException {
         Path directory = directoryOf(buildDir, software);
         if (!Files.isDirectory(directory)) {
             throw new DjddException("There is no clone of " + software + " in " + directory
                     + ": run 'mvn djdd:src' first.");
         }
-        return new SourceRepository(directory, console, null);
+        return new SourceRepository(directory, options, console, null);
     }
 
     public Path directory() {
@@ -241,7 +253,10 @@ public final class SourceRepository {
             config.setInt("gc", null, "auto", 0);
             config.save();
             followRemoteHead(git, fetchInto(git));
-        } catch (GitAPIException | IOException e) {
+        } catch (GitAPIException e) {
+            delete(partial);
+            throw FetchFailure.of(url, e, options.access()).exception();
+        } catch (IOException e) {
             delete(partial);
             throw cannotFetch(url, e);
         } catch (RuntimeException e) {
@@ -286,11 +301,13 @@ public final class SourceRepository {
             console.info("Fetching " + url + " into " + directory);
             followRemoteHead(git, fetchInto(git));
         } catch (GitAPIException e) {
-            // A clone of another repository is no stand-in for this one.
-            if (moved) {
-                throw cannotFetch(url, e);
+            FetchFailure failure = FetchFailure.of(url, e, options.access());
+            // A clone of another repository is no stand-in for this one, nor one behind a key or password that
+            // stopped working, or a host whose key changed.
+            if (moved || !failure.unreachable()) {
+                throw failure.exception();
             }
-            throw new Unreachable(reason(e), cannotFetch(url, e));
+            throw new Unreachable(FetchFailure.reason(e), failure.exception());
         } catch (IOException e) {
             throw cannotFetch(url, e);
         }
@@ -336,8 +353,9 @@ public final class SourceRepository {
         return ids;
     }
 
-    private static FetchResult fetchInto(Git git) throws GitAPIException {
-        return git.fetch().setRemote(REMOTE).setRefSpecs(MIRROR, TAGS).setRemoveDeletedRefs(true).call();
+    private FetchResult fetchInto(Git git) throws GitAPIException {
+        return options.access().apply(git.fetch()).setRemote(REMOTE).setRefSpecs(MIRROR, TAGS)
+                .setRemoveDeletedRefs(true).call();
     }
 
     /** Points the clone's HEAD where the remote's does, so "no ref" means the remote's default branch. */
@@ -348,17 +366,10 @@ public final class SourceRepository {
         }
     }
 
-    private static String reason(Exception e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    }
-
     private static DjddException cannotFetch(String url, Exception e) {
         return new InvalidConfigurationException("repository", "Cannot fetch the repository " + url + " ("
-                + reason(e) + "): check <repository> / -Ddjdd.repository and that the build machine can reach it.");
+                + FetchFailure.reason(e) + "): check <repository> / -Ddjdd.repository and that the build machine can"
+                + " reach it.");
     }
 
     /**
@@ -427,22 +438,39 @@ public final class SourceRepository {
 
     /**
      * Writes the tree of a commit into {@code target} (which must not exist): files with git's
-     * executable bit, symlinks as symlinks, submodules left out with a warning. Only what is in
-     * the commit appears: no {@code .git}, nothing untracked.
+     * executable bit, symlinks as symlinks, and submodules at the commits it records when
+     * {@link SourceOptions#submodules()} says so (fetched into a clone of their own beside this
+     * one, with the same access), else left out with a warning. Only what is in the commits
+     * appears: no {@code .git}, nothing untracked.
      */
     public void export(ResolvedCommit commit, Path target) throws DjddException {
+        export(ObjectId.fromString(commit.id()), target, remoteUrlOf(directory), 0);
+    }
+
+    private void export(ObjectId commitId, Path target, String url, int depth) throws DjddException {
         try (Repository repository = Git.open(directory.toFile()).getRepository();
                 RevWalk walk = new RevWalk(repository);
                 TreeWalk tree = new TreeWalk(repository)) {
-            tree.addTree(walk.parseCommit(ObjectId.fromString(commit.id())).getTree());
+            RevCommit commit = walk.parseCommit(commitId);
+            tree.addTree(commit.getTree());
             tree.setRecursive(true);
             Files.createDirectories(target);
             while (tree.next()) {
                 Path file = target.resolve(tree.getPathString());
                 FileMode mode = tree.getFileMode(0);
                 if (mode == FileMode.GITLINK) {
-                    console.warn("Leaving out submodule " + tree.getPathString() + ": djdd packages the commit's own"
-                            + " files only.");
+                    if (!options.submodules()) {
+                        console.warn("Leaving out submodule " + tree.getPathString() + ": djdd packages the commit's"
+                                + " own files only, unless <submodules>true</submodules>.");
+                    } else if (depth >= SUBMODULE_DEPTH) {
+                        throw new BuildFailedException("Submodule " + tree.getPathString() + " of " + url + " lies "
+                                + depth + " submodules deep: djdd follows " + SUBMODULE_DEPTH + "; flatten the"
+                                + " repository's submodules.");
+                    } else {
+                        submodule(repository, commit, tree.getPathString(), tree.getObjectId(0), url)
+                                .export(tree.getObjectId(0), file, submoduleUrl(repository, commit,
+                                        tree.getPathString(), url), depth + 1);
+                    }
                     continue;
                 }
                 Files.createDirectories(file.getParent());
@@ -456,13 +484,129 @@ public final class SourceRepository {
                 }
             }
         } catch (IOException e) {
-            throw new DjddException("Cannot write commit " + commit.shortId() + " to " + target + " ("
+            throw new DjddException("Cannot write commit " + commitId.abbreviate(12).name() + " to " + target + " ("
                     + e.getMessage() + "): check the space and permissions of the build dir.", e);
         }
     }
 
+    /**
+     * The clone of the submodule at {@code path}, beside this clone ({@code NAME.modules/}), fetched
+     * when it lacks the commit the superproject records, which it must then have.
+     */
+    private SourceRepository submodule(Repository repository, RevCommit commit, String path, ObjectId wanted,
+            String url) throws DjddException, IOException {
+        String moduleUrl = submoduleUrl(repository, commit, path, url);
+        Path modules = directory.resolveSibling(directory.getFileName() + ".modules");
+        Files.createDirectories(modules);
+        // the path made a file name, with a hash of it so that a/b and a_b never share a clone
+        String name = path.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + new ObjectInserter.Formatter()
+                .idFor(Constants.OBJ_BLOB, path.getBytes(StandardCharsets.UTF_8)).abbreviate(8).name();
+        Path clone = modules.resolve(name);
+        try (BuildLock lock = BuildLock.acquire(modules.resolve(name + ".lock"), "the clone of submodule " + path,
+                console)) {
+            SourceRepository module = new SourceRepository(clone, options, console, null);
+            if (!Files.isDirectory(clone)) {
+                module.cloneFrom(moduleUrl);
+            } else if (!module.has(wanted)) {
+                try {
+                    module.fetch(moduleUrl);
+                } catch (Unreachable e) {
+                    throw e.failure;
+                }
+            }
+            if (!module.has(wanted)) {
+                throw new BuildFailedException("Submodule " + path + " of commit " + commit.abbreviate(12).name()
+                        + " records commit " + wanted.name() + ", which " + moduleUrl + " does not have: push that"
+                        + " commit there, or point the submodule at one it has.");
+            }
+            return module;
+        }
+    }
+
+    /** Whether the clone has {@code commit}. */
+    private boolean has(ObjectId commit) throws IOException {
+        try (Repository repository = Git.open(directory.toFile()).getRepository()) {
+            return repository.getObjectDatabase().has(commit);
+        }
+    }
+
+    /**
+     * The URL of the submodule at {@code path}, from the commit's {@code .gitmodules}: a relative one
+     * ({@code ../lib.git}) against the superproject's URL, as git resolves it.
+     */
+    private static String submoduleUrl(Repository repository, RevCommit commit, String path, String superUrl)
+            throws IOException, DjddException {
+        String text;
+        try (TreeWalk gitmodules = TreeWalk.forPath(repository, ".gitmodules", commit.getTree())) {
+            if (gitmodules == null) {
+                throw new BuildFailedException("Commit " + commit.abbreviate(12).name() + " has a submodule at " + path
+                        + " but no .gitmodules that says where it comes from: add it with 'git submodule add'.");
+            }
+            text = new String(repository.open(gitmodules.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
+        }
+        org.eclipse.jgit.lib.Config config = new org.eclipse.jgit.lib.Config();
+        try {
+            config.fromText(text);
+        } catch (org.eclipse.jgit.errors.ConfigInvalidException e) {
+            throw new BuildFailedException("The .gitmodules of commit " + commit.abbreviate(12).name() + " cannot be"
+                    + " read (" + e.getMessage() + "): fix it in the repository.", e);
+        }
+        for (String name : config.getSubsections("submodule")) {
+            if (path.equals(config.getString("submodule", name, "path"))) {
+                String url = config.getString("submodule", name, "url");
+                if (url == null || url.isBlank()) {
+                    break;
+                }
+                String resolved = url.startsWith("./") || url.startsWith("../") ? relative(superUrl, url) : url;
+                try {
+                    return checkUrl(resolved);
+                } catch (InvalidConfigurationException e) {
+                    throw new BuildFailedException("Submodule " + path + " of commit " + commit.abbreviate(12).name()
+                            + " comes from " + Names.quote(resolved) + ", which djdd cannot fetch: "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+        throw new BuildFailedException("The .gitmodules of commit " + commit.abbreviate(12).name() + " names no URL"
+                + " for the submodule at " + path + ": add it with 'git submodule add URL " + path + "'.");
+    }
+
+    /** A relative submodule URL against its superproject's: each {@code ../} drops one part of the path. */
+    static String relative(String base, String relative) {
+        String result = base.replaceAll("/+$", "");
+        String rest = relative;
+        while (true) {
+            if (rest.startsWith("./")) {
+                rest = rest.substring(2);
+            } else if (rest.startsWith("../")) {
+                rest = rest.substring(3);
+                int slash = result.lastIndexOf('/');
+                int colon = result.lastIndexOf(':');
+                int cut = Math.max(slash, result.contains("://") ? -1 : colon);
+                if (cut <= 0 || result.endsWith("//") || result.substring(0, cut).endsWith(":/")) {
+                    return base.replaceAll("/+$", "") + "/" + relative;
+                }
+                result = result.substring(0, cut);
+            } else {
+                break;
+            }
+        }
+        String separator = !result.contains("://") && result.matches("[^/]*:[^/]*") && !result.endsWith(":") ? "/"
+                : result.endsWith(":") ? "" : "/";
+        return result + separator + rest;
+    }
+
     private static String remoteUrl(Repository repository) {
         return repository.getConfig().getString("remote", REMOTE, "url");
+    }
+
+    private static String remoteUrlOf(Path clone) throws DjddException {
+        try (Repository repository = Git.open(clone.toFile()).getRepository()) {
+            return remoteUrl(repository);
+        } catch (IOException e) {
+            throw new DjddException("Cannot read the clone in " + clone + " (" + e.getMessage() + "): delete it and"
+                    + " run djdd:src again.", e);
+        }
     }
 
     private static String names(List<Ref> refs) {

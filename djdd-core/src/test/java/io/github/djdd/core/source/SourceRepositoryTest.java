@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SourceRepositoryTest {
@@ -57,7 +58,7 @@ class SourceRepositoryTest {
     }
 
     private SourceRepository cloned() throws Exception {
-        return SourceRepository.cloneOrFetch(buildDir, SOFTWARE, upstream.toString(), Console.NULL);
+        return SourceRepository.cloneOrFetch(buildDir, SOFTWARE, upstream.toString(), SourceOptions.ofUser(), Console.NULL);
     }
 
     @Test
@@ -123,7 +124,7 @@ class SourceRepositoryTest {
         cloned();
         RecordingConsole console = new RecordingConsole();
 
-        SourceRepository repository = SourceRepository.cloneOrFetch(buildDir, SOFTWARE, upstream.toString(), console);
+        SourceRepository repository = SourceRepository.cloneOrFetch(buildDir, SOFTWARE, upstream.toString(), SourceOptions.ofUser(), console);
 
         assertThat(console.infos()).singleElement().asString().contains("has every branch and tag of");
         assertThat(repository.resolve("main").id()).isEqualTo(second.getName());
@@ -137,7 +138,7 @@ class SourceRepositoryTest {
         }
         RecordingConsole console = new RecordingConsole();
 
-        SourceRepository repository = SourceRepository.cloneOrFetch(buildDir, SOFTWARE, upstream.toString(), console);
+        SourceRepository repository = SourceRepository.cloneOrFetch(buildDir, SOFTWARE, upstream.toString(), SourceOptions.ofUser(), console);
 
         assertThat(console.infos()).singleElement().asString().startsWith("Fetching ");
         assertThat(repository.resolve("v1.0").id()).isEqualTo(second.getName());
@@ -145,7 +146,7 @@ class SourceRepositoryTest {
         try (Git git = Git.open(upstream.toFile())) {
             git.getRepository().updateRef("HEAD").link("refs/heads/release");
         }
-        repository = SourceRepository.cloneOrFetch(buildDir, SOFTWARE, upstream.toString(), console);
+        repository = SourceRepository.cloneOrFetch(buildDir, SOFTWARE, upstream.toString(), SourceOptions.ofUser(), console);
 
         assertThat(console.infos()).last().asString().startsWith("Fetching ");
         assertThat(repository.resolve(null).id()).isEqualTo(first.getName());
@@ -157,7 +158,7 @@ class SourceRepositoryTest {
         Path moved = dir.resolve("moved");
         Files.move(upstream, moved);
 
-        SourceRepository repository = SourceRepository.cloneOrFetch(buildDir, SOFTWARE, moved.toUri().toString(),
+        SourceRepository repository = SourceRepository.cloneOrFetch(buildDir, SOFTWARE, moved.toUri().toString(), SourceOptions.ofUser(),
                 Console.NULL);
 
         assertThat(repository.resolve("main").id()).isEqualTo(second.getName());
@@ -173,7 +174,7 @@ class SourceRepositoryTest {
 
         assertThatThrownBy(() -> cloned()).isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("Cannot fetch the repository " + upstream);
-        SourceRepository repository = SourceRepository.fetchOrUseClone(buildDir, SOFTWARE, upstream.toString(), console);
+        SourceRepository repository = SourceRepository.fetchOrUseClone(buildDir, SOFTWARE, upstream.toString(), SourceOptions.ofUser(), console);
 
         assertThat(repository.resolve("main").id()).isEqualTo(second.getName());
         assertThatThrownBy(() -> repository.resolve("later")).isInstanceOf(BuildFailedException.class)
@@ -194,14 +195,14 @@ class SourceRepositoryTest {
 
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
 
-        assertThatThrownBy(() -> SourceRepository.fetchOrUseClone(buildDir, SOFTWARE, elsewhere.toString(),
+        assertThatThrownBy(() -> SourceRepository.fetchOrUseClone(buildDir, SOFTWARE, elsewhere.toString(), SourceOptions.ofUser(),
                 Console.NULL)).isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("Cannot fetch the repository " + elsewhere);
     }
 
     @Test
     void repositoryThatDoesNotExistFailsAndLeavesNoClone() throws Exception {
-        assertThatThrownBy(() -> SourceRepository.cloneOrFetch(buildDir, SOFTWARE, dir.resolve("nowhere").toString(),
+        assertThatThrownBy(() -> SourceRepository.cloneOrFetch(buildDir, SOFTWARE, dir.resolve("nowhere").toString(), SourceOptions.ofUser(),
                 Console.NULL))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessage("The <repository> folder '" + dir.resolve("nowhere") + "' does not exist on the build"
@@ -212,7 +213,7 @@ class SourceRepositoryTest {
     @Test
     void folderThatIsNoRepositoryFailsAndLeavesNoClone() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        assertThatThrownBy(() -> SourceRepository.cloneOrFetch(buildDir, SOFTWARE, empty.toString(), Console.NULL))
+        assertThatThrownBy(() -> SourceRepository.cloneOrFetch(buildDir, SOFTWARE, empty.toString(), SourceOptions.ofUser(), Console.NULL))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("Cannot fetch the repository " + empty)
                 .hasMessageContaining("-Ddjdd.repository");
@@ -240,6 +241,29 @@ class SourceRepositoryTest {
     }
 
     @Test
+    void aPasswordInTheUrlIsRefusedWithWhereItGoes() {
+        assertThatThrownBy(() -> SourceRepository.checkUrl("https://deploy:s3cret@git.example.com/app.git"))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("The <repository> URL holds a password (user:password@): the POM and every log would show"
+                        + " it; put the password or token in a settings.xml <server> named by <repositoryServerId>,"
+                        + " or in the build user's ~/.git-credentials, and give the URL without it.");
+        assertThat(SourceRepository.checkUrl("https://deploy@git.example.com/app.git"))
+                .isEqualTo("https://deploy@git.example.com/app.git");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "https://git.example.com/group/app.git, ../lib.git, https://git.example.com/group/lib.git",
+        "https://git.example.com/group/app.git, ./lib.git, https://git.example.com/group/app.git/lib.git",
+        "https://git.example.com/group/app.git, ../../other/lib.git, https://git.example.com/other/lib.git",
+        "ssh://git@git.example.com:2222/srv/git/app.git, ../lib.git, ssh://git@git.example.com:2222/srv/git/lib.git",
+        "git@git.example.com:group/app.git, ../lib.git, git@git.example.com:group/lib.git",
+        "git@git.example.com:app.git, ../lib.git, git@git.example.com:lib.git"})
+    void aRelativeSubmoduleUrlIsResolvedAsGitDoes(String superproject, String relative, String resolved) {
+        assertThat(SourceRepository.relative(superproject, relative)).isEqualTo(resolved);
+    }
+
+    @Test
     void fileUrlOfAnExistingFolderPasses() throws Exception {
         assertThat(SourceRepository.checkUrl(dir.toUri().toString())).isEqualTo(dir.toUri().toString());
     }
@@ -256,14 +280,14 @@ class SourceRepositoryTest {
 
     @Test
     void missingRepositoryNamesTheSetting() {
-        assertThatThrownBy(() -> SourceRepository.cloneOrFetch(buildDir, SOFTWARE, " ", Console.NULL))
+        assertThatThrownBy(() -> SourceRepository.cloneOrFetch(buildDir, SOFTWARE, " ", SourceOptions.ofUser(), Console.NULL))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("set <repository>");
     }
 
     @Test
     void existingNeedsAClone() {
-        assertThatThrownBy(() -> SourceRepository.existing(buildDir, SOFTWARE, Console.NULL))
+        assertThatThrownBy(() -> SourceRepository.existing(buildDir, SOFTWARE, SourceOptions.ofUser(), Console.NULL))
                 .hasMessageContaining("run 'mvn djdd:src' first");
     }
 
