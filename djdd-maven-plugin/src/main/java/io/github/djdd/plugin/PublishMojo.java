@@ -149,8 +149,14 @@ public class PublishMojo extends AbstractDjddMojo {
     @Parameter(property = "djdd.publish.aptlyServerId")
     String aptlyServerId;
 
+    /**
+     * Maven's settings, for the {@code <server>}s that {@code <serverId>} and {@code <aptlyServerId>}
+     * name. Not called {@code settings}: a deployment POM's plugin-level {@code <settings>} (the
+     * Django settings module of {@code djdd:build}) reaches this goal too, and Maven would try to
+     * make a {@code Settings} of it.
+     */
     @Parameter(defaultValue = "${settings}", readonly = true)
-    Settings settings;
+    Settings mavenSettings;
 
     @Component
     SettingsDecrypter decrypter;
@@ -203,7 +209,7 @@ public class PublishMojo extends AbstractDjddMojo {
         if (id == null || id.isBlank()) {
             return null;
         }
-        Server server = settings == null ? null : settings.getServer(id.strip());
+        Server server = mavenSettings == null ? null : mavenSettings.getServer(id.strip());
         if (server == null) {
             throw new InvalidConfigurationException(setting, "settings.xml has no <server> with the id '" + id.strip()
                     + "': add one " + purpose + ", or " + otherwise + ".");

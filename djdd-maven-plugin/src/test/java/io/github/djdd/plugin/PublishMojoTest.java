@@ -60,8 +60,8 @@ class PublishMojoTest {
         Server server = new Server();
         server.setId("apt-signing");
         server.setPassword("from settings");
-        mojo.settings = new Settings();
-        mojo.settings.addServer(server);
+        mojo.mavenSettings = new Settings();
+        mojo.mavenSettings.addServer(server);
         mojo.serverId = "apt-signing";
     }
 
@@ -130,7 +130,7 @@ class PublishMojoTest {
     @InjectMojo(goal = "publish", pom = POM)
     void anUnknownServerIdIsNamed(PublishMojo mojo) {
         configure(mojo);
-        mojo.settings = new Settings();
+        mojo.mavenSettings = new Settings();
         mojo.serverId = "apt-signing";
 
         assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class).hasMessage("settings.xml has"
@@ -189,7 +189,7 @@ class PublishMojoTest {
         assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class).hasMessage("Both <folder> and"
                 + " <aptly> are set: djdd:publish publishes to one repository; remove one of them.");
         mojo.folder = null;
-        mojo.settings = new Settings();
+        mojo.mavenSettings = new Settings();
         mojo.aptlyServerId = "aptly";
         assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class).hasMessage("settings.xml has"
                 + " no <server> with the id 'aptly': add one whose <username> and <password> aptly's proxy accepts,"
