@@ -24,7 +24,9 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
  * server to serve, or into a local repository of an aptly server, whose publications aptly
  * updates and signs. A folder repository's public key is written beside it as
  * <code>{software}-archive-keyring.gpg</code>; each publish signs its {@code Release} anew, valid
- * for {@code <validFor>} days.
+ * for {@code <validFor>} days. A site version that does not sort above the repository's newest of
+ * that site is refused, since apt would never upgrade to it; the very same package again is no
+ * change.
  *
  * @since 0.1.0
  */
