@@ -88,7 +88,12 @@ abstract class AbstractDjddMojo extends AbstractMojo {
     @Parameter(property = "djdd.skip", defaultValue = "false")
     boolean skip;
 
-    /** Maven's settings, for the {@code <server>}s that djdd's {@code ...ServerId} parameters name. */
+    /**
+     * Maven's settings, for the {@code <server>}s that djdd's {@code ...ServerId} parameters name. Not
+     * called {@code settings}: a deployment POM's plugin-level {@code <settings>} (the Django settings
+     * module of {@code djdd:build}) reaches every goal, and Maven would try to make a {@code Settings}
+     * of it.
+     */
     @Parameter(defaultValue = "${settings}", readonly = true)
     Settings mavenSettings;
 

@@ -86,9 +86,13 @@ public class BuildMojo extends AbstractRepositoryMojo {
     String celeryApp;
 
     /**
-     * The site packages' version, for example a Jenkins build number; default
+     * The site packages' version, <code>+deb{release}</code> appended; default
      * <code>YYYYMMDD.HHMMSS.deb{release}+g{srchash}.{contenthash}</code> from the commit time and the
-     * Debian release of the build root.
+     * Debian release of the build root. apt upgrades only to a higher version, so a set one must
+     * sort above those the servers and the repository have: put the build's UTC time before a
+     * build number, <code>YYYYMMDD.HHMMSS.N</code>. A bare build number sorts below the default: the
+     * build warns of a version below the one it would derive, and {@code djdd:publish} refuses a
+     * site version that does not sort above the repository's newest.
      *
      * @since 0.1.0
      */

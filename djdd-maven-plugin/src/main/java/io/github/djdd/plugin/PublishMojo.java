@@ -9,14 +9,10 @@ import io.github.djdd.core.project.PublishRequest;
 import io.github.djdd.core.publish.ValidFor;
 import java.io.File;
 import java.util.Optional;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.settings.Server;
-import org.apache.maven.settings.Settings;
-import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
-import org.apache.maven.settings.crypto.SettingsDecrypter;
 
 /**
  * Publishes what {@code djdd:build} made last for the selected variants (each site package with
@@ -24,7 +20,9 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
  * server to serve, or into a local repository of an aptly server, whose publications aptly
  * updates and signs. A folder repository's public key is written beside it as
  * <code>{software}-archive-keyring.gpg</code>; each publish signs its {@code Release} anew, valid
- * for {@code <validFor>} days.
+ * for {@code <validFor>} days. A site version that does not sort above the repository's newest of
+ * that site is refused, since apt would never upgrade to it; the very same package again is no
+ * change.
  *
  * @since 0.1.0
  */

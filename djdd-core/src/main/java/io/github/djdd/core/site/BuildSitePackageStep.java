@@ -76,9 +76,15 @@ public final class BuildSitePackageStep implements Step<BuiltPackage> {
         try (BuildLock lock = BuildLock.acquire(buildDir.locks().resolve(name + ".lock"), name, console)) {
             Instant time = settings.timestampFor(commitTime);
             int release = context.root().debianRelease();
-            String version = versionOverride != null ? SiteVersion.configured(versionOverride, release)
-                    : SiteVersion.of(time.isAfter(commitTime) ? time : commitTime, release,
-                            files.release().src().commitId(), contentHash());
+            Instant versionTime = time.isAfter(commitTime) ? time : commitTime;
+            String commitId = files.release().src().commitId();
+            String version;
+            if (versionOverride != null) {
+                version = SiteVersion.configured(versionOverride, release);
+                SiteVersion.belowDerived(version, versionTime, release, commitId).ifPresent(console::warn);
+            } else {
+                version = SiteVersion.of(versionTime, release, commitId, contentHash());
+            }
             DebControl control = control(version);
             Path existing = buildDir.packages().resolve(control.fileName());
             if (versionOverride == null && PackageStore.intact(existing)) {

@@ -1,11 +1,13 @@
 package io.github.djdd.core.site;
 
 import io.github.djdd.core.InvalidConfigurationException;
+import io.github.djdd.core.deb.DebianVersion;
 import io.github.djdd.core.naming.Names;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -39,6 +41,30 @@ public final class SiteVersion {
     /** A configured version for packages of {@code debianRelease}. */
     public static String configured(String override, int debianRelease) {
         return override + "+deb" + debianRelease;
+    }
+
+    /**
+     * A warning when the configured {@code version} (with its {@code +debN}) sorts below the one djdd
+     * would give the same build, whose time is {@code time}: a server that has a package of djdd's
+     * version never upgrades to it, and {@code djdd:publish} refuses it for a repository that has
+     * one. A Jenkins build number ({@code 42+deb13}) does; the build's own time and number
+     * ({@code 20261207.143000.42+deb13}) does not, since a build comes after its commit.
+     *
+     * @return the warning, or empty when {@code version} sorts at or above every version djdd can
+     *     derive for {@code commitId} at {@code time}
+     */
+    public static Optional<String> belowDerived(String version, Instant time, int debianRelease, String commitId) {
+        // The lowest version djdd can derive there: its content hash is not computed for a configured version.
+        String lowest = of(time, debianRelease, commitId, "00000000");
+        if (DebianVersion.compare(version, lowest) >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of("The site version " + version + " (<siteVersion>) sorts below "
+                + lowest.substring(0, lowest.lastIndexOf('.')) + ".HASH, the version djdd gives this build without <siteVersion>: a server that has a site package"
+                + " of djdd's version never upgrades to it, and djdd:publish refuses it for a repository that has"
+                + " one. Use a version that grows with every build and starts with the build's UTC time, such as"
+                + " YYYYMMDD.HHMMSS.N with the build number N"
+                + " (-Ddjdd.siteVersion=$(date -u +%Y%m%d.%H%M%S).$BUILD_NUMBER).");
     }
 
     /** Checks {@code -Ddjdd.siteVersion}; null or blank means "derive it". */

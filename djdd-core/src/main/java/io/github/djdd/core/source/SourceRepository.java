@@ -571,29 +571,34 @@ public final class SourceRepository {
                 + " for the submodule at " + path + ": add it with 'git submodule add URL " + path + "'.");
     }
 
-    /** A relative submodule URL against its superproject's: each {@code ../} drops one part of the path. */
+    /**
+     * A relative submodule URL against its superproject's, as git resolves it: the superproject's
+     * URL counts as a folder, and each {@code ../} drops one part of its path ({@code user@host:path}
+     * URLs too, down to {@code host:}).
+     */
     static String relative(String base, String relative) {
-        String result = base.replaceAll("/+$", "");
+        String url = base.replaceAll("/+$", "");
+        boolean scp = !url.contains("://") && url.matches("[^/]*:.*");
+        int pathStart = url.contains("://") ? url.indexOf('/', url.indexOf("://") + 3) : -1;
         String rest = relative;
-        while (true) {
+        while (rest.startsWith("./") || rest.startsWith("../")) {
             if (rest.startsWith("./")) {
                 rest = rest.substring(2);
-            } else if (rest.startsWith("../")) {
-                rest = rest.substring(3);
-                int slash = result.lastIndexOf('/');
-                int colon = result.lastIndexOf(':');
-                int cut = Math.max(slash, result.contains("://") ? -1 : colon);
-                if (cut <= 0 || result.endsWith("//") || result.substring(0, cut).endsWith(":/")) {
-                    return base.replaceAll("/+$", "") + "/" + relative;
-                }
-                result = result.substring(0, cut);
+                continue;
+            }
+            rest = rest.substring(3);
+            int slash = url.lastIndexOf('/');
+            int colon = scp ? url.indexOf(':') : -1;
+            if (slash > colon && slash >= pathStart && (pathStart >= 0 || !url.contains("://"))) {
+                url = url.substring(0, slash);
+            } else if (colon >= 0 && slash < colon && !url.endsWith(":")) {
+                url = url.substring(0, colon + 1);
             } else {
-                break;
+                // above the server's top: nothing git could fetch either; say so through the fetch
+                return base.replaceAll("/+$", "") + "/" + relative;
             }
         }
-        String separator = !result.contains("://") && result.matches("[^/]*:[^/]*") && !result.endsWith(":") ? "/"
-                : result.endsWith(":") ? "" : "/";
-        return result + separator + rest;
+        return url.endsWith(":") ? url + rest : url + "/" + rest;
     }
 
     private static String remoteUrl(Repository repository) {

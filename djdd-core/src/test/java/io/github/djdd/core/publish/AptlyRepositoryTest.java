@@ -96,22 +96,31 @@ class AptlyRepositoryTest {
                 .doesNotContain("mysoftware-site-berlin_1_all").contains("mysoftware-site-berlin_2_all");
     }
 
+    /** apt would never upgrade to an older site version, and retention would drop it first. */
     @Test
-    void anOlderSiteVersionPublishedLastIsDroppedAtOnceWhenItIsBeyondKeep() throws Exception {
+    void aSiteVersionThatSortsAtOrBelowTheNewestIsRefusedAndTheSamePackageAgainIsFine() throws Exception {
         AptlyRepository repository = repository("trixie");
-        repository.publish("trixie", TestDebs.release(dir, "mysoftware-site-berlin", "2", "mysoftware-env-aaaa",
-                "mysoftware-src-2222"), 1);
+        List<Path> dated = TestDebs.release(dir, "mysoftware-site-berlin", "20261207.093000.deb13+g0123456789ab.01234567",
+                "mysoftware-env-aaaa", "mysoftware-src-2222");
+        repository.publish("trixie", dated, 5);
+        String before = inRelease("trixie");
+        List<Path> numbered = TestDebs.release(dir, "mysoftware-site-berlin", "42+deb13", "mysoftware-env-aaaa",
+                "mysoftware-src-1111");
 
-        Published older = repository.publish("trixie", TestDebs.release(dir, "mysoftware-site-berlin", "1",
-                "mysoftware-env-aaaa", "mysoftware-src-1111"), 1);
-
-        assertThat(older.added()).contains("mysoftware-site-berlin 1 all");
-        assertThat(older.dropped()).containsExactlyInAnyOrder("mysoftware-site-berlin 1 all",
-                "mysoftware-src-1111 1 all");
+        assertThatThrownBy(() -> repository.publish("trixie", numbered, 5))
+                .isInstanceOf(DjddException.class)
+                .hasMessageStartingWith(numbered.get(2).getFileName() + " is mysoftware-site-berlin 42+deb13, which"
+                        + " does not sort above 20261207.093000.deb13+g0123456789ab.01234567, the newest"
+                        + " mysoftware-site-berlin aptly at " + aptly.url() + " (local repository 'mysoftware-trixie-"
+                        + repositories + "') has: servers would never upgrade to it")
+                .hasMessageContaining("(-Ddjdd.siteVersion=$(date -u +%Y%m%d.%H%M%S).$BUILD_NUMBER)");
+        assertThat(inRelease("trixie")).isEqualTo(before);
         assertThat(aptly.aptly("repo", "show", "-with-packages", "mysoftware-trixie-" + repositories))
-                .doesNotContain("mysoftware-site-berlin_1_all", "mysoftware-src-1111").contains(
-                        "mysoftware-site-berlin_2_all");
-        assertThat(published("trixie")).doesNotContain("mysoftware-src-1111").contains("mysoftware-src-2222");
+                .doesNotContain("42+deb13", "mysoftware-src-1111");
+
+        Published again = repository.publish("trixie", dated, 5);
+        assertThat(again.added()).isEmpty();
+        assertThat(again.present()).hasSize(3);
     }
 
     @Test

@@ -129,6 +129,43 @@ class FolderRepositoryTest {
         before.forEach((file, content) -> assertThat(file).hasBinaryContent(content));
     }
 
+    /**
+     * A Jenkins build number as the site version ({@code 42+deb13}) after djdd's date-based ones:
+     * apt would never upgrade to it and retention would drop it first, so it is refused; the very
+     * same package published again is not.
+     */
+    @Test
+    void aSiteVersionThatSortsAtOrBelowTheNewestIsRefusedAndTheSamePackageAgainIsFine() throws Exception {
+        List<Path> dated = release("mysoftware-site-berlin", "20261207.093000.deb13+g0123456789ab.01234567",
+                "mysoftware-env-aaaa", "mysoftware-src-1111");
+        repository.publish("trixie", dated, 5);
+        Map<Path, byte[]> before = snapshot();
+        List<Path> numbered = release("mysoftware-site-berlin", "42+deb13", "mysoftware-env-aaaa",
+                "mysoftware-src-1111");
+
+        assertThatThrownBy(() -> repository.publish("trixie", numbered, 5))
+                .isInstanceOf(DjddException.class)
+                .hasMessage(numbered.get(2).getFileName() + " is mysoftware-site-berlin 42+deb13, which does not sort"
+                        + " above 20261207.093000.deb13+g0123456789ab.01234567, the newest mysoftware-site-berlin "
+                        + folder + " has for trixie: servers would never upgrade to it, and <keep> would drop it"
+                        + " first; nothing was published. Give it a version that sorts higher: build a newer commit,"
+                        + " or set <siteVersion> (-Ddjdd.siteVersion) to one that grows with every build and starts"
+                        + " with the build's UTC time, such as YYYYMMDD.HHMMSS.N with the build number N"
+                        + " (-Ddjdd.siteVersion=$(date -u +%Y%m%d.%H%M%S).$BUILD_NUMBER).");
+        assertThat(snapshot()).containsOnlyKeys(before.keySet());
+        before.forEach((file, content) -> assertThat(file).hasBinaryContent(content));
+
+        // One that sorts higher is published; then the older one again, the same bytes, is no change.
+        repository.publish("trixie", release("mysoftware-site-berlin", "20261207.143000.42+deb13",
+                "mysoftware-env-aaaa", "mysoftware-src-1111"), 5);
+        Published again = repository.publish("trixie", dated, 5);
+        assertThat(again.added()).isEmpty();
+        assertThat(again.present()).contains("mysoftware-site-berlin 20261207.093000.deb13+g0123456789ab.01234567 all");
+        // Another site's versions are its own.
+        assertThat(repository.publish("trixie", release("mysoftware-site-blue", "42+deb13", "mysoftware-env-aaaa",
+                "mysoftware-src-1111"), 5).added()).containsExactly("mysoftware-site-blue 42+deb13 all");
+    }
+
     private Map<Path, byte[]> snapshot() throws Exception {
         return snapshot(folder);
     }

@@ -30,13 +30,14 @@ class BuildSitePackageStepTest {
 
     private final RecordingRoot root = new RecordingRoot(Path.of("/nonexistent"));
     private BuildContext context;
+    private final RecordingConsole console = new RecordingConsole();
     private Path staticFiles;
     private Path templates;
     private final SiteLayout layout = new SiteLayout(SOFTWARE, new VariantName("berlin"), true);
 
     @BeforeEach
     void collectedStaticFilesAndTemplates() throws Exception {
-        context = root.context(dir.resolve("build"), new RecordingConsole());
+        context = root.context(dir.resolve("build"), console);
         staticFiles = Files.createDirectories(dir.resolve("static/notes"));
         Files.writeString(staticFiles.resolve("style.css"), "body {}\n");
         staticFiles = staticFiles.getParent();
@@ -106,5 +107,22 @@ class BuildSitePackageStepTest {
 
         assertThat(site.file().getFileName()).hasToString("mysoftware-site-berlin_42+deb12_all.deb");
         assertThat(site.reused()).isFalse();
+    }
+
+    /** A build number after djdd's own versions: apt would not upgrade to it, djdd:publish refuses it. */
+    @Test
+    void aConfiguredVersionThatSortsBelowDjddsOwnIsWarnedOf() throws Exception {
+        build("42");
+
+        assertThat(console.warnings()).containsExactly("The site version 42+deb12 (<siteVersion>) sorts below"
+                + " 20261101.120000.deb12+g0123456789ab.HASH, the version djdd gives this build without"
+                + " <siteVersion>: a server that has a site package of djdd's version never upgrades to it, and"
+                + " djdd:publish refuses it for a repository that has one. Use a version that grows with every build and starts with the"
+                + " build's UTC time, such as YYYYMMDD.HHMMSS.N with the build number N"
+                + " (-Ddjdd.siteVersion=$(date -u +%Y%m%d.%H%M%S).$BUILD_NUMBER).");
+
+        console.logged.clear();
+        build("20261101.130000.42");
+        assertThat(console.warnings()).isEmpty();
     }
 }

@@ -67,6 +67,33 @@ class SiteVersionTest {
                 .succeeded()).isTrue();
     }
 
+    /** The warning comes exactly when dpkg sorts the configured version below the derived one. */
+    @ParameterizedTest
+    @ValueSource(strings = {"42", "20261123.42", "20261123.085959.7", "20261123.090000.42", "20261123.090000",
+            "20261123.090001.1", "20261123.090000.deb13", "20261124.1", "2026112310", "99999999"})
+    void aConfiguredVersionIsWarnedOfWhenItSortsBelowTheDerivedOne(String configured) throws Exception {
+        Instant time = Instant.parse("2026-11-23T09:00:00Z");
+        String version = SiteVersion.configured(configured, 13);
+        String derived = SiteVersion.of(time, 13, "af755c185f07", HASH);
+
+        assertThat(SiteVersion.belowDerived(version, time, 13, "af755c185f07").isPresent())
+                .as(version + " below " + derived).isEqualTo(dpkgLess(version, derived));
+    }
+
+    @Test
+    void aBuildNumberIsWarnedOfAndTheBuildTimeBeforeItIsNot() {
+        Instant commit = Instant.parse("2026-12-07T09:30:00Z");
+        assertThat(SiteVersion.belowDerived("42+deb13", commit, 13, "af755c185f07")).contains("The site version"
+                + " 42+deb13 (<siteVersion>) sorts below 20261207.093000.deb13+gaf755c185f07.HASH, the version djdd"
+                + " gives this build without <siteVersion>: a server that has a site package of djdd's version never"
+                + " upgrades to it, and djdd:publish refuses it for a repository that has one. Use a version that"
+                + " grows with every build and starts with the build's UTC time, such as YYYYMMDD.HHMMSS.N with the"
+                + " build number N (-Ddjdd.siteVersion=$(date -u +%Y%m%d.%H%M%S).$BUILD_NUMBER).");
+        // The same day's build number alone is not enough: 42 < 093000.
+        assertThat(SiteVersion.belowDerived("20261207.42+deb13", commit, 13, "af755c185f07")).isPresent();
+        assertThat(SiteVersion.belowDerived("20261207.143000.42+deb13", commit, 13, "af755c185f07")).isEmpty();
+    }
+
     @Test
     void anOverrideIsTakenAsGiven() throws Exception {
         assertThat(SiteVersion.override(" 42 ")).isEqualTo("42");

@@ -241,7 +241,7 @@ class SourceRepositoryTest {
     }
 
     @Test
-    void aPasswordInTheUrlIsRefusedWithWhereItGoes() {
+    void aPasswordInTheUrlIsRefusedWithWhereItGoes() throws Exception {
         assertThatThrownBy(() -> SourceRepository.checkUrl("https://deploy:s3cret@git.example.com/app.git"))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessage("The <repository> URL holds a password (user:password@): the POM and every log would show"
