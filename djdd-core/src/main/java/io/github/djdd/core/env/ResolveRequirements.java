@@ -126,6 +126,8 @@ final class ResolveRequirements {
         argv.addAll(List.of("--requirement", BuildEnvPackageStep.CHECKOUT + "/" + checkout.shown("requirements.txt")));
         Map<String, String> environment = new LinkedHashMap<>(pip.environment());
         environment.put("PIP_NO_CACHE_DIR", "1");
+        // the system's python, whose site-packages the sandbox cannot write: no "user installation" either
+        environment.put("PIP_USER", "0");
         environment.put("PYTHONDONTWRITEBYTECODE", "1");
         List<BindMount> binds = new ArrayList<>(List.of(new BindMount(checkout.root(), BuildEnvPackageStep.CHECKOUT,
                 true), new BindMount(report, REPORT_IN_ROOT, false)));
