@@ -42,7 +42,7 @@ class FullDiskIT {
         HOST.run(Command.of("umount", "--lazy", mount.toString()));
         HOST.check(Command.of("rm", "-rf", "--one-file-system", mount.toString()));
         Files.createDirectories(mount);
-        HOST.check(Command.of("mount", "-t", "tmpfs", "-o", "size=4g", "djdd-full", mount.toString()));
+        HOST.check(Command.of("mount", "-t", "tmpfs", "-o", "size=4g,mode=0755", "djdd-full", mount.toString()));
         try {
             Files.createDirectories(mount.resolve("roots"));
             HOST.check(Command.of("cp", "-a", "--one-file-system", cached.root(ItSupport.SUITE).path().toString(),
