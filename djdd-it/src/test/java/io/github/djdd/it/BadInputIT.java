@@ -116,8 +116,9 @@ class BadInputIT {
 
     static Stream<Arguments> requirements() {
         return Stream.of(
-                Arguments.of("no-requirements", "Commit %s (no-requirements) has no requirements.txt: a Django project"
-                        + " needs it there; set <projectDir> to the folder that holds manage.py and requirements.txt."),
+                Arguments.of("no-requirements", "Commit %s (no-requirements) has no requirements.txt and no lock file"
+                        + " (pylock.toml, uv.lock, poetry.lock): a Django project needs one there; set <projectDir> to"
+                        + " the folder that holds manage.py and requirements.txt (or a lock file)."),
                 Arguments.of("unreadable-include", "Cannot read base.txt (Is a directory): make it a plain requirements"
                         + " file committed in the repository."),
                 Arguments.of("binary-requirements", "requirements.txt is not a text file (it holds NUL bytes): save it"

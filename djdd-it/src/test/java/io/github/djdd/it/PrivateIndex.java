@@ -92,6 +92,11 @@ final class PrivateIndex implements AutoCloseable {
         return "http://" + USER + ":" + token + "@127.0.0.1:" + server.getAddress().getPort() + "/simple/";
     }
 
+    /** Where its files are, without credentials: {@code http://127.0.0.1:PORT/files/NAME}. */
+    String files() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/files/";
+    }
+
     @Override
     public void close() {
         server.stop(0);

@@ -213,7 +213,8 @@ public class BuildMojo extends AbstractRepositoryMojo {
         String checkedRef = checkedRef();
         PipOptions pipOptions = PipOptions.of(pip.getIndexUrl(), pip.getExtraIndexUrls(), pip.getFindLinks(),
                 pip.getTrustedHosts(), pip.getExtraArgs(), basedir.toPath(), System.getenv())
-                .withRequireHashes(pip.isRequireHashes());
+                .withRequireHashes(pip.isRequireHashes())
+                .withLock(pip.getLockFile(), pip.getGroups(), pip.getExtras(), pip.isInstallProject());
         PackageSettings packages = new PackageSettings(PackageSettings.maintainer(maintainer),
                 Compression.of(compression), PackageSettings.timestamp(outputTimestamp, System.getenv()));
         SiteOptions site = SiteOptions.of(settings, wsgiApplication, celeryApp, siteVersion)

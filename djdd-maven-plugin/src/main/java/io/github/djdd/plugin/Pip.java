@@ -28,6 +28,38 @@ public class Pip {
     /** Whether every requirement must be pinned with {@code ==} and carry a {@code --hash}. */
     private boolean requireHashes;
 
+    /**
+     * The lock or requirements file of the project folder to build the env from, when not the one
+     * djdd finds: {@code pylock.toml}, {@code uv.lock}, {@code poetry.lock}, then
+     * {@code requirements.txt}.
+     *
+     * @since 0.2.0
+     */
+    private String lockFile;
+
+    /**
+     * The lock's dependency groups to install besides the project's dependencies; none by default
+     * (development groups stay out).
+     *
+     * @since 0.2.0
+     */
+    private List<String> groups = new ArrayList<>();
+
+    /**
+     * The project's extras ({@code [project.optional-dependencies]}) to install from the lock.
+     *
+     * @since 0.2.0
+     */
+    private List<String> extras = new ArrayList<>();
+
+    /**
+     * Whether the project itself ({@code pyproject.toml} with {@code [project]}) is built as a wheel,
+     * offline in the sandbox, and installed into the env; a lock file input only.
+     *
+     * @since 0.2.0
+     */
+    private boolean installProject;
+
     public String getIndexUrl() {
         return indexUrl;
     }
@@ -74,5 +106,37 @@ public class Pip {
 
     public void setRequireHashes(boolean requireHashes) {
         this.requireHashes = requireHashes;
+    }
+
+    public String getLockFile() {
+        return lockFile;
+    }
+
+    public void setLockFile(String lockFile) {
+        this.lockFile = lockFile;
+    }
+
+    public List<String> getGroups() {
+        return groups;
+    }
+
+    public void setGroups(List<String> groups) {
+        this.groups = groups;
+    }
+
+    public List<String> getExtras() {
+        return extras;
+    }
+
+    public void setExtras(List<String> extras) {
+        this.extras = extras;
+    }
+
+    public boolean isInstallProject() {
+        return installProject;
+    }
+
+    public void setInstallProject(boolean installProject) {
+        this.installProject = installProject;
     }
 }

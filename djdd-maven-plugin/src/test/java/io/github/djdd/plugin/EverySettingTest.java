@@ -119,6 +119,10 @@ class EverySettingTest {
         assertThat(mojo.settings).isEqualTo("mysoftware.settings.production");
         assertThat(mojo.pip.isRequireHashes()).isTrue();
         assertThat(mojo.pip.getTrustedHosts()).containsExactly("pypi.example.com");
+        assertThat(mojo.pip.getLockFile()).isEqualTo("uv.lock");
+        assertThat(mojo.pip.getGroups()).containsExactly("prod");
+        assertThat(mojo.pip.getExtras()).containsExactly("postgres");
+        assertThat(mojo.pip.isInstallProject()).isTrue();
         assertThat(mojo.variants.get(0).getSecrets()).containsExactly("STRIPE_API_KEY");
         assertThat(mojo.variants.get(0).getSettings()).isEqualTo("mysoftware.settings.berlin");
         assertSkipped(mojo);

@@ -14,6 +14,8 @@ import io.github.djdd.core.deb.DebControl;
 import io.github.djdd.core.deb.DebWriter;
 import io.github.djdd.core.deb.PackageDocs;
 import io.github.djdd.core.deb.PackageSettings;
+import io.github.djdd.core.env.LockedRequirements.Selection;
+import io.github.djdd.core.naming.Names;
 import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.CommandResult;
@@ -39,6 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -58,6 +61,12 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
             + "|Connection refused|Connection reset by peer|Connection aborted|RemoteDisconnected|IncompleteRead"
             + "|Read timed out|Temporary failure in name resolution|Name or service not known"
             + "|No route to host|Network is unreachable");
+
+    /** The requirements file of the offline install, which pins each downloaded file by its hash. */
+    private static final String PINNED = "djdd-requirements.txt";
+
+    /** Where the sandbox builds the project's wheel. */
+    private static final String PROJECT_WHEEL = "/tmp/djdd-project-wheel";
 
     /** Where the checkout appears inside the root while pip runs. */
     static final String CHECKOUT = "/run/djdd/checkout";
@@ -102,18 +111,44 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
     public EnvPackage call() throws DjddException {
         String python = root.pythonVersion();
         DebianRequirements debs = DebianRequirements.of(checkout, "venv-debian-requirements.txt");
-        EnvLayout layout = new EnvLayout(software, RequirementsHash.of(checkout.file("requirements.txt"),
-                checkout.root(), debs.lines(), python, root.suite()));
-        return new EnvPackage(layout, context.store()
-                .getOrBuild(layout.packageName(), () -> build(layout, debs, python)));
+        LockInput input = LockInput.of(checkout, pip.lock());
+        if (input.requirements()) {
+            EnvLayout layout = new EnvLayout(software, RequirementsHash.of(checkout.file(input.file()),
+                    checkout.root(), debs.lines(), python, root.suite()));
+            return new EnvPackage(layout, context.store().getOrBuild(layout.packageName(),
+                    () -> build(layout, debs, python, input, null)));
+        }
+        Path selecting = context.buildDir().workFolder("env-lock");
+        try {
+            Selection selection = new LockedRequirements(context, checkout, pip, pipWheel(), input).select(selecting);
+            List<String> lines = new ArrayList<>(selection.hashLines());
+            if (pip.lock().installProject()) {
+                if (selection.project().isEmpty()) {
+                    throw new BuildFailedException("<pip><installProject> installs the project from its"
+                            + " pyproject.toml, and " + checkout.shown("pyproject.toml") + " has no [project] with a"
+                            + " name: add one, or set <installProject>false</installProject>.");
+                }
+                lines.add("# project " + selection.project().get() + " " + RequirementsHash.treeDigest(
+                        checkout.file(".")));
+            }
+            EnvLayout layout = new EnvLayout(software, RequirementsHash.hash(lines, debs.lines(), python,
+                    root.suite()));
+            return new EnvPackage(layout, context.store().getOrBuild(layout.packageName(),
+                    () -> build(layout, debs, python, input, selection)));
+        } finally {
+            BuildDir.deleteQuietly(selecting);
+        }
     }
 
-    private Path build(EnvLayout layout, DebianRequirements debs, String python) throws DjddException {
+    /** @param selection what the lock installs here, or null for a requirements file */
+    private Path build(EnvLayout layout, DebianRequirements debs, String python, LockInput input, Selection selection)
+            throws DjddException {
         String venv = layout.installDir();
         Path hostVenv = layout.hostDir(context.buildDir(), root.suite());
         PackageSettings settings = context.packages();
         boolean built = false;
         Path work = context.buildDir().workFolder("env-" + layout.hash());
+        String shown = checkout.shown(input.file());
         try {
             BuildDir.deleteTree(hostVenv);
             BuildDir.deleteTree(work);
@@ -121,29 +156,50 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
             Files.createDirectories(work);
             root.shareWithSandbox(hostVenv);
             String pipWheel = pipWheel();
-            List<Distribution> distributions = new ResolveRequirements(context, checkout, pip, pipWheel)
-                    .resolve(work);
-            install(layout, distributions, pipWheel, hostVenv, work.resolve(ResolveRequirements.DOWNLOADS));
+            Path downloads = work.resolve("downloads");
+            ResolveRequirements resolver = new ResolveRequirements(context, checkout, pip, pipWheel, input.file());
+            List<Distribution> distributions;
+            boolean project = selection != null && pip.lock().installProject();
+            if (selection == null) {
+                distributions = resolver.resolve(work, downloads);
+            } else {
+                distributions = new LockedRequirements(context, checkout, pip, pipWheel, input).download(selection,
+                        downloads);
+                List<String> sdists = distributions.stream().filter(Distribution::sdist)
+                        .map(distribution -> ResolveRequirements.DOWNLOADS_IN_ROOT + "/" + distribution.fileName())
+                        .toList();
+                if ((project || !sdists.isEmpty()) && pip.locations().stream().anyMatch(PipOptions.Location::remote)) {
+                    resolver.prepareBuilds(work.resolve("builds"), downloads, sdists, project);
+                }
+            }
+            String pinned = distributions.stream().filter(distribution -> !distribution.folder())
+                    .map(distribution -> distribution.pinned() + "\n").sorted(Names::compareCodePoints)
+                    .collect(Collectors.joining());
+            Files.writeString(downloads.resolve(PINNED), pinned, StandardCharsets.UTF_8);
+            install(layout, distributions, pipWheel, hostVenv, downloads, project ? selection.project() : Optional.empty(),
+                    resolver.copyProject(), shown);
             // The site's units run gunicorn from the env: without it the site would fail only on the server.
             if (!Files.isRegularFile(hostVenv.resolve("bin/gunicorn"), LinkOption.NOFOLLOW_LINKS)) {
-                throw new BuildFailedException(checkout.shown("requirements.txt") + " installs no gunicorn, which"
-                        + " serves the site on the server: add gunicorn to " + checkout.shown("requirements.txt")
-                        + ".");
+                throw new BuildFailedException(shown + " installs no gunicorn, which serves the site on the server:"
+                        + " add gunicorn to " + (input.requirements() ? shown : "the project's dependencies and lock"
+                        + " it anew") + ".");
             }
             List<String> depends = new ArrayList<>(List.of("python3 (>= " + python + ")",
                     "python3 (<< " + nextMinor(python) + ")", "libc6 (>= " + libcVersion() + ")"));
             depends.addAll(debs.runtime());
             DebControl control = new DebControl(layout.packageName(), "1", root.architecture(),
                     settings.maintainer(), depends, "python", "Python virtualenv " + layout.hash() + " of " + software,
-                    List.of("The Python packages of " + software + "'s requirements.txt, installed with pip into"
-                            + " the virtualenv " + venv + " for python " + python + " on Debian " + root.suite()
+                    List.of("The Python packages of " + software + "'s " + input.file() + ", installed with pip"
+                            + " into the virtualenv " + venv + " for python " + python + " on Debian " + root.suite()
                             + ".", "Built by djdd; the site packages of " + software + " depend on it."));
             Instant time = settings.timestampFor(commitTime);
             List<DebContent> contents = new ArrayList<>(List.of(
                     new DebContent.Tree(hostVenv, venv),
-                    DebContent.Data.text(layout.shareDir() + "/requirements.txt", readRequirements()),
                     new DebContent.Data(layout.shareDir() + "/" + EnvSbom.FILE, EnvSbom.of(distributions, layout,
                             control.description().get(0), time), 0644)));
+            // a lock's env is the set it installs here (SPEC section 4): the same for every lock that gives that set
+            contents.add(DebContent.Data.text(layout.shareDir() + "/requirements.txt", input.requirements()
+                    ? read(input.file()) : pinned));
             Map<String, String> scripts = new HashMap<>(ByteCompile.scripts(layout.python(), venv));
             Map<String, String> overrides = new HashMap<>(LINTIAN_OVERRIDES);
             if (!debs.runtime().isEmpty()) {
@@ -221,7 +277,7 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
      * name, if any; then removes byte-code and strips shared objects, as Debian ships them.
      */
     private void install(EnvLayout layout, List<Distribution> distributions, String pipWheel, Path hostVenv,
-            Path downloads) throws DjddException {
+            Path downloads, Optional<String> project, String copyProject, String shown) throws DjddException {
         String venv = layout.installDir();
         List<String> pip = new ArrayList<>(List.of(layout.python(), pipWheel + "/pip", "install", "--no-deps",
                 "--no-input", "--no-compile", "--disable-pip-version-check", "--progress-bar", "off",
@@ -231,9 +287,22 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
                 .append(Command.join(List.of("python3", "-m", "venv", "--without-pip", venv))).append('\n');
         List<String> hashed = new ArrayList<>(pip);
         hashed.addAll(List.of("--require-hashes", "--requirement", ResolveRequirements.DOWNLOADS_IN_ROOT + "/"
-                + ResolveRequirements.REQUIREMENTS));
+                + PINNED));
         script.append(Command.join(hashed)).append('\n');
         List<String> folders = distributions.stream().filter(Distribution::folder).map(Distribution::source).toList();
+        if (project.isPresent()) {
+            // built into a wheel, then installed by name from it: the env records no build folder
+            List<String> wheel = new ArrayList<>(List.of(layout.python(), pipWheel + "/pip", "wheel", "--no-deps",
+                    "--no-input", "--disable-pip-version-check", "--progress-bar", "off", "--find-links",
+                    ResolveRequirements.DOWNLOADS_IN_ROOT));
+            wheel.addAll(this.pip.offlineArguments());
+            wheel.addAll(List.of("--wheel-dir", PROJECT_WHEEL, ResolveRequirements.PROJECT_COPY));
+            List<String> installed = new ArrayList<>(List.of(layout.python(), pipWheel + "/pip", "install", "--no-deps",
+                    "--no-input", "--no-compile", "--disable-pip-version-check", "--progress-bar", "off", "--no-index",
+                    "--find-links", PROJECT_WHEEL, project.get()));
+            script.append(copyProject).append('\n').append(Command.join(wheel)).append('\n')
+                    .append(Command.join(installed)).append('\n');
+        }
         if (!folders.isEmpty()) {
             List<String> projects = new ArrayList<>(pip);
             projects.addAll(folders);
@@ -260,9 +329,9 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
         Optional<String> missing = result.output().stream().map(NO_DISTRIBUTION::matcher).filter(Matcher::find)
                 .map(matcher -> matcher.group(1)).findFirst();
         if (missing.isPresent() && result.output().stream().anyMatch(line -> line.contains("build dependencies"))) {
-            throw new BuildFailedException("Building an sdist of " + checkout.shown("requirements.txt") + " needs "
+            throw new BuildFailedException("Building an sdist of " + shown + " needs "
                     + missing.get() + " (a build requirement it names only while it builds), which the download"
-                    + " step did not fetch: add " + missing.get() + " to " + checkout.shown("requirements.txt")
+                    + " step did not fetch: add " + missing.get() + " to " + shown
                     + ", or require a wheel of that package.\n" + result.tail(25));
         }
         if (building != null && result.output().stream().anyMatch(BuildEnvPackageStep::isNetworkFailure)) {
@@ -272,7 +341,7 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
                     + result.tail(25));
         }
         throw new BuildFailedException("pip could not install the downloaded files of "
-                + checkout.shown("requirements.txt") + " (exit code " + result.exitCode() + "): fix the requirement"
+                + shown + " (exit code " + result.exitCode() + "): fix the requirement"
                 + " pip names below.\n" + result.tail(25));
     }
 
@@ -281,11 +350,11 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
         return NETWORK_FAILURES.matcher(line).find();
     }
 
-    private String readRequirements() throws DjddException {
+    private String read(String file) throws DjddException {
         try {
-            return Files.readString(checkout.file("requirements.txt"), StandardCharsets.UTF_8);
+            return Files.readString(checkout.file(file), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new DjddException("Cannot read " + checkout.shown("requirements.txt") + " (" + e.getMessage() + ")", e);
+            throw new DjddException("Cannot read " + checkout.shown(file) + " (" + e.getMessage() + ")", e);
         }
     }
 

@@ -28,6 +28,11 @@ public record Distribution(String name, String version, String summary, String f
         return fileName == null;
     }
 
+    /** Whether it is a source distribution, which the offline install builds. */
+    boolean sdist() {
+        return fileName != null && !fileName.endsWith(".whl");
+    }
+
     /** The line of a requirements file that installs exactly this file: {@code name==version --hash=sha256:...}. */
     String pinned() {
         return name + "==" + version + " --hash=sha256:" + sha256;

@@ -63,8 +63,9 @@ public final class DownloadCache {
             if (expected != null && !expected.equals(sha256)) {
                 Files.deleteIfExists(download);
                 throw new DjddException(what + " has the SHA-256 " + sha256 + ", not the " + expected
-                        + " the index or the requirements give: the file was changed after it was published or on"
-                        + " its way; nothing was installed from it.");
+                        + " it must have, so it changed after it was published or locked, or on its way: check the"
+                        + " package index, and write the hashes anew only if the change is known; nothing was"
+                        + " installed from it.");
             }
             Path file = folder.resolve(sha256);
             // readable in root's sandbox, which runs as nobody

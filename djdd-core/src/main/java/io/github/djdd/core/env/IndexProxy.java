@@ -11,8 +11,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.UnixDomainSocketAddress;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
@@ -23,7 +21,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -101,9 +98,7 @@ public final class IndexProxy implements AutoCloseable {
 
     private static final Pattern HREF = Pattern.compile("(?i)(href\\s*=\\s*)([\"'])(.*?)\\2");
     private static final Pattern SHA256_FRAGMENT = Pattern.compile("(?:^|&)sha256=([0-9a-fA-F]{64})");
-    private static final Duration TIMEOUT = Duration.ofMinutes(10);
     private static final int MAX_HEADER = 16 * 1024;
-    private static final int MAX_REDIRECTS = 5;
 
     /** A file a page linked to: where it is, and the SHA-256 the page gave for it, if any. */
     record Link(URI url, String sha256) {}
@@ -117,8 +112,7 @@ public final class IndexProxy implements AutoCloseable {
     private final List<URI> locations;
     private final DownloadCache cache;
     private final Console console;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final IndexClient client;
     private final ExecutorService connections = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "djdd-index-proxy");
         thread.setDaemon(true);
@@ -136,6 +130,7 @@ public final class IndexProxy implements AutoCloseable {
         this.locations = locations;
         this.cache = cache;
         this.console = console;
+        this.client = new IndexClient(locations);
     }
 
     /**
@@ -230,7 +225,7 @@ public final class IndexProxy implements AutoCloseable {
         }
         Path partial = cache.temporary();
         try {
-            HttpResponse<InputStream> response = get(link.url(), "*/*");
+            HttpResponse<InputStream> response = client.get(link.url(), "*/*");
             if (response.statusCode() != 200) {
                 response.body().close();
                 throw new DjddException(redacted(link.url().toString()) + " answered HTTP " + response.statusCode()
@@ -308,7 +303,7 @@ public final class IndexProxy implements AutoCloseable {
             return;
         }
         try {
-            HttpResponse<InputStream> response = get(url, "text/html");
+            HttpResponse<InputStream> response = client.get(url, "text/html");
             byte[] body;
             try (InputStream in = response.body()) {
                 body = in.readAllBytes();
@@ -369,7 +364,7 @@ public final class IndexProxy implements AutoCloseable {
         boolean metadata = path.endsWith(".metadata") && !link.url().getPath().endsWith(".metadata");
         try {
             if (metadata) {
-                HttpResponse<InputStream> response = get(URI.create(link.url() + ".metadata"), "*/*");
+                HttpResponse<InputStream> response = client.get(URI.create(link.url() + ".metadata"), "*/*");
                 try (InputStream in = response.body()) {
                     respond(out, response.statusCode(), "application/octet-stream", in.readAllBytes());
                 }
@@ -393,55 +388,6 @@ public final class IndexProxy implements AutoCloseable {
             Thread.currentThread().interrupt();
             respond(out, 502, "text/plain", new byte[0]);
         }
-    }
-
-    /**
-     * GETs {@code url}, following redirects itself: a location's credentials go only to the
-     * scheme, host and port they were given for, never to the host a redirect names.
-     */
-    private HttpResponse<InputStream> get(URI url, String accept) throws IOException, InterruptedException {
-        URI current = url;
-        for (int hop = 0; ; hop++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(withoutUserInfo(current)).timeout(TIMEOUT)
-                    .header("Accept", accept);
-            credentials(current).ifPresent(value -> request.header("Authorization", value));
-            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            Optional<String> redirect = response.headers().firstValue("Location");
-            if (response.statusCode() / 100 != 3 || redirect.isEmpty() || hop == MAX_REDIRECTS) {
-                return response;
-            }
-            response.body().close();
-            try {
-                current = current.resolve(new URI(redirect.get()));
-            } catch (URISyntaxException e) {
-                throw new IOException(redacted(current.toString()) + " redirects to a malformed URL", e);
-            }
-        }
-    }
-
-    /** The Basic credentials of the configured location with {@code url}'s scheme, host and port. */
-    private Optional<String> credentials(URI url) {
-        for (URI location : locations) {
-            if (location.getRawUserInfo() != null && location.getScheme().equalsIgnoreCase(url.getScheme())
-                    && location.getHost().equalsIgnoreCase(url.getHost()) && port(location) == port(url)) {
-                String userInfo = URLDecoder.decode(location.getRawUserInfo().replace("+", "%2B"),
-                        StandardCharsets.UTF_8);
-                return Optional.of("Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(
-                        StandardCharsets.UTF_8)));
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static int port(URI url) {
-        return url.getPort() != -1 ? url.getPort() : url.getScheme().equalsIgnoreCase("https") ? 443 : 80;
-    }
-
-    private static URI withoutUserInfo(URI url) {
-        if (url.getRawUserInfo() == null) {
-            return url;
-        }
-        return URI.create(url.toString().replaceFirst("//[^/@]*@", "//"));
     }
 
     /** A URL as messages show it: without its credentials. */

@@ -53,15 +53,57 @@ public final class PipOptions {
     private final Map<String, String> environment;
     private final Set<Path> hostFolders;
     private final boolean requireHashes;
+    private final Lock lock;
+
+    /**
+     * What of a lock file goes into the env.
+     *
+     * @param file the lock (or requirements file) of the project folder to build from, when not the
+     *     one djdd finds ({@code <lockFile>})
+     * @param groups the lock's dependency groups to install besides the project's dependencies
+     * @param extras the project's extras to install
+     * @param installProject whether the project itself (its {@code pyproject.toml}) is built as a
+     *     wheel and installed too
+     */
+    public record Lock(Optional<String> file, List<String> groups, List<String> extras, boolean installProject) {
+        /** No lock file named, no group, no extra, not the project. */
+        public static final Lock DEFAULT = new Lock(Optional.empty(), List.of(), List.of(), false);
+
+        /** Checks the names: each group and extra a PEP 508 name, the file a name of the project folder. */
+        public Lock {
+            file = file.map(String::strip).filter(name -> !name.isEmpty());
+            groups = names("groups", groups);
+            extras = names("extras", extras);
+            if (file.isPresent() && (file.get().contains("/") || file.get().startsWith("."))) {
+                throw new IllegalArgumentException("<pip><lockFile> " + Names.quote(file.get()) + " is no file name"
+                        + " of the project folder: name the lock or requirements file itself, as pylock.toml,"
+                        + " uv.lock, poetry.lock or requirements-prod.txt.");
+            }
+        }
+
+        private static List<String> names(String setting, List<String> values) {
+            List<String> out = new ArrayList<>();
+            for (String value : values) {
+                String name = value == null ? "" : value.strip();
+                if (!name.matches("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")) {
+                    throw new IllegalArgumentException("<pip><" + setting + "> has " + Names.quote(value) + ", which"
+                            + " is no group or extra name: use the names of pyproject.toml, such as dev or postgres.");
+                }
+                out.add(name);
+            }
+            return List.copyOf(out);
+        }
+    }
 
     private PipOptions(List<Location> locations, List<String> trustedHosts, List<String> extraArgs,
-            Map<String, String> environment, Set<Path> hostFolders, boolean requireHashes) {
+            Map<String, String> environment, Set<Path> hostFolders, boolean requireHashes, Lock lock) {
         this.locations = List.copyOf(locations);
         this.trustedHosts = List.copyOf(trustedHosts);
         this.extraArgs = List.copyOf(extraArgs);
         this.environment = Map.copyOf(environment);
         this.hostFolders = Set.copyOf(hostFolders);
         this.requireHashes = requireHashes;
+        this.lock = lock;
     }
 
     /**
@@ -113,12 +155,27 @@ public final class PipOptions {
                         && !LOCATION_VARIABLES.contains(e.getKey()))
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> environment.put(e.getKey(), e.getValue()));
-        return new PipOptions(locations, hosts, extraArgs, environment, folders, false);
+        return new PipOptions(locations, hosts, extraArgs, environment, folders, false, Lock.DEFAULT);
     }
 
     /** The same options, refusing any requirement without a {@code --hash} when {@code value} is true. */
     public PipOptions withRequireHashes(boolean value) {
-        return new PipOptions(locations, trustedHosts, extraArgs, environment, hostFolders, value);
+        return new PipOptions(locations, trustedHosts, extraArgs, environment, hostFolders, value, lock);
+    }
+
+    /**
+     * The same options with what of a lock file goes into the env.
+     *
+     * @throws InvalidConfigurationException when a group, extra or the file is no valid name
+     */
+    public PipOptions withLock(String file, List<String> groups, List<String> extras, boolean installProject)
+            throws InvalidConfigurationException {
+        try {
+            return new PipOptions(locations, trustedHosts, extraArgs, environment, hostFolders, requireHashes,
+                    new Lock(Optional.ofNullable(file), groups, extras, installProject));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException("pip", e.getMessage());
+        }
     }
 
     /** A location variable's values: pip's whitespace-separated list; folders on the build host are mounted. */
@@ -250,6 +307,11 @@ public final class PipOptions {
         }
         arguments.addAll(extraArgs);
         return arguments;
+    }
+
+    /** What of a lock file goes into the env. */
+    public Lock lock() {
+        return lock;
     }
 
     /** Whether every requirement must carry a {@code --hash}. */

@@ -1,6 +1,7 @@
 package io.github.djdd.core.env;
 
 import io.github.djdd.core.BuildFailedException;
+import io.github.djdd.core.DjddException;
 import io.github.djdd.core.naming.Names;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,19 +18,23 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The name-giving hash of an env package (SPEC §4): the first 12 hex digits of SHA-256 over the
  * normalized requirements, the lines of {@code venv-debian-requirements.txt}, the python version
  * and the suite. Normalizing makes reordering, comments, blank lines and line continuations
  * irrelevant, and expands {@code -r}/{@code -c} includes so that a change in an included file
- * changes the hash.
+ * changes the hash. For a lock file the lines are the distributions it installs for the root's
+ * Python, {@code name==version} with the hashes of their files, so that a reformatted lock or a
+ * change to a group the env leaves out keeps the name.
  */
 public final class RequirementsHash {
     private static final Pattern COMMENT = Pattern.compile("(^|\\s)#.*$");
@@ -58,6 +64,33 @@ public final class RequirementsHash {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest).substring(0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /**
+     * A digest of a folder's tree: each file's path, kind and content (a link's target), in path
+     * order, without following links; for an env that installs the project itself, whose every
+     * change must give another env.
+     */
+    static String treeDigest(Path folder) throws DjddException {
+        try (Stream<Path> files = Files.walk(folder)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (Path file : files.sorted(Comparator.comparing(path -> folder.relativize(path).toString(),
+                    Names::compareCodePoints)).toList()) {
+                digest.update((folder.relativize(file) + "\0").getBytes(StandardCharsets.UTF_8));
+                if (Files.isSymbolicLink(file)) {
+                    digest.update(("link " + Files.readSymbolicLink(file) + "\0").getBytes(StandardCharsets.UTF_8));
+                } else if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    digest.update((Files.isExecutable(file) ? "x\0" : "f\0").getBytes(StandardCharsets.UTF_8));
+                    digest.update(Files.readAllBytes(file));
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new DjddException("Cannot read the project folder " + folder + " (" + e.getMessage() + "): check"
+                    + " the build dir.", e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

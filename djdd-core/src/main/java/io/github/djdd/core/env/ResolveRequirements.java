@@ -7,6 +7,7 @@ import io.github.djdd.core.buildroot.RootCommand;
 import io.github.djdd.core.buildroot.RootShell;
 import io.github.djdd.core.checkout.Checkout;
 import io.github.djdd.core.context.BuildContext;
+import io.github.djdd.core.process.Command;
 import io.github.djdd.core.process.CommandResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,27 +44,31 @@ import java.util.regex.Pattern;
  * runs in the sandbox too, where the proxy is the only network.
  */
 final class ResolveRequirements {
-    /** The folder of the work folder that holds the files for the offline install. */
-    static final String DOWNLOADS = "downloads";
-    /** Where it appears in the root. */
+    /** Where the files for the offline install appear in the root. */
     static final String DOWNLOADS_IN_ROOT = "/run/djdd/downloads";
-    /** The requirements file of the offline install, in {@link #DOWNLOADS}. */
-    static final String REQUIREMENTS = "djdd-requirements.txt";
+
+    /** Where the sandbox copies the project folder to build it. */
+    static final String PROJECT_COPY = "/tmp/djdd-project";
 
     private static final String REPORT_IN_ROOT = "/run/djdd/report";
     private static final String INDEX_IN_ROOT = "/run/djdd/index";
     private static final Pattern HASH = Pattern.compile("--hash[= ]sha256:([0-9a-fA-F]{64})");
     private static final Pattern REQUIREMENT_NAME = Pattern.compile("^([A-Za-z0-9][A-Za-z0-9._-]*)");
-    private static final Pattern UNHASHED = Pattern.compile("^\\s+(\\S+).*--hash=sha256:[0-9a-f]{64}");
+    /** A requirement pip lists as lacking a pin or hash: its name, then its version, a URL or its hashes. */
+    private static final Pattern UNHASHED = Pattern.compile(
+            "^\\s+([A-Za-z0-9][A-Za-z0-9._-]*(?:\\[[^]]*])?(?:==\\S+)?)\\s+(?:from\\s|--hash=)");
 
     private final BuildContext context;
     private final RootShell root;
     private final Checkout checkout;
     private final PipOptions pip;
     private final String pipWheel;
+    private final String file;
 
-    ResolveRequirements(BuildContext context, Checkout checkout, PipOptions pip, String pipWheel) {
+    /** @param file the requirements file of the project folder */
+    ResolveRequirements(BuildContext context, Checkout checkout, PipOptions pip, String pipWheel, String file) {
         this.context = context;
+        this.file = file;
         this.root = context.root();
         this.checkout = checkout;
         this.pip = pip;
@@ -71,13 +76,44 @@ final class ResolveRequirements {
     }
 
     /**
-     * Resolves and downloads into {@code work}'s {@link #DOWNLOADS} folder.
+     * Resolves the project's requirements file and downloads what pip chose into {@code downloads}.
      *
      * @return the distributions, in pip's order
      */
-    List<Distribution> resolve(Path work) throws DjddException {
+    List<Distribution> resolve(Path work, Path downloads) throws DjddException {
+        return resolve(work, downloads, List.of("--requirement", BuildEnvPackageStep.CHECKOUT + "/"
+                + checkout.shown(file)), false, allowedHashes(), checkout.shown(file));
+    }
+
+    /**
+     * Downloads what building the given sdists and the project offline needs (their
+     * {@code [build-system] requires}, through the remote indexes) into {@code downloads}: pip
+     * prepares their metadata in the sandbox, as the offline install builds them again.
+     *
+     * @param sdists the sdists' paths in the root
+     * @param project whether the project folder (a copy: builds write into it) is built too
+     */
+    void prepareBuilds(Path work, Path downloads, List<String> sdists, boolean project) throws DjddException {
+        List<String> inputs = new ArrayList<>(List.of("--no-deps"));
+        inputs.addAll(sdists);
+        if (project) {
+            inputs.add(PROJECT_COPY);
+        }
+        resolve(work, downloads, inputs, true, Map.of(), "the build requirements of " + checkout.shown(file));
+    }
+
+    /**
+     * The commands that copy the project folder to {@link #PROJECT_COPY}, in the sandbox's own
+     * {@code /tmp}: builds write into the folder they build, and the checkout is read-only there.
+     */
+    String copyProject() {
+        return Command.join(List.of("cp", "-R", "--no-preserve=ownership", BuildEnvPackageStep.CHECKOUT + "/"
+                + checkout.shown("."), PROJECT_COPY));
+    }
+
+    private List<Distribution> resolve(Path work, Path downloads, List<String> inputs, boolean builds,
+            Map<String, Set<String>> allowed, String shown) throws DjddException {
         Path report = work.resolve("report");
-        Path downloads = work.resolve(DOWNLOADS);
         List<PipOptions.Location> remote = pip.locations().stream().filter(PipOptions.Location::remote).toList();
         DownloadCache cache = new DownloadCache(context.buildDir());
         try {
@@ -94,12 +130,13 @@ final class ResolveRequirements {
                 root.shareWithSandbox(proxy.socket().getParent());
                 root.shareWithSandbox(proxy.socket());
             }
-            CommandResult result = root.run(command(proxy, remote, report));
+            CommandResult result = root.run(command(proxy, remote, report, inputs, builds, downloads));
             if (!result.succeeded()) {
-                throw failure(result, proxy);
+                throw failure(result, proxy, shown);
             }
-            List<PipReport.Entry> entries = PipReport.read(readOwn(report.resolve("report.json")));
-            List<Distribution> distributions = download(entries, proxy, cache);
+            // what building them needs is what the proxy served; the report names only the sdists and the project
+            List<Distribution> distributions = builds ? List.of() : download(PipReport.read(readOwn(
+                    report.resolve("report.json"))), proxy, cache, allowed, shown);
             layOut(distributions, proxy, cache, downloads);
             return distributions;
         } catch (IOException e) {
@@ -112,18 +149,22 @@ final class ResolveRequirements {
         }
     }
 
-    private RootCommand command(IndexProxy proxy, List<PipOptions.Location> remote, Path report) {
+    private RootCommand command(IndexProxy proxy, List<PipOptions.Location> remote, Path report, List<String> inputs,
+            boolean builds, Path downloads) {
         List<String> argv = new ArrayList<>();
         if (proxy != null) {
             argv.addAll(List.of("python3", "-c", IndexProxy.RELAY, INDEX_IN_ROOT + "/" + proxy.socket().getFileName(),
                     Integer.toString(IndexProxy.PORT)));
+        }
+        if (builds && inputs.contains(PROJECT_COPY)) {
+            argv.addAll(List.of("sh", "-c", copyProject() + " && exec \"$@\"", "sh"));
         }
         argv.addAll(List.of("python3", pipWheel + "/pip", "install", "--dry-run", "--ignore-installed", "--report",
                 REPORT_IN_ROOT + "/report.json", "--no-input", "--disable-pip-version-check", "--progress-bar", "off"));
         argv.addAll(pip.arguments(location -> location.remote()
                 ? new PipOptions.Location(location.option(), proxy.url(remote.indexOf(location)))
                 : location));
-        argv.addAll(List.of("--requirement", BuildEnvPackageStep.CHECKOUT + "/" + checkout.shown("requirements.txt")));
+        argv.addAll(inputs);
         Map<String, String> environment = new LinkedHashMap<>(pip.environment());
         environment.put("PIP_NO_CACHE_DIR", "1");
         // the system's python, whose site-packages the sandbox cannot write: no "user installation" either
@@ -131,6 +172,9 @@ final class ResolveRequirements {
         environment.put("PYTHONDONTWRITEBYTECODE", "1");
         List<BindMount> binds = new ArrayList<>(List.of(new BindMount(checkout.root(), BuildEnvPackageStep.CHECKOUT,
                 true), new BindMount(report, REPORT_IN_ROOT, false)));
+        if (builds) {
+            binds.add(new BindMount(downloads, DOWNLOADS_IN_ROOT, true));
+        }
         if (proxy != null) {
             binds.add(new BindMount(proxy.socket().getParent(), INDEX_IN_ROOT, true));
         }
@@ -141,8 +185,7 @@ final class ResolveRequirements {
     }
 
     /** One sentence for what stopped pip's resolver. */
-    private DjddException failure(CommandResult result, IndexProxy proxy) {
-        String requirements = checkout.shown("requirements.txt");
+    private DjddException failure(CommandResult result, IndexProxy proxy, String requirements) {
         Optional<String> unreachable = proxy != null && !proxy.failures().isEmpty()
                 ? Optional.of(proxy.failures().get(0))
                 : result.output().stream().filter(BuildEnvPackageStep::isNetworkFailure).findFirst().map(String::strip);
@@ -170,7 +213,7 @@ final class ResolveRequirements {
         }
         if (result.output().stream().anyMatch(line -> line.contains("THESE PACKAGES DO NOT MATCH THE HASHES"))) {
             return new BuildFailedException("A file the package index serves for " + requirements + " does not have"
-                    + " the hash the requirements give (shown below): the file changed since the hashes were"
+                    + " the SHA-256 the requirements give (shown below): the file changed since the hashes were"
                     + " written, or the index serves another file; check the index, or write the hashes anew.\n"
                     + result.tail(25));
         }
@@ -205,21 +248,20 @@ final class ResolveRequirements {
     }
 
     /** Each chosen file, from the cache, the proxy or a configured folder, checked by its hash. */
-    private List<Distribution> download(List<PipReport.Entry> entries, IndexProxy proxy, DownloadCache cache)
-            throws DjddException {
-        Map<String, Set<String>> allowed = allowedHashes();
+    private List<Distribution> download(List<PipReport.Entry> entries, IndexProxy proxy, DownloadCache cache,
+            Map<String, Set<String>> allowed, String shown) throws DjddException {
         List<Distribution> distributions = new ArrayList<>();
         for (PipReport.Entry entry : entries) {
             String what = entry.name() + " " + entry.version();
             if (entry.vcs()) {
-                throw new BuildFailedException(checkout.shown("requirements.txt") + " installs " + what + " from a"
+                throw new BuildFailedException(shown + " installs " + what + " from a"
                         + " version control system, which djdd's sandbox cannot reach: publish it to the package"
                         + " index and require it by name and version.");
             }
             if (entry.directory()) {
                 String folder = URI.create(entry.url()).getPath();
                 if (folder == null || !Path.of(folder).normalize().startsWith(BuildEnvPackageStep.CHECKOUT)) {
-                    throw new BuildFailedException(checkout.shown("requirements.txt") + " installs " + what
+                    throw new BuildFailedException(shown + " installs " + what
                             + " from the folder " + folder + ", outside the repository: name a folder of the"
                             + " repository.");
                 }
@@ -237,7 +279,7 @@ final class ResolveRequirements {
                 fileName = URLDecoder.decode(link.get().url().getRawPath().replaceFirst(".*/", ""),
                         StandardCharsets.UTF_8);
             } else if (entry.url().startsWith("file:")) {
-                Path local = local(entry.url(), what);
+                Path local = local(checkout, pip, fileUrlPath(entry.url(), what), what);
                 fileName = local.getFileName().toString();
                 source = local.toString();
                 file = cache.find(entry.sha256()).orElse(null);
@@ -245,7 +287,7 @@ final class ResolveRequirements {
                     file = cache.copy(local, entry.sha256(), local.toString());
                 }
             } else {
-                throw new BuildFailedException(checkout.shown("requirements.txt") + " installs " + what + " from "
+                throw new BuildFailedException(shown + " installs " + what + " from "
                         + IndexProxy.redacted(entry.url()) + ", a URL of no <pip> location: djdd downloads only"
                         + " through the configured indexes and folders; publish the file to the package index and"
                         + " require it by name and version.");
@@ -259,7 +301,7 @@ final class ResolveRequirements {
             Set<String> hashes = allowed.get(EnvSbom.normalized(entry.name()));
             if (hashes != null && !hashes.contains(sha256)) {
                 throw new BuildFailedException(source + " for " + what + " has the SHA-256 " + sha256 + ", which "
-                        + checkout.shown("requirements.txt") + " does not allow (it gives " + String.join(", ", hashes)
+                        + shown + " does not allow (it gives " + String.join(", ", hashes)
                         + "): the file changed since the hashes were written, or the index serves another file;"
                         + " check the index, or write the hashes anew.");
             }
@@ -273,18 +315,22 @@ final class ResolveRequirements {
         return distributions;
     }
 
-    /**
-     * The file behind a {@code file:} URL pip chose, on the build host: in a configured folder or
-     * the checkout, after links are followed, and nowhere else (the report comes from the sandbox).
-     */
-    private Path local(String url, String what) throws DjddException {
-        Path inRoot;
+    private static String fileUrlPath(String url, String what) throws DjddException {
         try {
-            inRoot = Path.of(URI.create(url)).normalize();
+            return Path.of(URI.create(url)).normalize().toString();
         } catch (IllegalArgumentException e) {
             throw new DjddException("pip reported the file " + url + " for " + what + ", which is no file URL: check"
                     + " the <pip> locations.", e);
         }
+    }
+
+    /**
+     * The file behind a path as the sandbox sees it (pip's report, a lock's path), on the build
+     * host: in a configured folder or the checkout, after links are followed, and nowhere else (the
+     * sandbox wrote the report; the project wrote the lock).
+     */
+    static Path local(Checkout checkout, PipOptions pip, String inRootPath, String what) throws BuildFailedException {
+        Path inRoot = Path.of(inRootPath).normalize();
         List<Path> allowed = new ArrayList<>();
         Path host = inRoot;
         if (inRoot.startsWith(BuildEnvPackageStep.CHECKOUT)) {
@@ -310,7 +356,7 @@ final class ResolveRequirements {
     /** The hashes {@code requirements.txt} allows, by normalized name; names without hashes are not there. */
     private Map<String, Set<String>> allowedHashes() throws DjddException {
         Map<String, Set<String>> allowed = new HashMap<>();
-        for (String line : RequirementsHash.normalize(checkout.file("requirements.txt"), checkout.root())) {
+        for (String line : RequirementsHash.normalize(checkout.file(file), checkout.root())) {
             Matcher name = REQUIREMENT_NAME.matcher(line);
             Matcher hash = HASH.matcher(line);
             if (!name.find()) {
@@ -326,34 +372,35 @@ final class ResolveRequirements {
 
     /**
      * Links each distribution file into {@code downloads} under its own name, with the files the
-     * proxy served besides (an sdist's build requirements, which the offline build needs again),
-     * and writes the requirements file that pins every file by its hash.
+     * proxy served besides (an sdist's build requirements, which the offline build needs again).
      */
-    private void layOut(List<Distribution> distributions, IndexProxy proxy, DownloadCache cache, Path downloads)
-            throws DjddException, IOException {
-        StringBuilder requirements = new StringBuilder();
+    private static void layOut(List<Distribution> distributions, IndexProxy proxy, DownloadCache cache,
+            Path downloads) throws IOException {
+        Files.createDirectories(downloads);
         Set<String> linked = new HashSet<>();
         for (Distribution distribution : distributions) {
             if (distribution.folder()) {
                 continue;
             }
-            link(cache.find(distribution.sha256()).orElseThrow(), downloads.resolve(distribution.fileName()));
+            Path target = downloads.resolve(distribution.fileName());
+            if (!Files.exists(target)) {
+                link(cache.find(distribution.sha256()).orElseThrow(), target);
+            }
             linked.add(distribution.fileName());
-            requirements.append(distribution.pinned()).append('\n');
         }
         if (proxy != null) {
             for (IndexProxy.Served served : proxy.served().values()) {
                 String name = URLDecoder.decode(served.url().getRawPath().replaceFirst(".*/", ""),
                         StandardCharsets.UTF_8);
-                if (Distribution.FILE_NAME.matcher(name).matches() && linked.add(name)) {
+                if (Distribution.FILE_NAME.matcher(name).matches() && linked.add(name)
+                        && !Files.exists(downloads.resolve(name))) {
                     link(served.file(), downloads.resolve(name));
                 }
             }
         }
-        Files.writeString(downloads.resolve(REQUIREMENTS), requirements, StandardCharsets.UTF_8);
     }
 
-    private static void link(Path cached, Path target) throws IOException {
+    static void link(Path cached, Path target) throws IOException {
         try {
             Files.createLink(target, cached);
         } catch (IOException | UnsupportedOperationException e) {

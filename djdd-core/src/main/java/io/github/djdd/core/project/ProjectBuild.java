@@ -10,6 +10,7 @@ import io.github.djdd.core.checkout.DebianRequirements;
 import io.github.djdd.core.context.BuildContext;
 import io.github.djdd.core.env.BuildEnvPackageStep;
 import io.github.djdd.core.env.EnvPackage;
+import io.github.djdd.core.env.LockInput;
 import io.github.djdd.core.process.ProcessRunner;
 import io.github.djdd.core.publish.RemotePackages;
 import io.github.djdd.core.site.BuildSitePackageStep;
@@ -239,12 +240,16 @@ public final class ProjectBuild {
     }
 
     private static void requireProjectFiles(Checkout checkout, ResolvedCommit commit) throws BuildFailedException {
-        for (String file : List.of("manage.py", "requirements.txt")) {
-            if (!Files.isRegularFile(checkout.file(file))) {
-                throw new BuildFailedException("Commit " + commit.shortId() + " (" + commit.ref() + ") has no "
-                        + checkout.shown(file) + ": a Django project needs it there; set <projectDir> to the folder"
-                        + " that holds manage.py and requirements.txt.");
-            }
+        if (!Files.isRegularFile(checkout.file("manage.py"))) {
+            throw new BuildFailedException("Commit " + commit.shortId() + " (" + commit.ref() + ") has no "
+                    + checkout.shown("manage.py") + ": a Django project needs it there; set <projectDir> to the folder"
+                    + " that holds manage.py and requirements.txt (or a lock file).");
+        }
+        if (!LockInput.present(checkout)) {
+            throw new BuildFailedException("Commit " + commit.shortId() + " (" + commit.ref() + ") has no "
+                    + checkout.shown("requirements.txt") + " and no lock file (pylock.toml, uv.lock, poetry.lock):"
+                    + " a Django project needs one there; set <projectDir> to the folder that holds manage.py and"
+                    + " requirements.txt (or a lock file).");
         }
     }
 

@@ -9,6 +9,7 @@ import io.github.djdd.core.checkout.Checkout;
 import io.github.djdd.core.context.BuildContext;
 import io.github.djdd.core.env.EnvLayout;
 import io.github.djdd.core.env.EnvPackage;
+import io.github.djdd.core.env.LockInput;
 import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.source.SourceLayout;
 import io.github.djdd.core.step.Step;
@@ -206,9 +207,10 @@ public final class CollectStaticStep implements Step<CollectStaticStep.Result> {
         }
         String celery = value(collected, CELERY);
         if (!collected.succeeded() && celery.equals("missing")) {
-            throw new BuildFailedException(checkout.shown("requirements.txt") + " installs no Celery, which variant "
-                    + layout.variant() + " runs: add celery to " + checkout.shown("requirements.txt")
-                    + ", or set <celery>false</celery> for the variant.");
+            String input = checkout.shown(LockInput.found(checkout));
+            throw new BuildFailedException(input + " installs no Celery, which variant " + layout.variant() + " runs:"
+                    + " add celery to " + (input.endsWith(".txt") ? input : "the project's dependencies and lock them"
+                    + " anew") + ", or set <celery>false</celery> for the variant.");
         }
         if (!collected.succeeded() && !celery.isEmpty()) {
             throw new BuildFailedException("The Celery app " + checks.celeryApp().orElse("") + " does not load in "
