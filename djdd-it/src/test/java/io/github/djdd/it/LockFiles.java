@@ -118,6 +118,23 @@ final class LockFiles {
         return new Project(name, dependencies, group, locked);
     }
 
+    /**
+     * A uv project of {@code requirements} (a requirements file's lines) resolved in {@code root}:
+     * its {@code pyproject.toml} and {@code uv.lock}, which name the test index's files.
+     */
+    static Map<String, String> uvProject(BuildRoot root, Path work, String requirements) throws Exception {
+        List<String> dependencies = requirements.lines().map(line -> line.replaceFirst("#.*", "").strip())
+                .filter(line -> !line.isEmpty()).toList();
+        Project project = resolve(root, work, "mysite", dependencies, List.of());
+        String registry = SampleProject.pip().locations().stream()
+                .filter(location -> location.option().equals("--index-url")).findFirst()
+                .map(PipOptions.Location::url).orElseThrow();
+        String pyproject = "[project]\nname = \"mysite\"\nversion = \"0.1.0\"\nrequires-python = \">=3.11\"\n"
+                + "dependencies = [\n" + dependencies.stream().map(line -> "    \"" + line.replace("\"", "\\\"")
+                + "\",\n").collect(Collectors.joining()) + "]\n";
+        return Map.of("pyproject.toml", pyproject, "uv.lock", uvLock(project, registry));
+    }
+
     /** The pylock.toml that {@code pip lock} of pip's newest wheel on the index writes in {@code root}. */
     static String pipLock(BuildRoot root, Path work, List<String> requirements) throws Exception {
         Path folder = Files.createDirectories(work.resolve("pip-lock-" + root.suite()));
@@ -198,12 +215,16 @@ final class LockFiles {
         StringBuilder root = new StringBuilder("\n[[package]]\nname = \"" + project.name() + "\"\nversion = \"0.1.0\"\n"
                 + "source = { virtual = \".\" }\n");
         dependencies(root, "dependencies", edges(project.dependencies(), byName));
-        root.append("\n[package.dev-dependencies]\n");
-        dependencies(root, "dev", edges(project.group(), byName));
+        if (!project.group().isEmpty()) {
+            root.append("\n[package.dev-dependencies]\n");
+            dependencies(root, "dev", edges(project.group(), byName));
+        }
         root.append("\n[package.metadata]\n");
         requiresDist(root, "requires-dist", project.dependencies());
-        root.append("\n[package.metadata.requires-dev]\n");
-        requiresDist(root, "dev", project.group());
+        if (!project.group().isEmpty()) {
+            root.append("\n[package.metadata.requires-dev]\n");
+            requiresDist(root, "dev", project.group());
+        }
         packages.put(normalized(project.name()), root.toString());
         packages.values().forEach(out::append);
         return out.toString();

@@ -70,6 +70,11 @@ final class SampleProject {
             git.checkout().setCreateBranch(true).setName(branch).call();
             for (Map.Entry<String, String> file : files.entrySet()) {
                 Path path = work.resolve(file.getKey());
+                if (file.getValue().equals(DELETED)) {
+                    Files.delete(path);
+                    git.rm().addFilepattern(file.getKey()).call();
+                    continue;
+                }
                 Files.createDirectories(path.getParent());
                 Files.writeString(path, file.getValue());
                 git.add().addFilepattern(file.getKey()).call();

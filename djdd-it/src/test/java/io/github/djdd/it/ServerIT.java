@@ -341,6 +341,9 @@ class ServerIT {
             assertThat(server.check("djddit-load", "version").output())
                     .anyMatch(line -> line.startsWith("src  " + hash(load3, 1)))
                     .anyMatch(line -> line.startsWith("env  " + hash(load3, 0)));
+            // v3 is a uv project: its env is the lock's set, each file pinned by its hash
+            assertThat(server.check("cat", "/usr/share/djddit-env/" + hash(load3, 0) + "/requirements.txt").output())
+                    .anyMatch(line -> line.startsWith("packaging==") && line.contains(" --hash=sha256:"));
         });
     }
 

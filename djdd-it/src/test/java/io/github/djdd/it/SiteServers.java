@@ -65,7 +65,8 @@ final class SiteServers implements AutoCloseable {
 
     /**
      * An upstream made from the example site in {@code dir}, with the branches the scenarios
-     * install: v2 and v2-again (code version 2, two commits), v3 (a new requirement, so a new env),
+     * install: v2 and v2-again (code version 2, two commits), v3 (a new requirement, so a new env,
+     * and a uv project: its dependencies locked in uv.lock rather than listed in requirements.txt),
      * migration (a schema migration), bad-migration and fixed-migration.
      */
     SiteServers(String suite, Path dir) throws Exception {
@@ -79,8 +80,12 @@ final class SiteServers implements AutoCloseable {
         // The same code as v2 in a commit of its own: a src package that only its scenario installs.
         SampleProject.branch(upstream, "main", "v2-again", Map.of("mysite/version.py", "CODE_VERSION = \"2\"\n"),
                 MAIN.plusSeconds(3600));
-        SampleProject.branch(upstream, "v2", "v3", Map.of("mysite/version.py", "CODE_VERSION = \"3\"\n",
-                "requirements.txt", requirements + "packaging\n"), MAIN.plusSeconds(7200));
+        // v3 is a uv project: pyproject.toml and uv.lock instead of requirements.txt
+        Map<String, String> v3 = new HashMap<>(LockFiles.uvProject(ItSupport.cachedRoot(suite), dir,
+                requirements + "packaging\n"));
+        v3.put("mysite/version.py", "CODE_VERSION = \"3\"\n");
+        v3.put("requirements.txt", SampleProject.DELETED);
+        SampleProject.branch(upstream, "v2", "v3", v3, MAIN.plusSeconds(7200));
         SampleProject.branch(upstream, "v2", "migration", Map.of(
                 "mysite/version.py", "CODE_VERSION = \"4\"\n",
                 "notes/models.py", Files.readString(upstream.resolve("notes/models.py"))

@@ -256,8 +256,8 @@ def out_of_date(root, pyproject):
         missing = sorted({w[0] for w in wanted} - {l[0] for l in locked})
         raise Stop("out-of-date", names=missing or sorted({w[0] for w in wanted} ^ {l[0] for l in locked}))
     groups = {g: comparable(from_pyproject([s for s in v if isinstance(s, str)]))
-              for g, v in pyproject.get("dependency-groups", {}).items()}
-    locked_groups = {g: comparable(from_lock(v)) for g, v in metadata.get("requires-dev", {}).items()}
+              for g, v in pyproject.get("dependency-groups", {}).items() if v}
+    locked_groups = {g: comparable(from_lock(v)) for g, v in metadata.get("requires-dev", {}).items() if v}
     if {g: {x[:3] for x in v} for g, v in groups.items()} != {g: {x[:3] for x in v} for g, v in locked_groups.items()}:
         raise Stop("out-of-date", names=sorted(set(groups) ^ set(locked_groups)) or sorted(groups))
 
