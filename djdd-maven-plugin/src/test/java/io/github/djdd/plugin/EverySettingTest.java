@@ -89,6 +89,7 @@ class EverySettingTest {
             Set<String> pip = names(elements(configuration, "pip").get(0));
             Set<String> all = new TreeSet<>(top);
             all.addAll(variant);
+            all.addAll(pip);
 
             assertThat(top).as(pom + ": the goals' parameters").containsAll(parameters);
             assertThat(all).as(pom + ": the settings configuration.md documents").containsAll(documented);
