@@ -88,8 +88,8 @@ final class BuildMachine implements AutoCloseable {
 
     /** The files of this checkout's working tree that git tracks or would track, as a repository of one commit. */
     private static void copyCheckout(Path copy) throws Exception {
-        List<String> files = HOST.check(Command.of("git", "-C", HERE.toString(), "ls-files", "--cached", "--others",
-                "--exclude-standard").quietly()).output();
+        List<String> files = HOST.check(Command.of("git", "-C", HERE.toString(), "-c", "core.quotePath=false",
+                "ls-files", "--cached", "--others", "--exclude-standard").quietly()).output();
         for (String name : files) {
             Path file = HERE.resolve(name);
             if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {

@@ -7,9 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -40,6 +45,8 @@ class FirstMileIT {
     static Path dir;
 
     private static BuildMachine machine;
+    /** The getting-started page's server, powered off with the build machine. */
+    private static BootedTarget server;
 
     @BeforeAll
     static void bootTheBuildMachine() throws Exception {
@@ -47,9 +54,24 @@ class FirstMileIT {
     }
 
     @AfterAll
-    static void powerItOff() throws Exception {
-        if (machine != null) {
-            machine.close();
+    static void powerThemOff() throws Exception {
+        // At once: each takes seconds to stop its services.
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Void>> poweringOff = new ArrayList<>();
+            for (AutoCloseable system : Arrays.asList(machine, server)) {
+                if (system != null) {
+                    poweringOff.add(threads.submit(() -> {
+                        system.close();
+                        return null;
+                    }));
+                }
+            }
+            for (Future<Void> off : poweringOff) {
+                off.get();
+            }
+        } finally {
+            threads.shutdown();
         }
     }
 
@@ -129,7 +151,7 @@ class FirstMileIT {
      * on the machines' shared loopback, the fingerprint the build machine printed).
      */
     @Test
-    void theGettingStartedPageRunsAsWritten(@TempDir Path work) throws Exception {
+    void theGettingStartedPageRunsAsWritten() throws Exception {
         Path upstream = SampleProject.create(machine.root().resolve("srv/git"), Map.of());
         String folder = "/root/getting-started";
         machine.check("/", "mkdir -p " + folder);
@@ -144,55 +166,55 @@ class FirstMileIT {
         String fingerprint = null;
         String keyCheck = null;
         CommandResult jenkins = null;
-        try (BootedTarget server = BootedTarget.boot(work.resolve("server"), ItSupport.SUITE)) {
-            for (GettingStartedPage.Step step : GettingStartedPage.steps(names)) {
-                CommandResult result;
-                switch (step.where()) {
-                    case COMMIT -> {
-                        SampleProject.branch(upstream, "main", "main-2", Map.of("mysite/version.py",
-                                "CODE_VERSION = \"2\"\n"), Instant.parse("2026-11-01T13:00:00Z"));
-                        ItSupport.check(List.of("git", "-C", upstream.toString(), "merge", "--quiet", "--ff-only",
-                                "main-2"));
-                        continue;
+        server = BootedTarget.boot(dir.resolve("server"), ItSupport.SUITE);
+        for (GettingStartedPage.Step step : GettingStartedPage.steps(names)) {
+            CommandResult result;
+            String ran = step.script();
+            switch (step.where()) {
+                case COMMIT -> {
+                    SampleProject.branch(upstream, "main", "main-2", Map.of("mysite/version.py",
+                            "CODE_VERSION = \"2\"\n"), Instant.parse("2026-11-01T13:00:00Z"));
+                    ItSupport.check(List.of("git", "-C", upstream.toString(), "merge", "--quiet", "--ff-only",
+                            "main-2"));
+                    continue;
+                }
+                case BUILD -> {
+                    result = machine.run(folder, step.script());
+                    Matcher printed = FINGERPRINT.matcher(String.join("\n", result.output()));
+                    if (fingerprint == null && printed.find()) {
+                        fingerprint = printed.group(1);
                     }
-                    case BUILD -> {
-                        result = machine.run(folder, step.script());
-                        Matcher printed = FINGERPRINT.matcher(String.join("\n", result.output()));
-                        if (fingerprint == null && printed.find()) {
-                            fingerprint = printed.group(1);
-                        }
-                        if (step.script().contains("runuser -u jenkins")) {
-                            jenkins = result;
-                        }
-                    }
-                    default -> {
-                        assertThat(fingerprint == null && step.script().contains(PAGE_FINGERPRINT))
-                                .as("the build machine printed the fingerprint before a server needs it").isFalse();
-                        String script = fingerprint == null ? step.script()
-                                : step.script().replace(PAGE_FINGERPRINT, fingerprint);
-                        if (step.script().contains(PAGE_FINGERPRINT)) {
-                            keyCheck = script.substring(script.indexOf("curl -fsSL"), script.indexOf("\nfi\n") + 4);
-                        }
-                        long start = System.nanoTime();
-                        result = server.run(Duration.ofMinutes(15), "sh", "-ec", "cd\n" + (step.answer().isEmpty()
-                                ? script : "printf '%s\\n' '" + step.answer() + "' | {\n" + script + "}"));
-                        System.out.printf("[measure] on the server, '%s ...': %.1f s%n", script.lines().findFirst()
-                                .orElse(""), (System.nanoTime() - start) / 1e9);
+                    if (step.script().contains("runuser -u jenkins")) {
+                        jenkins = result;
                     }
                 }
-                assertThat(result.exitCode()).as(step.where() + ":\n" + step.script() + "\n" + result.tail(40))
-                        .isZero();
-                assertThat(String.join("\n", result.output())).as(step.script()).contains(step.expect());
+                default -> {
+                    assertThat(fingerprint == null && step.script().contains(PAGE_FINGERPRINT))
+                            .as("the build machine printed the fingerprint before a server needs it").isFalse();
+                    String script = fingerprint == null ? step.script()
+                            : step.script().replace(PAGE_FINGERPRINT, fingerprint);
+                    ran = script;
+                    if (step.script().contains(PAGE_FINGERPRINT)) {
+                        keyCheck = script.substring(script.indexOf("curl -fsSL"), script.indexOf("\nfi\n") + 4);
+                    }
+                    long start = System.nanoTime();
+                    result = server.run(Duration.ofMinutes(15), "sh", "-ec", "cd\n" + (step.answer().isEmpty()
+                            ? script : "printf '%s\\n' '" + step.answer() + "' | {\n" + script + "}"));
+                    System.out.printf("[measure] on the server, '%s ...': %.1f s%n", script.lines().findFirst()
+                            .orElse(""), (System.nanoTime() - start) / 1e9);
+                }
             }
-            // The last server step removed hamburg with everything it had; berlin serves on.
-            assertThat(server.sh("cd / && runuser -u postgres -- psql -Atc \"SELECT datname FROM pg_database\";"
-                    + " getent passwd mysite-hamburg || true; ls /var/lib/mysite-site").output())
-                    .contains("mysite-berlin", "berlin").doesNotContain("mysite-hamburg", "hamburg");
-            assertThat(server.check("mysite-berlin", "status").output()).anyMatch(line -> line.startsWith("site")
-                    && line.contains("online"));
-            assertThat(keyCheck).as("the page's server step that checks the key").isNotNull();
-            theKeyCheckRefusesAnotherKey(server, keyCheck, fingerprint);
+            assertThat(result.exitCode()).as(step.where() + ":\n" + ran + "\n" + result.tail(40)).isZero();
+            assertThat(String.join("\n", result.output())).as(ran).contains(step.expect());
         }
+        // The last server step removed hamburg with everything it had; berlin serves on.
+        assertThat(server.sh("cd / && runuser -u postgres -- psql -Atc \"SELECT datname FROM pg_database\";"
+                + " getent passwd mysite-hamburg || true; ls /var/lib/mysite-site").output())
+                .contains("mysite-berlin", "berlin").doesNotContain("mysite-hamburg", "hamburg");
+        assertThat(server.check("mysite-berlin", "status").output()).anyMatch(line -> line.startsWith("site")
+                && line.contains("online"));
+        assertThat(keyCheck).as("the page's server step that checks the key").isNotNull();
+        theKeyCheckRefusesAnotherKey(server, keyCheck, fingerprint);
         assertThat(machine.check("/", "stat -c '%a %U %n' /etc/djdd /etc/djdd/signing-key.asc; find " + folder
                 + " -name '*.asc'").output()).as("the secret key: root's alone, in no working folder")
                 .containsExactly("700 root /etc/djdd", "600 root /etc/djdd/signing-key.asc");
