@@ -1,13 +1,14 @@
 #!/bin/sh
 # Builds the bundled example Django site (site/) with djdd, as an operator would, as root:
-# installs the prerequisites, builds and installs the plugin, makes site/ a git repository,
-# then runs djdd:init and djdd:build with the deployment POM beside this script.
+# installs the prerequisites, builds the plugin (and the core it needs, not the test modules)
+# and installs it into root's Maven repository, makes site/ a git repository, then runs djdd:init
+# and djdd:build with the deployment POM beside this script.
 # Build dir: /var/lib/djdd/build (djdd's default), or -Ddjdd.buildDir=DIR passed to this script.
 set -eu
 example=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$example")
 "$top/bin/install-prerequisites"
-"$top/mvnw" -B -q -f "$top/pom.xml" install -DskipTests
+"$top/mvnw" -B -q -f "$top/pom.xml" install -pl djdd-maven-plugin -am -DskipTests
 
 # The example's "upstream": a git repository of site/, committed afresh from the working copy.
 repository="$example/target/mysite.git"

@@ -9,16 +9,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A Debian server of a given suite for one scenario: a pristine copy of a cached bootstrap (systemd, dbus),
  * booted with {@code systemd-nspawn --boot} so that systemd is PID 1, apt's sources pointing at
- * Debian and at the packages under test (a {@code file:} repository bound read-only at
- * {@code /srv/djdd-repo}). It shares the host's network: its nginx, PostgreSQL, RabbitMQ and
- * memcached listen on the host's loopback. Commands run inside with {@code nsenter} into its init,
- * their output in the test log. {@link #close()} powers it off and deletes it, also after a
- * failed test.
+ * Debian and, for most scenarios, at the packages under test (a {@code file:} repository bound
+ * read-only at {@code /srv/djdd-repo}). It shares the host's network: its nginx, PostgreSQL,
+ * RabbitMQ and memcached listen on the host's loopback. Commands run inside with {@code nsenter}
+ * into its init, their output in the test log. {@link #close()} powers it off and deletes it, also
+ * after a failed test. A {@link BuildMachine} is booted the same way.
  */
 final class BootedTarget implements AutoCloseable {
     private static final ProcessRunner RUNNER = new ProcessRunner(new ItSupport.RecordingConsole());
@@ -51,24 +52,53 @@ final class BootedTarget implements AutoCloseable {
      */
     static BootedTarget boot(Path dir, String suite, Path repository) throws Exception {
         long start = System.nanoTime();
+        Path root = unpack(dir, suite);
+        Files.writeString(root.resolve("etc/apt/sources.list.d/djdd.list"),
+                "deb [trusted=yes] file:/srv/djdd-repo/" + suite + " ./\n");
+        return start(dir, suite, repository.toAbsolutePath(), List.of("--bind-ro=" + repository.toAbsolutePath()
+                + ":/srv/djdd-repo"), start);
+    }
+
+    /** A fresh server of {@code suite} in {@code dir}/root, booted: Debian's APT sources only, as installed. */
+    static BootedTarget boot(Path dir, String suite) throws Exception {
+        long start = System.nanoTime();
+        unpack(dir, suite);
+        return start(dir, suite, null, List.of(), start);
+    }
+
+    /**
+     * Unpacks a pristine system of {@code suite} into {@code dir}/root, to be booted by
+     * {@link #start}: Debian's sources only, nothing of the tests'.
+     */
+    static Path unpack(Path dir, String suite) throws Exception {
         Path root = dir.resolve("root");
         Files.createDirectories(root);
         RUNNER.check(Command.of("tar", "--extract", "--file", tarball(suite).toString(), "--directory", root.toString())
                 .quietly());
-        Files.writeString(root.resolve("etc/apt/sources.list.d/djdd.list"),
-                "deb [trusted=yes] file:/srv/djdd-repo/" + suite + " ./\n");
-        // A test server outlives no power cut: dpkg skips its fsync per unpacked file (an env
+        // A test system outlives no power cut: dpkg skips its fsync per unpacked file (an env
         // installs twice as fast; SIGKILL, which the killed-dpkg scenario sends, loses nothing either way).
         Files.writeString(root.resolve("etc/dpkg/dpkg.cfg.d/djdd-it-unsafe-io"), "force-unsafe-io\n");
-        // Downloaded .debs are kept between scenarios and runs, as a local mirror would.
+        return root;
+    }
+
+    /**
+     * Boots the system {@link #unpack} put into {@code dir}/root, with {@code options} for
+     * {@code systemd-nspawn} (binds). Debian packages it downloads are kept between scenarios and
+     * runs, as a local mirror would keep them.
+     *
+     * @param repository what {@link #repository(String)} answers, or null
+     * @param started when the caller began, for the printed boot time
+     */
+    static BootedTarget start(Path dir, String suite, Path repository, List<String> options, long started)
+            throws Exception {
         Path archives = ItSupport.cachedBuildDir().resolveSibling("target-apt-archives");
         Files.createDirectories(archives.resolve("partial"));
         // PID 1 here is not systemd and /run is no tmpfs: nspawn needs its own /run.
-        List<String> argv = List.of("setpriv", "--pdeathsig", "KILL", "--", "unshare", "--mount", "--propagation",
-                "private", "--", "sh", "-c", "mount -t tmpfs tmpfs /run && exec systemd-nspawn --register=no"
-                        + " --keep-unit --quiet -D \"$1\" --boot --bind-ro=\"$2\":/srv/djdd-repo"
-                        + " --bind=\"$3\":/var/cache/apt/archives", "boot", root.toString(),
-                repository.toAbsolutePath().toString(), archives.toString());
+        List<String> argv = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--", "unshare", "--mount",
+                "--propagation", "private", "--", "sh", "-c", "mount -t tmpfs tmpfs /run && root=$1 && shift"
+                        + " && exec systemd-nspawn --register=no --keep-unit --quiet -D \"$root\" --boot \"$@\"",
+                "boot", dir.resolve("root").toString(), "--bind=" + archives + ":/var/cache/apt/archives"));
+        argv.addAll(options);
         Process nspawn = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("console.log").toFile()).start();
         long init = -1;
@@ -83,14 +113,14 @@ final class BootedTarget implements AutoCloseable {
             nspawn.destroyForcibly();
             throw new IllegalStateException("The target did not boot: " + Files.readString(dir.resolve("console.log")));
         }
-        BootedTarget target = new BootedTarget(dir, suite, repository.toAbsolutePath(), nspawn, init);
+        BootedTarget target = new BootedTarget(dir, suite, repository, nspawn, init);
         try {
             target.awaitBoot();
         } catch (Exception | AssertionError e) {
             target.close();
             throw e;
         }
-        System.out.printf("[measure] target booted in %.1f s%n", (System.nanoTime() - start) / 1e9);
+        System.out.printf("[measure] target booted in %.1f s%n", (System.nanoTime() - started) / 1e9);
         return target;
     }
 
@@ -139,9 +169,15 @@ final class BootedTarget implements AutoCloseable {
     }
 
     CommandResult run(Duration timeout, String... argv) throws Exception {
+        return run(Map.of(), timeout, argv);
+    }
+
+    /** A command with {@code environment} added to the few variables every command here gets. */
+    CommandResult run(Map<String, String> environment, Duration timeout, String... argv) throws Exception {
         List<String> command = new ArrayList<>(List.of("nsenter", "--target", Long.toString(init), "--mount", "--uts",
                 "--ipc", "--pid", "--root", "--wd", "--", "/usr/bin/env", "-i", "PATH=" + PATH, "HOME=/root",
                 "LANG=C.UTF-8", "DEBIAN_FRONTEND=noninteractive"));
+        environment.forEach((name, value) -> command.add(name + "=" + value));
         command.addAll(List.of(argv));
         System.out.println("[target] $ " + String.join(" ", argv));
         return RUNNER.run(Command.of(command).withTimeout(timeout).describedAs("'" + String.join(" ", argv)
@@ -165,6 +201,7 @@ final class BootedTarget implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        long start = System.nanoTime();
         try {
             nspawn.destroy();
             if (!nspawn.waitFor(90, TimeUnit.SECONDS)) {
@@ -172,6 +209,7 @@ final class BootedTarget implements AutoCloseable {
             }
         } finally {
             RUNNER.run(Command.of("rm", "-rf", "--one-file-system", root().toString()).quietly());
+            System.out.printf("[measure] target powered off and deleted in %.1f s%n", (System.nanoTime() - start) / 1e9);
         }
     }
 }

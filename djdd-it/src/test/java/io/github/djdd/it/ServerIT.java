@@ -23,8 +23,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -754,62 +752,6 @@ class ServerIT {
         argv.addAll(List.of(options));
         argv.add("https://" + host + ":" + port + path);
         return ItSupport.check(argv).output().stream().map(String::strip).toList();
-    }
-
-    /**
-     * The getting-started page's commands, as written: the plugin built from this checkout, a
-     * deployment POM, init, build and publish on this machine, the server's repository, install,
-     * upgrade, rollback, a second tenant and its removal on the shared server. The page's example
-     * names are replaced by this test's (its repository, the publish folder and its address on the
-     * server, the cached build dir), and pip is pointed at this machine's mirror as the page's
-     * reader would with {@code PIP_*} variables.
-     */
-    @Test
-    void theGettingStartedPageRunsAsWritten(@TempDir Path work) throws Exception {
-        Path upstream = SampleProject.create(work.resolve("project"), Map.of());
-        Path machine = Files.createDirectories(work.resolve("build-machine"));
-        Path gnupg = Files.createDirectories(work.resolve("gnupg"));
-        Files.setPosixFilePermissions(gnupg, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        Map<String, String> environment = new java.util.LinkedHashMap<>(SampleProject.pipEnvironment());
-        environment.put("GNUPGHOME", gnupg.toString());
-        servers.onShared(server -> {
-            Path folder = server.repository(server.suite()).getParent().resolve("getting-started");
-            Map<String, String> names = new java.util.LinkedHashMap<>();
-            // git names the clone after the URL's last part, as for the page's URL
-            names.put("https://github.com/djdd/djdd.git", Path.of("..").toAbsolutePath().normalize() + " djdd");
-            names.put("https://git.example.com/mysite.git", upstream.toString());
-            names.put("https://apt.example.com/mysite", "file:///srv/djdd-repo/getting-started");
-            names.put("/srv/apt/mysite", folder.toString());
-            names.put("mvn -B djdd:", "mvn -B -Ddjdd.buildDir=" + ItSupport.cachedBuildDir() + " djdd:");
-            for (GettingStartedPage.Step step : GettingStartedPage.steps(names)) {
-                CommandResult result;
-                switch (step.where()) {
-                    case COMMIT -> {
-                        SampleProject.branch(upstream, "main", "main-2", Map.of("mysite/version.py",
-                                "CODE_VERSION = \"2\"\n"), Instant.parse("2026-11-01T13:00:00Z"));
-                        ItSupport.check(List.of("git", "-C", upstream.toString(), "merge", "--quiet", "--ff-only",
-                                "main-2"));
-                        continue;
-                    }
-                    // The build machine's packages are checked, not installed: an upgrade of the JDK
-                    // under this test's JVM would break its every later process start.
-                    case BUILD -> result = ItSupport.run(List.of("sh", "-ec", "cd \"$0\"\n" + step.script()
-                            .replace("apt-get update\n", "").replace("apt-get install -y ", "dpkg-query --show "),
-                            machine.toString()), environment, Duration.ofMinutes(30));
-                    default -> result = server.run("sh", "-ec", step.answer().isEmpty() ? step.script()
-                            : "printf '%s\\n' '" + step.answer() + "' | {\n" + step.script() + "}");
-                }
-                assertThat(result.exitCode()).as(step.where() + ":\n" + step.script() + "\n" + result.tail(40))
-                        .isZero();
-                assertThat(String.join("\n", result.output())).as(step.script()).contains(step.expect());
-            }
-            // The last step removed hamburg with everything it had; berlin serves on.
-            assertThat(server.sh("cd / && runuser -u postgres -- psql -Atc \"SELECT datname FROM pg_database\";"
-                    + " getent passwd mysite-hamburg || true; ls /var/lib/mysite-site").output())
-                    .contains("mysite-berlin", "berlin").doesNotContain("mysite-hamburg", "hamburg");
-            assertThat(server.check("mysite-berlin", "status").output()).anyMatch(line -> line.startsWith("site")
-                    && line.contains("online"));
-        });
     }
 
     /** The operations guide's way to remove a tenant: nothing without its name typed, everything with it. */

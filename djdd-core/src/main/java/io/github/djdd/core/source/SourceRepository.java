@@ -249,8 +249,11 @@ public final class SourceRepository {
             config.setString("remote", REMOTE, "url", url);
             config.setString("remote", REMOTE, "fetch", MIRROR.toString());
             config.setString("remote", REMOTE, "tagopt", "--no-tags");
-            // JGit's background gc would race with the rename below and with concurrent builds.
+            // JGit's background gc would race with the rename below and with concurrent builds. Even
+            // with no gc to do, JGit takes gc.log.lock after a fetch and drops it from a thread of its
+            // own unless gc.autoDetach is false: after the rename, which logged an error with a stack trace.
             config.setInt("gc", null, "auto", 0);
+            config.setBoolean("gc", null, "autoDetach", false);
             config.save();
             followRemoteHead(git, fetchInto(git));
         } catch (GitAPIException e) {

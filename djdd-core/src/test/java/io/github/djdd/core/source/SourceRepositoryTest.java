@@ -71,6 +71,15 @@ class SourceRepositoryTest {
     }
 
     @Test
+    void aCloneLeavesNoLockOfJGitsBackgroundGcBehind() throws Exception {
+        SourceRepository repository = cloned();
+        Thread.sleep(200);
+
+        assertThat(repository.directory().resolve("gc.log.lock")).doesNotExist();
+        assertThat(repository.directory().resolveSibling("mysoftware.partial")).doesNotExist();
+    }
+
+    @Test
     void resolvesBranchesTagsAndCommitIds() throws Exception {
         SourceRepository repository = cloned();
 
