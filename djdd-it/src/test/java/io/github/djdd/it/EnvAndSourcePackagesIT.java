@@ -109,7 +109,7 @@ class EnvAndSourcePackagesIT {
 
     private static List<String> ourFiles() throws Exception {
         try (Stream<Path> files = Files.list(buildDir.packages())) {
-            return files.map(f -> f.getFileName().toString()).filter(f -> f.contains(SOFTWARE.value())).sorted()
+            return files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith(SOFTWARE + "-")).sorted()
                     .toList();
         }
     }
