@@ -247,64 +247,6 @@ class LockFilesIT {
         assertThat(console.lines).anyMatch(line -> line.startsWith("Reusing " + first.deb().file().getFileName()));
     }
 
-    /**
-     * A lock that adds one package: the new env takes every other wheel from the earlier env
-     * (each file checked against its wheel's RECORD) and is, byte for byte, the env a build from
-     * nothing makes; a file planted in the earlier env does not reach it.
-     */
-    @Test
-    void aBumpTakesTheEarlierEnvsWheelsAndGivesTheSamePackageAsAColdBuild() throws Exception {
-        EnvPackage before = build(TRIXIE, project("uv.lock", served, ""), indexPip, new ItSupport.RecordingConsole());
-        Path earlier = before.layout().hostDir(buildDir, TRIXIE);
-        Path planted = Files.list(earlier.resolve("lib")).findFirst().orElseThrow()
-                .resolve("site-packages/djdd_planted.pth");
-        Files.writeString(planted, "import os\n");
-        List<String> more = new ArrayList<>(DEPENDENCIES);
-        more.add("tomli-w");
-        LockFiles.Project bumped = new LockFiles.Project("mysite", more, List.of(), served.locked());
-        Map<String, String> files = Map.of("pyproject.toml", pyproject(more, List.of()), "uv.lock",
-                LockFiles.uvLock(bumped, "http://127.0.0.1/simple"));
-        ItSupport.RecordingConsole console = new ItSupport.RecordingConsole();
-        try {
-            EnvPackage after = build(TRIXIE, project("bumped", files), indexPip, console);
-
-            // all but the wheels with shared objects, which the earlier env holds stripped
-            assertThat(console.lines).anyMatch(line -> line.matches("Took [0-9]+ of " + RESOLVED.get(TRIXIE).size()
-                    + " wheels from the earlier env\\.") && !line.startsWith("Took 0 "));
-            assertThat(freeze(TRIXIE, after)).contains("tomli-w==" + served.byName().get("tomli-w").version());
-            Path site = Files.list(after.layout().hostDir(buildDir, TRIXIE).resolve("lib")).findFirst().orElseThrow()
-                    .resolve("site-packages");
-            assertThat(site.resolve("djdd_planted.pth")).doesNotExist();
-            String incremental = io.github.djdd.core.store.PackageChecksum.sha256(after.deb().file());
-
-            // the same env from nothing: no earlier env to take from
-            Files.delete(after.deb().file());
-            Files.deleteIfExists(after.deb().file().resolveSibling(after.deb().file().getFileName() + ".sha256"));
-            Path records = Files.createDirectories(dir.resolve("records"));
-            List<Path> moved;
-            try (Stream<Path> all = Files.list(earlier.getParent())) {
-                moved = all.filter(file -> file.getFileName().toString().endsWith(".djdd-wheels")).toList();
-            }
-            for (Path record : moved) {
-                Files.move(record, records.resolve(record.getFileName()));
-            }
-            ItSupport.RecordingConsole cold = new ItSupport.RecordingConsole();
-            EnvPackage again;
-            try {
-                again = build(TRIXIE, project("bumped", files), indexPip, cold);
-            } finally {
-                for (Path record : moved) {
-                    Files.move(records.resolve(record.getFileName()), record, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            assertThat(cold.lines).noneMatch(line -> line.startsWith("Took "));
-            assertThat(io.github.djdd.core.store.PackageChecksum.sha256(again.deb().file())).as("the same package")
-                    .isEqualTo(incremental);
-        } finally {
-            Files.deleteIfExists(planted);
-        }
-    }
-
     @Test
     void theProjectItselfIsBuiltOfflineInTheSandboxWhenAsked() throws Exception {
         String pyproject = pyproject(List.of("Django>=5.2,<5.3", "gunicorn"), List.of()) + """

@@ -176,25 +176,8 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
                     .map(distribution -> distribution.pinned() + "\n").sorted(Names::compareCodePoints)
                     .collect(Collectors.joining());
             Files.writeString(downloads.resolve(PINNED), pinned, StandardCharsets.UTF_8);
-            Optional<String> installed = project ? selection.project() : Optional.empty();
-            Optional<EnvReuse> reuse = project ? Optional.empty()
-                    : EnvReuse.find(layout, context.buildDir(), root.suite(), distributions);
-            try {
-                install(layout, distributions, pipWheel, hostVenv, downloads, installed, resolver.copyProject(), shown,
-                        reuse);
-            } catch (DjddException e) {
-                if (reuse.isEmpty()) {
-                    throw e;
-                }
-                // what the earlier env could not give, a cold install does
-                context.console().warn("Taking wheels from env " + reuse.get().hash() + " failed; installing every"
-                        + " file: " + e.getMessage().lines().findFirst().orElse(""));
-                BuildDir.deleteTree(hostVenv);
-                Files.createDirectories(hostVenv);
-                root.shareWithSandbox(hostVenv);
-                install(layout, distributions, pipWheel, hostVenv, downloads, installed, resolver.copyProject(), shown,
-                        Optional.empty());
-            }
+            install(layout, distributions, pipWheel, hostVenv, downloads, project ? selection.project() : Optional.empty(),
+                    resolver.copyProject(), shown);
             // The site's units run gunicorn from the env: without it the site would fail only on the server.
             if (!Files.isRegularFile(hostVenv.resolve("bin/gunicorn"), LinkOption.NOFOLLOW_LINKS)) {
                 throw new BuildFailedException(shown + " installs no gunicorn, which serves the site on the server:"
@@ -236,7 +219,6 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
             Files.writeString(partial, PackageChecksum.recorded(file) + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.move(partial, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            EnvReuse.record(layout, context.buildDir(), root.suite(), distributions);
             built = true;
             return file;
         } catch (IOException e) {
@@ -295,8 +277,7 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
      * name, if any; then removes byte-code and strips shared objects, as Debian ships them.
      */
     private void install(EnvLayout layout, List<Distribution> distributions, String pipWheel, Path hostVenv,
-            Path downloads, Optional<String> project, String copyProject, String shown, Optional<EnvReuse> reuse)
-            throws DjddException {
+            Path downloads, Optional<String> project, String copyProject, String shown) throws DjddException {
         String venv = layout.installDir();
         List<String> pip = new ArrayList<>(List.of(layout.python(), pipWheel + "/pip", "install", "--no-deps",
                 "--no-input", "--no-compile", "--disable-pip-version-check", "--progress-bar", "off",
@@ -304,22 +285,10 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
         pip.addAll(this.pip.offlineArguments());
         StringBuilder script = new StringBuilder("set -e\n")
                 .append(Command.join(List.of("python3", "-m", "venv", "--without-pip", venv))).append('\n');
-        if (reuse.isPresent()) {
-            try {
-                reuse.get().prepare(downloads);
-            } catch (IOException e) {
-                throw new DjddException("Cannot write into " + downloads + " (" + e.getMessage() + "): check the build"
-                        + " dir.", e);
-            }
-            context.console().info("Taking " + reuse.get().wheels().size() + " wheels from env " + reuse.get().hash()
-                    + ", checked against their RECORDs; pip installs the rest.");
-            script.append(reuse.get().commands(layout, pipWheel, pip));
-        } else {
-            List<String> hashed = new ArrayList<>(pip);
-            hashed.addAll(List.of("--require-hashes", "--requirement", ResolveRequirements.DOWNLOADS_IN_ROOT + "/"
-                    + PINNED));
-            script.append(Command.join(hashed)).append('\n');
-        }
+        List<String> hashed = new ArrayList<>(pip);
+        hashed.addAll(List.of("--require-hashes", "--requirement", ResolveRequirements.DOWNLOADS_IN_ROOT + "/"
+                + PINNED));
+        script.append(Command.join(hashed)).append('\n');
         List<String> folders = distributions.stream().filter(Distribution::folder).map(Distribution::source).toList();
         if (project.isPresent()) {
             // built into a wheel, then installed by name from it: the env records no build folder
@@ -349,13 +318,10 @@ public final class BuildEnvPackageStep implements Step<EnvPackage> {
         List<BindMount> binds = new ArrayList<>(List.of(new BindMount(hostVenv, venv, false),
                 new BindMount(downloads, ResolveRequirements.DOWNLOADS_IN_ROOT, true),
                 new BindMount(checkout.root(), CHECKOUT, true)));
-        reuse.ifPresent(earlier -> binds.add(earlier.bind(layout, context.buildDir(), root.suite())));
         binds.addAll(this.pip.binds());
         CommandResult result = root.run(RootCommand.of("sh", "-c", script.toString()).withEnvironment(environment)
                 .withBinds(binds).withTimeout(Duration.ofMinutes(60)).inSandbox());
         if (result.succeeded()) {
-            EnvReuse.taken(result.output()).ifPresent(taken -> context.console().info("Took " + taken
-                    + " wheels from the earlier env."));
             return;
         }
         String building = result.output().stream().map(BUILDING::matcher).filter(Matcher::find)
