@@ -99,7 +99,7 @@ class InjectionSafetyTest {
                 DjangoSite.of("mysite.settings", null, null, "/static/", "/media/"), new SiteFiles.Release(
                         new SourceLayout(new SoftwareName("mysoftware"), "0123456789ab", ""),
                         new EnvLayout(new SoftwareName("mysoftware"), "ba9876543210"),
-                        "0123456789abcdef0123456789abcdef01234567"),
+                        "0123456789abcdef0123456789abcdef01234567", 13),
                 SiteTemplates.DJDD);
         for (DebContent content : files.contents("1")) {
             DebContent.Data data = (DebContent.Data) content;
