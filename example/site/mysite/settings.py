@@ -44,6 +44,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = os.environ.get("STATIC_ROOT", str(BASE_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
+# djdd's site package keeps uploads for the site's user and nginx's group alone (a media folder of
+# mode 2750, group www-data): uploads readable by that group, not Django's default 0o644 (or 0o600,
+# which nginx could not read, for a large upload when this is None).
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 # djdd's site package sets HTTPS=on for a variant served over TLS: nginx then answers plain HTTP
 # with a redirect and tells the scheme in X-Forwarded-Proto (its own value, never the client's).

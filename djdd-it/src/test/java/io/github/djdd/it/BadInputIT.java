@@ -114,6 +114,15 @@ class BadInputIT {
                 message);
     }
 
+    /** www-data is nginx's user: a site of software www, variant data would run as it. */
+    @Test
+    void aSiteUserNamedLikeASystemAccount() throws Exception {
+        assertRefused(pom("www", "<variants><variant><name>data</name></variant></variants>"), "The software 'www'"
+                + " and variant 'data' make the site user www-data, an account Debian systems have for themselves, as"
+                + " which the site would run with that account's files and rights: give the variant (or the software)"
+                + " another name.");
+    }
+
     static Stream<Arguments> requirements() {
         return Stream.of(
                 Arguments.of("no-requirements", "Commit %s (no-requirements) has no requirements.txt and no lock file"

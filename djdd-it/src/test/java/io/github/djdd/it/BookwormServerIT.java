@@ -26,8 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Debian 12 servers: packages built in a bookworm root install, live side by side and upgrade
- * under load as on Debian 13 ({@link ServerIT}'s scenarios, run here on bookworm), and a bookworm
- * server running a site moves to trixie with {@code apt-get full-upgrade}, keeping its data.
+ * under load as on Debian 13 ({@link ServerIT}'s scenarios, run here on bookworm), {@code manage}
+ * runs in the units' sandbox with bookworm's systemd-run ({@link TenantSecurityIT}'s), HTTPS loads
+ * on bookworm's nginx and OpenSSL, and a bookworm server running a site
+ * moves to trixie with {@code apt-get full-upgrade}, keeping its data.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(ScenarioTimes.class)
@@ -76,6 +78,24 @@ class BookwormServerIT {
         ServerIT.upgradesUnderLoadDropNoRequest(servers);
     }
 
+    /** systemd-run 252 expands $ and handles terminals as 257 does; the same sandbox, the same arguments. */
+    @Test
+    @Order(4)
+    void manageRunsInTheSandboxOfTheSitesUnitsAndGetsNoHoldOfRootsTerminal() throws Exception {
+        TenantSecurityIT.manageRunsInTheSandboxOfTheSitesUnitsAndGetsNoHoldOfRootsTerminal(servers);
+    }
+
+    /**
+     * nginx 1.22 with OpenSSL 3.0 (no ML-KEM group) loads the HTTPS block and refuses the weak suites;
+     * no grade: bookworm's testssl.sh 3.0 rates nothing ({@link ServerIT} prints trixie's).
+     */
+    @Test
+    @Order(5)
+    void aTlsVariantServesHttpsOnceItsCertificateIsThereAndEveryUnitIsSandboxed(@TempDir Path scenario)
+            throws Exception {
+        ServerIT.aTlsVariantServesHttpsOnceItsCertificateIsThereAndEveryUnitIsSandboxed(servers, scenario, false);
+    }
+
     /**
      * Last on the shared server, which it upgrades: the site built for bookworm runs with a row, an
      * upload and its generated secrets; the server's sources move to trixie and to the repository
@@ -83,7 +103,7 @@ class BookwormServerIT {
      * site package sorts higher than the bookworm one, so apt takes it with its new env.
      */
     @Test
-    @Order(4)
+    @Order(6)
     void aServerUpgradedFromDebian12To13ServesTheSameDataOnTheNewEnv() throws Exception {
         List<BuiltPackage> bookworm = servers.release("main", blue("moving"));
         List<BuiltPackage> trixie = servers.release(TRIXIE, "main", blue("moving"));

@@ -126,13 +126,14 @@ final class BootedTarget implements AutoCloseable {
 
     /**
      * Waits until systemd has started everything it starts at boot. Its bus appears first; until
-     * then systemctl says "Failed to connect to bus" (bookworm) or "... to system scope bus" (trixie).
+     * then systemctl says "Failed to connect to bus" (bookworm) or "... to system scope bus" (trixie),
+     * or, asked before systemd made its private socket, "offline" (bookworm's, on a busy machine).
      */
     private void awaitBoot() throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         CommandResult state = run(Duration.ofMinutes(3), "systemctl", "is-system-running", "--wait");
-        while (state.output().stream().anyMatch(line -> line.startsWith("Failed to connect to"))
-                && System.nanoTime() < deadline) {
+        while (state.output().stream().anyMatch(line -> line.startsWith("Failed to connect to")
+                || line.equals("offline")) && System.nanoTime() < deadline) {
             Thread.sleep(200);
             state = run(Duration.ofMinutes(3), "systemctl", "is-system-running", "--wait");
         }

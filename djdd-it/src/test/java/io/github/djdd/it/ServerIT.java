@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -33,6 +34,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodDescriptor;
@@ -621,16 +624,28 @@ class ServerIT {
     }
 
     /**
-     * A variant with TLS, a media host of its own and Celery beat: served on port 80 until its
-     * certificate is there, then HTTPS with HSTS and a 301 from port 80; every unit of it running in
-     * djdd's sandbox at an exposure of at most 2.0; the queue password on no command line.
+     * A variant with TLS, a media host of its own and Celery beat: until its certificate is there,
+     * port 80 answers certbot's challenges and 503 for the rest (the site never serves plain HTTP
+     * with {@code HTTPS=on}); then HTTPS with Mozilla's intermediate configuration (no suite without
+     * forward secrecy, no CBC; testssl.sh's grade printed), HSTS, and a 301 from port 80 to the
+     * configured names only; every unit of it in djdd's sandbox at an exposure of at most 2.0; the
+     * queue password on no command line; purge takes certbot's folder too. Its plain-HTTP port is
+     * its own, so its blocks are that port's default server, which a request for any other host
+     * name reaches.
      */
     @Test
     void aTlsVariantServesHttpsOnceItsCertificateIsThereAndEveryUnitIsSandboxed(@TempDir Path scenario)
             throws Exception {
+        aTlsVariantServesHttpsOnceItsCertificateIsThereAndEveryUnitIsSandboxed(servers, scenario, true);
+    }
+
+    /** @param grade whether testssl.sh rates the HTTPS port: Debian 12's testssl.sh 3.0 has no rating */
+    static void aTlsVariantServesHttpsOnceItsCertificateIsThereAndEveryUnitIsSandboxed(SiteServers servers,
+            Path scenario, boolean grade) throws Exception {
+        int http = PORT + 1;
         int https = 18443;
         SiteVariant secure = SiteVariant.builder(new VariantName("secure")).serverName("secure.example.com")
-                .listen("" + PORT).tlsCertificate("/etc/ssl/djddit/secure.pem")
+                .listen("" + http).tlsCertificate("/etc/ssl/djddit/secure.pem")
                 .tlsCertificateKey("/etc/ssl/djddit/secure.key").tlsListen("" + https)
                 .mediaServerName("media.secure.example.com").migrate(true).celeryBeat(true).workers("2").celeryWorkers("1").build();
         List<BuiltPackage> release = servers.release("main", secure);
@@ -672,38 +687,63 @@ class ServerIT {
             assertThat(commandLines).as("the install ran rabbitmqctl").contains("import_definitions");
             assertThat(commandLines).as("the queue password on a command line").doesNotContain(password);
 
-            // No certificate yet: plain HTTP on port 80, certbot's challenge answered, a warning.
-            assertThat(installed.output()).anyMatch(line -> line.contains("WARNING: the TLS certificate"
-                    + " /etc/ssl/djddit/secure.pem or its key /etc/ssl/djddit/secure.key is not there, so the site"
-                    + " serves plain HTTP on port " + PORT + " for now."));
-            SiteClient plain = new SiteClient("secure.example.com", PORT);
-            assertThat(plain.get("/health/").body()).isEqualTo("ok 1\n");
+            // No certificate yet: port 80 answers certbot's challenge and 503 for the site, and the install says so.
+            SoftAssertions softly = new SoftAssertions();
+            softly.assertThat(installed.output()).anyMatch(line -> line.contains("WARNING: the TLS certificate"
+                    + " /etc/ssl/djddit/secure.pem or its key /etc/ssl/djddit/secure.key is not there, so the site is"
+                    + " not served yet"));
+            SiteClient plain = new SiteClient("secure.example.com", http);
+            for (SiteClient name : List.of(plain, new SiteClient("media.secure.example.com", http))) {
+                HttpResponse<String> waiting = name.get("/health/");
+                softly.assertThat(waiting.statusCode()).as("the site over plain HTTP before its certificate")
+                        .isEqualTo(503);
+                softly.assertThat(waiting.body()).doesNotContain("ok 1").contains("served over HTTPS only");
+            }
             Path challenge = server.root().resolve("var/lib/djddit-site/secure/acme/.well-known/acme-challenge/t0k3n");
             Files.createDirectories(challenge.getParent());
             Files.writeString(challenge, "t0k3n.thumbprint");
-            assertThat(plain.get("/.well-known/acme-challenge/t0k3n").body()).isEqualTo("t0k3n.thumbprint");
-            assertThat(new SiteClient("media.secure.example.com", PORT).get("/.well-known/acme-challenge/t0k3n")
+            softly.assertThat(plain.get("/.well-known/acme-challenge/t0k3n").body()).isEqualTo("t0k3n.thumbprint");
+            softly.assertThat(new SiteClient("media.secure.example.com", http).get("/.well-known/acme-challenge/t0k3n")
                     .body()).as("one certificate for both names").isEqualTo("t0k3n.thumbprint");
 
-            // The certificate arrives (certbot's deploy hook runs the reload): HTTPS only.
+            // The certificate arrives; certbot's deploy hook runs the reload: HTTPS only.
             Path ssl = Files.createDirectories(server.root().resolve("etc/ssl/djddit"));
             Files.copy(certificate, ssl.resolve("secure.pem"));
             Files.copy(key, ssl.resolve("secure.key"));
-            server.check("djddit-secure", "reload");
+            server.check("env", "RENEWED_LINEAGE=/etc/ssl/djddit", "RENEWED_DOMAINS=secure.example.com"
+                    + " media.secure.example.com", "sh", "-c", "djddit-secure reload");
             HttpResponse<String> redirect = plain.get("/health/?x=1");
             // nginx's reload is a signal: its new workers take over a moment after systemctl returns.
             for (int i = 0; i < 100 && redirect.statusCode() != 301; i++) {
                 Thread.sleep(50);
                 redirect = plain.get("/health/?x=1");
             }
-            assertThat(redirect.statusCode()).isEqualTo(301);
-            assertThat(redirect.headers().firstValue("Location"))
+            softly.assertThat(redirect.statusCode()).isEqualTo(301);
+            softly.assertThat(redirect.headers().firstValue("Location"))
                     .contains("https://secure.example.com:" + https + "/health/?x=1");
-            assertThat(plain.get("/.well-known/acme-challenge/t0k3n").body()).as("renewals still answer on port 80")
-                    .isEqualTo("t0k3n.thumbprint");
+            softly.assertThat(new SiteClient("attacker.example", http).get("/login/").headers().firstValue("Location"))
+                    .as("a redirect for a host name the site does not have").isNotEqualTo(Optional.of("https://"
+                            + "attacker.example:" + https + "/login/")).contains("https://secure.example.com:" + https
+                            + "/login/");
+            softly.assertThat(new SiteClient("media.secure.example.com", http).get("/a.png").headers()
+                    .firstValue("Location")).contains("https://media.secure.example.com:" + https + "/a.png");
+            softly.assertThat(plain.get("/.well-known/acme-challenge/t0k3n").body())
+                    .as("renewals still answer on port 80").isEqualTo("t0k3n.thumbprint");
             List<String> health = curl(certificate, "secure.example.com", https, "/health/");
-            assertThat(health).contains("HTTP/1.1 200 OK", "ok 1")
-                    .anyMatch(line -> line.equalsIgnoreCase("Strict-Transport-Security: max-age=31536000"));
+            softly.assertThat(health).contains("HTTP/1.1 200 OK", "ok 1")
+                    .anyMatch(line -> line.equalsIgnoreCase("Strict-Transport-Security: max-age=63072000"));
+            // What an attacker on the path would have the client take: suites without forward secrecy, CBC with SHA-1.
+            for (String suite : List.of("AES128-SHA", "AES128-GCM-SHA256", "ECDHE-RSA-AES128-SHA",
+                    "ECDHE-RSA-AES256-SHA384")) {
+                CommandResult handshake = ItSupport.run(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + https,
+                        "-servername", "secure.example.com", "-tls1_2", "-cipher", suite), Map.of(),
+                        Duration.ofSeconds(30));
+                softly.assertThat(handshake.exitCode()).as("a TLS 1.2 handshake with " + suite).isNotZero();
+            }
+            if (grade) {
+                testssl(server, softly, https, "secure.example.com");
+            }
+            softly.assertAll();
             assertThat(Files.readString(server.root().resolve("etc/djddit-site/secure/env"))).contains("HTTPS=\"on\"",
                     "MEDIA_HOST=\"media.secure.example.com\"");
             Files.writeString(server.root().resolve("var/lib/djddit-site/secure/media/page.html"),
@@ -712,7 +752,7 @@ class ServerIT {
             assertThat(media).contains("HTTP/1.1 200 OK", "<script>alert(1)</script>")
                     .anyMatch(line -> line.equalsIgnoreCase("Content-Security-Policy: sandbox; default-src 'none'"))
                     .anyMatch(line -> line.equalsIgnoreCase("Content-Disposition: attachment"))
-                    .anyMatch(line -> line.equalsIgnoreCase("Strict-Transport-Security: max-age=31536000"));
+                    .anyMatch(line -> line.equalsIgnoreCase("Strict-Transport-Security: max-age=63072000"));
             assertThat(curl(certificate, "media.secure.example.com", https, "/missing.html"))
                     .contains("HTTP/1.1 404 Not Found");
 
@@ -724,11 +764,44 @@ class ServerIT {
             String processed = awaitBody(() -> String.join("\n", curl(certificate, "secure.example.com", https,
                     "/api/notes/" + id + "/")), "\"processed\": true");
             assertThat(processed).as("the Celery worker ran the task").contains("\"processed\": true");
-            assertThat(server.root().resolve("var/lib/djddit-site/secure/celery/beat-schedule")).exists();
+            // Python's shelve names the files after the dbm module it finds: beat-schedule on Debian 13,
+            // not so on Debian 12 (beat-schedule.db, or .dat, .dir and .bak).
+            try (Stream<Path> schedule = Files.list(server.root().resolve("var/lib/djddit-site/secure/celery"))) {
+                assertThat(schedule.map(file -> file.getFileName().toString())).as("beat's schedule")
+                        .anyMatch(name -> name.startsWith("beat-schedule"));
+            }
             List<String> units = List.of("djddit-secure-memcached.service", "djddit-secure.service",
                     "djddit-secure-celery.service", "djddit-secure-celerybeat.service");
             sandboxed(server, units);
+
+            server.check("apt-get", "purge", "--yes", "djddit-site-secure");
+            assertThat(server.root().resolve("var/lib/djddit-site/secure/acme")).as("certbot's folder after purge")
+                    .doesNotExist();
         });
+    }
+
+    /**
+     * testssl.sh (Debian's package) on the server against the HTTPS port, trusting the test's
+     * certificate: the checks its rating needs (protocols, cipher categories, forward secrecy,
+     * server defaults, headers, the vulnerabilities it weighs, each cipher), its grade printed.
+     */
+    static void testssl(BootedTarget server, SoftAssertions softly, int port, String host) throws Exception {
+        server.check("apt-get", "install", "--yes", "testssl.sh");
+        long start = System.nanoTime();
+        String binary = server.run("test", "-x", "/usr/bin/testssl").exitCode() == 0 ? "testssl" : "testssl.sh";
+        List<String> report = server.run(binary, "--quiet", "--color", "0", "--warnings", "off", "-p", "-s", "-f",
+                "-S", "-h", "-H", "-I", "-T", "-BB", "-R", "-C", "-O", "-Z", "-D", "-A", "-4", "-J", "-e",
+                "--add-ca", "/etc/ssl/djddit/secure.pem", "--ip", "127.0.0.1", host + ":" + port).output();
+        String grade = report.stream().filter(line -> line.strip().startsWith("Overall Grade")).findFirst()
+                .orElse("no grade: " + String.join("\n", report));
+        System.out.printf("[measure] %s on %s (%.0f s): %s%n", binary, server.suite(), (System.nanoTime() - start) / 1e9,
+                grade.strip().replaceAll(" +", " "));
+        for (String category : List.of("Obsoleted CBC ciphers", "Strong encryption (AEAD ciphers) with no FS",
+                "Triple DES Ciphers", "LOW: 64 Bit")) {
+            softly.assertThat(report).as(category).anyMatch(line -> line.strip().startsWith(category)
+                    && line.contains("not offered"));
+        }
+        softly.assertThat(grade).as("testssl.sh's grade").contains("A+");
     }
 
     /** Each unit is active and rated at most 2.0 by the target's own {@code systemd-analyze security}; the scores printed. */

@@ -226,7 +226,7 @@ class SitePackagesIT {
 
         assertThat(server.check(RootCommand.of("stat", "-c", "%a %U %G", "/etc/djddit-site/red/secrets.env",
                 "/var/lib/djddit-site/red/media", "/var/log/djddit-site/red")).output())
-                .containsExactly("640 root djddit-red", "2775 djddit-red djddit-red", "2750 djddit-red adm");
+                .containsExactly("640 root djddit-red", "2750 djddit-red www-data", "2750 djddit-red adm");
         assertThat(Files.readString(server.path().resolve("etc/djddit-site/red/secrets.env")))
                 .matches("SECRET_KEY=\"[0-9a-f]{64}\"\n");
         assertThat(Files.readString(server.path().resolve("etc/djddit-site/blue/secrets.env")))

@@ -127,15 +127,18 @@ abstract class AbstractDjddMojo extends AbstractMojo {
     }
 
     /**
-     * The configured variants, each checked, and those of them {@code selector} (-Dvariant) names;
-     * null or blank: all.
+     * The configured variants, each checked (with the software's name, when there is one), and those
+     * of them {@code selector} (-Dvariant) names; null or blank: all.
      */
     SiteVariants variants(String selector) throws InvalidConfigurationException {
         List<SiteVariant> configured = new ArrayList<>();
         for (Variant variant : variants) {
             configured.add(variant.toSiteVariant());
         }
-        return SiteVariants.select(configured, selector);
+        if (software == null || software.isBlank()) {
+            return SiteVariants.select(configured, selector);
+        }
+        return SiteVariants.select(SoftwareName.of(software), configured, selector);
     }
 
     /**

@@ -193,7 +193,8 @@ public final class ProjectBuild {
             SourcePackage src = steps.run("Src package", new BuildSourcePackageStep(context, srcLayout, commit,
                     checkout), (got, time) -> new SourcePackage(got.layout(), got.deb().timed(time)));
             List<BuiltPackage> built = new ArrayList<>(List.of(env.deb(), src.deb()));
-            SiteFiles.Release release = new SiteFiles.Release(srcLayout, env.layout(), commit.id());
+            SiteFiles.Release release = new SiteFiles.Release(srcLayout, env.layout(), commit.id(),
+                    context.root().debianRelease());
             for (SiteVariant variant : variants) {
                 BuiltPackage site = buildSite(context, checkout, commit, variant, release, collected.get(variant),
                         templates);

@@ -26,11 +26,13 @@ public final class SiteFiles {
     private final SiteTemplates templates;
 
     /**
-     * The code a site runs.
+     * The code a site runs, and the Debian release it is built for.
      *
      * @param commit the full commit id
+     * @param debianRelease the major Debian release of the suite (12 for bookworm, 13 for trixie):
+     *     what its nginx and OpenSSL can be told
      */
-    public record Release(SourceLayout src, EnvLayout env, String commit) {}
+    public record Release(SourceLayout src, EnvLayout env, String commit, int debianRelease) {}
 
     /** @param templates the templates of the commit, djdd's own or replaced */
     public SiteFiles(SiteLayout layout, SiteVariant variant, DjangoSite django, Release release,
@@ -119,11 +121,41 @@ public final class SiteFiles {
             "SystemCallFilter=~@privileged",
             "SystemCallErrorNumber=EPERM");
 
-    /** HSTS for a year: browsers that saw the site over HTTPS use nothing else. */
-    private static final String HSTS = "add_header Strict-Transport-Security \"max-age=31536000\" always;";
+    /**
+     * {@link #SANDBOX} as systemd-run's options, one a line, for the control utility's {@code manage}:
+     * each {@code --property='NAME=VALUE' \}.
+     */
+    static String sandboxOptions() {
+        StringBuilder out = new StringBuilder();
+        for (String line : SANDBOX.split("\n")) {
+            if (!line.startsWith("#")) {
+                out.append("        --property='").append(line).append("' \\\n");
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * HSTS for two years, Mozilla's {@code hsts_min_age}: browsers that saw the site over HTTPS use
+     * nothing else. Without {@code includeSubDomains}: other hosts under the site's name are not the
+     * site's to decide.
+     */
+    private static final String HSTS = "add_header Strict-Transport-Security \"max-age=63072000\" always;";
+    /**
+     * Mozilla's intermediate configuration, Server Side TLS guidelines version 6.0 (2026-04-06,
+     * ssl-config.mozilla.org/guidelines/6.0.json): TLS 1.2 and 1.3, key exchange with forward
+     * secrecy and AEAD ciphers only, the client's preference among them.
+     */
+    static final String MOZILLA_GUIDELINE = "Mozilla's intermediate configuration, Server Side TLS guidelines 6.0"
+            + " (2026-04-06)";
+    static final String MOZILLA_INTERMEDIATE_CIPHERS = String.join(":", "ECDHE-ECDSA-AES128-GCM-SHA256",
+            "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
+            "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305");
     private static final String MEDIA_COMMENT = "    # Uploads are anyone's content: none may run script in this site's origin. A sandbox\n"
             + "    # policy makes a page among them an origin of its own without scripts, types are never\n"
-            + "    # guessed, active types (HTML, SVG, XML, JavaScript) are downloads, dotfiles are not served.\n";
+            + "    # guessed, active types (HTML, SVG, XML, JavaScript) are downloads, dotfiles are not served.\n"
+            + "    # Links among them are not followed: the site's code (or an archive it unpacks) could\n"
+            + "    # link to anything nginx may read, another tenant's uploads among it.\n";
 
     /** The variables every template can use, as {@code @name@}. */
     public Map<String, String> values(String version) {
@@ -160,6 +192,7 @@ public final class SiteFiles {
         values.put("celeryApp", django.celeryApp());
         values.put("wsgiApplication", django.wsgiApplication());
         values.put("sandbox", SANDBOX);
+        values.put("sandboxOptions", sandboxOptions());
         // gunicorn 26 opens a control socket (runtime commands to the master) unless told not to: nothing
         // of the site needs one, and under ProtectSystem it could not be created anyway.
         values.put("gunicornOptions", django.gunicornHasControlSocket() ? "--no-control-socket " : "");
@@ -173,6 +206,7 @@ public final class SiteFiles {
         values.put("tlsCertificateKey", variant.tls().map(SiteVariant.Tls::key).orElse(""));
         values.put("tlsListen", variant.tls().map(tls -> Integer.toString(tls.port())).orElse(""));
         values.put("certbotDomains", "-d " + String.join(" -d ", hostNames()));
+        values.put("serverNames", String.join(" ", hostNames()));
         values.put("database", Boolean.toString(variant.database()));
         values.put("queue", Boolean.toString(variant.queue()));
         values.put("cache", Boolean.toString(variant.cache()));
@@ -206,12 +240,17 @@ public final class SiteFiles {
         values.put("listenLines", listenLines(tls.map(t -> t.port() + " ssl").orElse(Integer.toString(variant.listen()))));
         values.put("tlsLines", tls.map(t -> "    ssl_certificate " + t.certificate() + ";\n"
                 + "    ssl_certificate_key " + t.key() + ";\n"
+                + "    # " + MOZILLA_GUIDELINE + ": TLS 1.2 and 1.3,\n"
+                + "    # forward secrecy and AEAD ciphers only, the client's choice among them.\n"
                 + "    ssl_protocols TLSv1.2 TLSv1.3;\n"
+                + "    ssl_ecdh_curve " + keyExchangeGroups() + ";\n"
+                + "    ssl_ciphers " + MOZILLA_INTERMEDIATE_CIPHERS + ";\n"
+                + "    ssl_prefer_server_ciphers off;\n"
                 + "    ssl_session_timeout 1d;\n"
                 + "    ssl_session_cache shared:djdd_tls:10m;\n"
                 + "    ssl_session_tickets off;\n"
-                + "    # Browsers that saw the site over HTTPS use nothing else for a year. (nginx drops a server's\n"
-                + "    # add_header in a location with add_header of its own: the media location repeats it.)\n"
+                + "    # Browsers that saw the site over HTTPS use nothing else for two years. (nginx drops a\n"
+                + "    # server's add_header in a location with add_header of its own: the media location repeats it.)\n"
                 + "    " + HSTS + "\n").orElse(""));
         values.put("redirectServer", tls.map(this::redirectServer).orElse(""));
         // certbot --webroot answers its challenge on port 80, before the certificate exists and at renewals.
@@ -246,17 +285,43 @@ public final class SiteFiles {
                 + "    }\n";
     }
 
-    /** Port {@code listen}: certbot's challenges, and a 301 to HTTPS for everything else. */
+    /**
+     * The key exchange groups of Mozilla's intermediate configuration that the suite's OpenSSL
+     * knows: the hybrid post-quantum X25519MLKEM768 first from OpenSSL 3.5 (Debian 13) on; OpenSSL
+     * 3.0 (Debian 12) would refuse the name, and nginx with it.
+     */
+    private String keyExchangeGroups() {
+        return (release.debianRelease() >= 13 ? "X25519MLKEM768:" : "") + "X25519:prime256v1:secp384r1";
+    }
+
+    /**
+     * Port {@code listen}, a block per name: certbot's challenges, and a 301 to HTTPS at that name
+     * for everything else. Never to the request's own host name, which a request reaching the block
+     * as its port's default server chooses: a redirect anywhere. A wildcard name keeps the request's
+     * host once it is one the wildcard stands for, and answers 421 otherwise.
+     */
     private String redirectServer(SiteVariant.Tls tls) {
-        return "server {\n"
-                + listenLines(Integer.toString(variant.listen()))
-                + "    server_name " + String.join(" ", hostNames()) + ";\n"
-                + logLines()
-                + acmeLocation()
-                + "    location / {\n"
-                + "        return 301 https://$host" + (tls.port() == 443 ? "" : ":" + tls.port()) + "$request_uri;\n"
-                + "    }\n"
-                + "}\n";
+        String port = tls.port() == 443 ? "" : ":" + tls.port();
+        StringBuilder out = new StringBuilder();
+        for (String name : hostNames()) {
+            out.append("server {\n")
+                    .append(listenLines(Integer.toString(variant.listen())))
+                    .append("    server_name ").append(name).append(";\n")
+                    .append(logLines())
+                    .append(acmeLocation())
+                    .append("    location / {\n");
+            if (name.startsWith("*.")) {
+                out.append("        if ($host !~* \"^[a-z0-9-]+(\\.[a-z0-9-]+)*\\.")
+                        .append(name.substring(2).replace(".", "\\.")).append("$\") {\n")
+                        .append("            return 421;\n")
+                        .append("        }\n")
+                        .append("        return 301 https://$host").append(port).append("$request_uri;\n");
+            } else {
+                out.append("        return 301 https://").append(name).append(port).append("$request_uri;\n");
+            }
+            out.append("    }\n").append("}\n");
+        }
+        return out.toString();
     }
 
     private String staticLocations(boolean tls) {
@@ -275,7 +340,8 @@ public final class SiteFiles {
     }
 
     private String mediaHeaders(boolean tls) {
-        return "        add_header Content-Security-Policy \"sandbox; default-src 'none'\" always;\n"
+        return "        disable_symlinks on from=$document_root;\n"
+                + "        add_header Content-Security-Policy \"sandbox; default-src 'none'\" always;\n"
                 + "        add_header X-Content-Type-Options nosniff always;\n"
                 + "        add_header Content-Disposition $" + mediaDispositionVariable() + " always;\n"
                 + (tls ? "        " + HSTS + "\n" : "")
@@ -330,8 +396,8 @@ public final class SiteFiles {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("/etc/nginx/sites-available/" + user, render("nginx.conf", values));
         if (variant.tls().isPresent()) {
-            // What nginx serves until the certificate is there: port 80, certbot's challenges included.
-            files.put(layout.siteDir() + "/nginx-without-tls", render("nginx.conf", nginxValues(values, false)));
+            // What nginx serves until the certificate is there: certbot's challenges on port 80, and 503.
+            files.put(layout.siteDir() + "/nginx-without-tls", render("nginx-without-tls", nginxValues(values, false)));
         }
         files.put(unitDir + user + ".socket", render("gunicorn.socket", values));
         files.put(unitDir + user + ".service", render("gunicorn.service", values));
@@ -349,11 +415,15 @@ public final class SiteFiles {
         List<DebContent> contents = new ArrayList<>();
         files.forEach((path, text) -> contents.add(DebContent.Data.text(path, text)));
         // Readable for the site's group only (the postinst gives it the group); no secret belongs here.
-        contents.add(new DebContent.Data(layout.confDir() + "/env", SiteEnvironment.render(environment(),
-                "The environment of every process of " + layout.packageName() + " (its units and '" + user
-                        + " manage'), generated by djdd.\nSecrets (SECRET_KEY, CELERY_BROKER_URL and the variant's"
-                        + " <secrets>) are in secrets.env beside this\nfile, set on the server ('" + user
-                        + " secret set NAME'); these values win over them.").getBytes(StandardCharsets.UTF_8), 0640));
+        byte[] env = SiteEnvironment.render(environment(), "The environment of every process of "
+                + layout.packageName() + " (its units and '" + user + " manage'), generated by djdd.\nSecrets"
+                + " (SECRET_KEY, CELERY_BROKER_URL and the variant's <secrets>) are in secrets.env beside this\nfile,"
+                + " set on the server ('" + user + " secret set NAME'); these values win over them.")
+                .getBytes(StandardCharsets.UTF_8);
+        contents.add(new DebContent.Data(layout.confDir() + "/env", env, 0640));
+        // The same, for the postinst to put back when the conffile is deleted (dpkg brings a deleted
+        // conffile back only when told to): root's alone, as the copy in /etc is the site's.
+        contents.add(new DebContent.Data(layout.siteDir() + "/env.default", env, 0600));
         contents.add(new DebContent.Data("/usr/bin/" + user, render("control", values)
                 .getBytes(StandardCharsets.UTF_8), 0755));
         contents.add(new DebContent.Data("/usr/share/man/man1/" + user + ".1.gz",

@@ -2,6 +2,7 @@ package io.github.djdd.core.site;
 
 import io.github.djdd.core.InvalidConfigurationException;
 import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.naming.SystemAccounts;
 import io.github.djdd.core.naming.VariantName;
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +23,27 @@ public record SiteVariants(List<SiteVariant> selected, boolean named) {
     }
 
     /**
-     * Checks the configured variants and selects from them.
+     * Checks the configured variants of {@code software}, each site user's name among them (none
+     * may be a system account's), and selects from them.
+     *
+     * @param configured every {@code <variant>}, in POM order
+     * @param selector {@code -Dvariant}: one variant's name; null or blank: all of them
+     */
+    public static SiteVariants select(SoftwareName software, List<SiteVariant> configured, String selector)
+            throws InvalidConfigurationException {
+        SiteVariants selected = select(configured, selector);
+        if (configured.isEmpty()) {
+            SystemAccounts.refuseSiteUser(software, VariantName.DEFAULT, false);
+        }
+        for (SiteVariant variant : configured) {
+            SystemAccounts.refuseSiteUser(software, variant.name(), true);
+        }
+        return selected;
+    }
+
+    /**
+     * Checks the configured variants and selects from them, where the software is not known (djdd:init
+     * without {@code <software>}).
      *
      * @param configured every {@code <variant>}, in POM order
      * @param selector {@code -Dvariant}: one variant's name; null or blank: all of them

@@ -53,7 +53,7 @@ class BuildSitePackageStepTest {
         SiteVariant variant = SiteVariant.defaults(layout.variant());
         SiteFiles files = new SiteFiles(layout, variant, DjangoSite.of("mysite.settings", null, null, "/static/",
                 "/media/"), new SiteFiles.Release(new SourceLayout(SOFTWARE, "0123456789ab", "app"),
-                        new EnvLayout(SOFTWARE, "ba9876543210"), "0123456789abcdef0123456789abcdef01234567"),
+                        new EnvLayout(SOFTWARE, "ba9876543210"), "0123456789abcdef0123456789abcdef01234567", 13),
                 siteTemplates);
         return new BuildSitePackageStep(context, layout, files, staticFiles, templates, COMMIT_TIME, versionOverride)
                 .call();

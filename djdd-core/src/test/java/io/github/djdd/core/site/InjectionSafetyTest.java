@@ -99,12 +99,12 @@ class InjectionSafetyTest {
                 DjangoSite.of("mysite.settings", null, null, "/static/", "/media/"), new SiteFiles.Release(
                         new SourceLayout(new SoftwareName("mysoftware"), "0123456789ab", ""),
                         new EnvLayout(new SoftwareName("mysoftware"), "ba9876543210"),
-                        "0123456789abcdef0123456789abcdef01234567"),
+                        "0123456789abcdef0123456789abcdef01234567", 13),
                 SiteTemplates.DJDD);
         for (DebContent content : files.contents("1")) {
             DebContent.Data data = (DebContent.Data) content;
             String text = new String(data.content(), StandardCharsets.ISO_8859_1);
-            if (data.target().endsWith("/env")) {
+            if (data.target().endsWith("/env") || data.target().endsWith("/env.default")) {
                 assertThat(text).contains("HOSTILE=\"MARKER\\\"\\$(touch /tmp/pwned)\\`id\\`\nX=1\"\n");
             } else {
                 assertThat(text).as(data.target()).doesNotContain("MARKER");

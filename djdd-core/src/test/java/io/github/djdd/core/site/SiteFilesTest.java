@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Assumptions;
@@ -43,7 +45,7 @@ class SiteFilesTest {
     private static final SoftwareName SOFTWARE = new SoftwareName("mysoftware");
     private static final SiteFiles.Release RELEASE = new SiteFiles.Release(
             new SourceLayout(SOFTWARE, "0123456789ab", "app"), new EnvLayout(SOFTWARE, "ba9876543210"),
-            "0123456789abcdef0123456789abcdef01234567");
+            "0123456789abcdef0123456789abcdef01234567", 13);
     private static final String VERSION = "20261127.120000+g0123456789ab.cafe0123";
 
     @TempDir
@@ -251,7 +253,8 @@ class SiteFilesTest {
     void controlHelpExits0() throws Exception {
         CommandResult result = runControl("help");
         assertThat(result.exitCode()).isZero();
-        assertThat(result.output()).contains("  manage ARGS   manage.py ARGS as mysoftware-berlin with the site's environment");
+        assertThat(result.output()).contains("  manage ARGS   manage.py ARGS as mysoftware-berlin with the site's environment,"
+                + " in its sandbox");
     }
 
     @Test
@@ -291,6 +294,104 @@ class SiteFilesTest {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.output()).contains("mysoftware-berlin status: systemd is not running here, so there are no"
                 + " services to control");
+    }
+
+    private static SiteFiles tls(String serverName, int debianRelease) throws Exception {
+        SiteVariant variant = SiteVariant.builder(new VariantName("berlin")).serverName(serverName).tls(true).build();
+        return new SiteFiles(new SiteLayout(SOFTWARE, variant.name(), true), variant,
+                DjangoSite.of("mysite.settings", null, null, "/static/", "/media/"), new SiteFiles.Release(
+                        RELEASE.src(), RELEASE.env(), RELEASE.commit(), debianRelease), SiteTemplates.DJDD);
+    }
+
+    @Test
+    void theHttpsBlockHasMozillasIntermediateConfigurationWithTheGroupsTheSuitesOpensslKnows() throws Exception {
+        String trixie = rendered(tls("berlin.example.com", 13)).get("etc/nginx/sites-available/mysoftware-berlin");
+        assertThat(trixie).contains("# Mozilla's intermediate configuration, Server Side TLS guidelines 6.0 (2026-04-06)",
+                "    ssl_protocols TLSv1.2 TLSv1.3;\n",
+                "    ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+                        + "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;\n",
+                "    ssl_prefer_server_ciphers off;\n",
+                "    ssl_ecdh_curve X25519MLKEM768:X25519:prime256v1:secp384r1;\n",
+                "add_header Strict-Transport-Security \"max-age=63072000\" always;");
+        assertThat(rendered(tls("berlin.example.com", 12)).get("etc/nginx/sites-available/mysoftware-berlin"))
+                .as("OpenSSL 3.0 knows no ML-KEM").contains("    ssl_ecdh_curve X25519:prime256v1:secp384r1;\n")
+                .doesNotContain("MLKEM");
+    }
+
+    @Test
+    void portEightyRedirectsToEachConfiguredNameNeverToTheRequestsHost() throws Exception {
+        String block = rendered(allOn(SiteTemplates.DJDD)).get("etc/nginx/sites-available/mysoftware-berlin");
+        assertThat(block).contains("    server_name berlin.example.com;\n",
+                "        return 301 https://berlin.example.com:8443$request_uri;\n",
+                "    server_name media.berlin.example.com;\n",
+                "        return 301 https://media.berlin.example.com:8443$request_uri;\n").doesNotContain("https://$host");
+    }
+
+    @Test
+    void aWildcardNameRedirectsOnlyTheHostsItStandsFor() throws Exception {
+        String block = rendered(tls("*.example.com", 13)).get("etc/nginx/sites-available/mysoftware-berlin");
+        assertThat(block).contains("    server_name *.example.com;\n",
+                "        if ($host !~* \"^[a-z0-9-]+(\\.[a-z0-9-]+)*\\.example\\.com$\") {\n            return 421;\n        }\n"
+                        + "        return 301 https://$host$request_uri;\n");
+        Pattern guard = Pattern.compile("^[a-z0-9-]+(\\.[a-z0-9-]+)*\\.example\\.com$", Pattern.CASE_INSENSITIVE);
+        assertThat(List.of("berlin.example.com", "a.b.example.com")).allMatch(host -> guard.matcher(host).matches());
+        assertThat(List.of("example.com", "evil.com?.example.com", "evil.com/.example.com", "evil.com#.example.com",
+                "example.com.evil.com")).noneMatch(host -> guard.matcher(host).matches());
+    }
+
+    @Test
+    void beforeItsCertificateATlsVariantAnswersOnlyCertbotsChallengesAnd503() throws Exception {
+        String waiting = rendered(allOn(SiteTemplates.DJDD)).get("usr/lib/mysoftware-site/berlin/nginx-without-tls");
+        assertThat(waiting).contains("    listen 8080;\n", "    server_name berlin.example.com media.berlin.example.com;\n",
+                "    location ^~ /.well-known/acme-challenge/ {\n        root /var/lib/mysoftware-site/berlin/acme;\n",
+                "        return 503 \"berlin.example.com is served over HTTPS only")
+                .doesNotContain("proxy_pass", "alias", "ssl_", "listen 8443");
+    }
+
+    @Test
+    void everyMediaLocationFollowsNoLink() throws Exception {
+        for (SiteFiles files : List.of(allOn(SiteTemplates.DJDD), tls("berlin.example.com", 12))) {
+            for (Map.Entry<String, String> file : rendered(files).entrySet()) {
+                if (!file.getKey().startsWith("etc/nginx/")) {
+                    continue;
+                }
+                Matcher media = Pattern.compile("        (alias|root) /var/lib/mysoftware-site/berlin/media/?;\n"
+                        + "        disable_symlinks on from=\\$document_root;\n").matcher(file.getValue());
+                long locations = file.getValue().lines().filter(line -> line.matches(" +(alias|root) .*/media/?;"))
+                        .count();
+                assertThat(media.results().count()).as(file.getKey()).isEqualTo(locations).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void manageRunsInTheSandboxOfTheUnits() throws Exception {
+        String control = rendered(allOn(SiteTemplates.DJDD)).get("usr/bin/mysoftware-berlin");
+        for (String line : SiteFiles.SANDBOX.split("\n")) {
+            if (!line.startsWith("#")) {
+                assertThat(control).contains("        --property='" + line + "' \\\n");
+            }
+        }
+        assertThat(control).contains("--property=UMask=0027",
+                "--property='RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6'",
+                "--property=ReadWritePaths=\"$STATE_DIR/media $LOG_DIR\"");
+        for (String unit : List.of("mysoftware-berlin.service", "mysoftware-berlin-celery.service",
+                "mysoftware-berlin-celerybeat.service")) {
+            assertThat(rendered(allOn(SiteTemplates.DJDD)).get("usr/lib/systemd/system/" + unit)).as(unit)
+                    .contains("\nUMask=0027\n");
+        }
+    }
+
+    @Test
+    void thePackageKeepsACopyOfTheEnvironmentForRootToPutBack() throws Exception {
+        List<DebContent.Data> files = allOn(SiteTemplates.DJDD).contents(VERSION).stream().map(DebContent.Data.class::cast)
+                .toList();
+        DebContent.Data env = files.stream().filter(data -> data.target().equals("/etc/mysoftware-site/berlin/env"))
+                .findFirst().orElseThrow();
+        DebContent.Data copy = files.stream().filter(data -> data.target().equals(
+                "/usr/lib/mysoftware-site/berlin/env.default")).findFirst().orElseThrow();
+        assertThat(copy.content()).isEqualTo(env.content());
+        assertThat(copy.mode()).isEqualTo(0600);
     }
 
     @Test

@@ -48,6 +48,23 @@ class SiteVariantsTest {
     }
 
     @Test
+    void aVariantWhoseSiteUserIsASystemAccountIsRefusedEvenWhenAnotherIsSelected() {
+        assertThatThrownBy(() -> SiteVariants.select(new SoftwareName("www"), List.of(BERLIN,
+                SiteVariant.defaults(new VariantName("data"))), "berlin"))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageStartingWith("The software 'www' and"
+                        + " variant 'data' make the site user www-data, an account Debian systems have for themselves");
+    }
+
+    @Test
+    void withoutVariantsTheDefaultSiteUserIsChecked() throws Exception {
+        assertThatThrownBy(() -> SiteVariants.select(new SoftwareName("systemd"), List.of(), null))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageStartingWith("The software 'systemd'"
+                        + " makes the site user systemd-default");
+        assertThat(SiteVariants.select(new SoftwareName("www"), List.of(BERLIN, BLUE), null).selected())
+                .containsExactly(BERLIN, BLUE);
+    }
+
+    @Test
     void aNameConfiguredTwiceIsRefused() {
         assertThatThrownBy(() -> SiteVariants.select(List.of(BERLIN, BLUE, BERLIN), null))
                 .isInstanceOf(InvalidConfigurationException.class).hasMessage("Variant 'berlin' is configured twice"
