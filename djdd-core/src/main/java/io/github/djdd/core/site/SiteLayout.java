@@ -59,6 +59,14 @@ public record SiteLayout(SoftwareName software, VariantName variant, boolean nam
         return runDir() + "-cache/memcached.sock";
     }
 
+    /**
+     * The socket of the release being installed, started beside the running site to be probed (in
+     * the {@code RuntimeDirectory} of its unit, which only the site's user may enter).
+     */
+    public String nextSocket() {
+        return runDir() + "-next/gunicorn.sock";
+    }
+
     /** The variant's {@code serverName}, else a {@code .localhost} name of the software and variant. */
     public String serverName(SiteVariant configured) {
         if (configured.serverName() != null) {
