@@ -10,6 +10,7 @@ import io.github.djdd.core.project.BuildRequest;
 import io.github.djdd.core.project.ProjectBuild;
 import io.github.djdd.core.project.ProjectPublish;
 import io.github.djdd.core.project.PublishRequest;
+import io.github.djdd.core.publish.Channel;
 import io.github.djdd.core.publish.ValidFor;
 import io.github.djdd.core.site.SiteOptions;
 import io.github.djdd.core.site.SiteVariant;
@@ -169,7 +170,7 @@ final class SiteServers implements AutoCloseable {
     /** What {@code djdd:publish} does for {@code variant}'s last build, into {@code target}. */
     void publish(PublishRequest.Target target, SiteVariant variant) throws Exception {
         new ProjectPublish(new PublishRequest(buildDir, suite, SOFTWARE, new SiteVariants(List.of(variant), true),
-                target, 5), new ItSupport.RecordingConsole()).run();
+                target, 5, Channel.PRODUCTION), new ItSupport.RecordingConsole()).run();
     }
 
     /** A server of its own in {@code scenario} whose APT repository holds these packages. */
