@@ -145,9 +145,9 @@ public final class SiteFiles {
         values.put("srvDir", layout.srvDir());
         values.put("socket", layout.runDir() + "/gunicorn.sock");
         values.put("cacheSocket", layout.cacheSocket());
-        values.put("cacheRuntimeDir", runtimeDirectory(layout.cacheSocket()));
+        values.put("cacheRuntimeDir", layout.cacheSocket().substring("/run/".length(),
+                layout.cacheSocket().lastIndexOf('/')));
         values.put("nextSocket", layout.nextSocket());
-        values.put("nextRuntimeDir", runtimeDirectory(layout.nextSocket()));
         values.put("srcPackage", release.src().packageName());
         values.put("srcHash", release.src().commitId());
         values.put("srcDir", release.src().projectPath());
@@ -199,11 +199,6 @@ public final class SiteFiles {
         }
         values.put("after", after.toString());
         return values;
-    }
-
-    /** A socket's folder as systemd's {@code RuntimeDirectory=} names it: relative to {@code /run}. */
-    private static String runtimeDirectory(String socket) {
-        return socket.substring("/run/".length(), socket.lastIndexOf('/'));
     }
 
     /**
@@ -347,6 +342,7 @@ public final class SiteFiles {
         files.put(unitDir + user + ".socket", render("gunicorn.socket", values));
         files.put(unitDir + user + ".service", render("gunicorn.service", values));
         // The release's own gunicorn and worker, which the postinst starts beside the site's to probe it.
+        files.put(unitDir + user + "-next.socket", render("next.socket", values));
         files.put(unitDir + user + "-next.service", render("next.service", values));
         if (variant.celery()) {
             files.put(unitDir + user + "-celery.service", render("celery.service", values));

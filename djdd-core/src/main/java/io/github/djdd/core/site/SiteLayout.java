@@ -59,12 +59,9 @@ public record SiteLayout(SoftwareName software, VariantName variant, boolean nam
         return runDir() + "-cache/memcached.sock";
     }
 
-    /**
-     * The socket of the release being installed, started beside the running site to be probed (in
-     * the {@code RuntimeDirectory} of its unit, which only the site's user may enter).
-     */
+    /** The socket of the release being installed, started beside the running site to be probed. */
     public String nextSocket() {
-        return runDir() + "-next/gunicorn.sock";
+        return runDir() + "-next.sock";
     }
 
     /** The variant's {@code serverName}, else a {@code .localhost} name of the software and variant. */

@@ -107,7 +107,8 @@ def migrate():
                       " advisory lock '" + key + "')", flush=True)
                 cursor.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", [key])
     try:
-        call_command("migrate", interactive=False)
+        # Under apt, standard output is dpkg's terminal: without no_color, Django would colour apt's log.
+        call_command("migrate", interactive=False, no_color=True)
     finally:
         if lock is not None:
             lock.close()
