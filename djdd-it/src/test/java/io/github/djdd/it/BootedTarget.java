@@ -190,8 +190,9 @@ final class BootedTarget implements AutoCloseable {
     private void awaitBoot() throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         CommandResult state = run(Duration.ofMinutes(3), "systemctl", "is-system-running", "--wait");
-        while (state.output().stream().anyMatch(line -> line.startsWith("Failed to connect to"))
-                && System.nanoTime() < deadline) {
+        // "offline": nsenter met the container's PID 1 before it was systemd's (a loaded machine).
+        while (state.output().stream().anyMatch(line -> line.startsWith("Failed to connect to")
+                || line.equals("offline")) && System.nanoTime() < deadline) {
             Thread.sleep(200);
             state = run(Duration.ofMinutes(3), "systemctl", "is-system-running", "--wait");
         }
