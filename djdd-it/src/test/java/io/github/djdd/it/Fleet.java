@@ -113,8 +113,8 @@ final class Fleet implements AutoCloseable {
     }
 
     /**
-     * An upstream with the fleet's releases: fleet-1 (code version 1, with a Celery task that works for
-     * as long as it is told), fleet-2 (version 2 and a schema migration) and fleet-bad (every view
+     * An upstream with the fleet's releases: fleet-1 (code version 1, with a Celery task that works until
+     * the test releases it), fleet-2 (version 2 and a schema migration) and fleet-bad (every view
      * fails), and a fleet whose servers boot from an image with everything the {@code variants}' site
      * packages of fleet-1 need.
      */
@@ -123,10 +123,15 @@ final class Fleet implements AutoCloseable {
         String tasks = Files.readString(upstream.resolve("notes/tasks.py"));
         SampleProject.branch(upstream, "main", "fleet-1", Map.of("notes/tasks.py", tasks.replace(
                 "from celery import shared_task\n", "import socket\nimport time\n\nfrom celery import shared_task\n")
-                + "\n\n@shared_task\ndef process_slowly(note_id, seconds):\n"
-                + "    \"\"\"Marks a note processed after SECONDS of work, saying on which server it started.\"\"\"\n"
+                + "\n\n@shared_task\ndef process_when_released(note_id, seconds):\n"
+                + "    \"\"\"Works until the note's text is 'released' (for at most SECONDS), then marks it processed;\n"
+                + "    says on which server it started.\"\"\"\n"
                 + "    Note.objects.filter(pk=note_id).update(text=\"started on \" + socket.gethostname())\n"
-                + "    time.sleep(seconds)\n"
+                + "    deadline = time.monotonic() + seconds\n"
+                + "    while not Note.objects.filter(pk=note_id, text=\"released\").exists():\n"
+                + "        if time.monotonic() > deadline:\n"
+                + "            return\n"
+                + "        time.sleep(0.2)\n"
                 + "    Note.objects.filter(pk=note_id).update(processed=True)\n"), MAIN.plusSeconds(3600));
         SampleProject.branch(upstream, "fleet-1", "fleet-2", Map.of(
                 "mysite/version.py", "CODE_VERSION = \"2\"\n",
@@ -167,10 +172,10 @@ final class Fleet implements AutoCloseable {
     }
 
     /** A variant of a scenario: its database and broker on the database server, secrets on each server. */
-    static SiteVariant variant(String name, String probeTimeout) throws Exception {
+    static SiteVariant variant(String name, String probeTimeout, String celeryStopTimeout) throws Exception {
         return SiteVariant.builder(new VariantName(name)).serverName(name + ".example.com").database(false)
                 .queue(false).migrate(true).secrets(List.of("DATABASE_URL", "CELERY_BROKER_URL")).workers("2")
-                .celeryWorkers("1").probeTimeout(probeTimeout).build();
+                .celeryWorkers("1").probeTimeout(probeTimeout).celeryStopTimeout(celeryStopTimeout).build();
     }
 
     /** Boots the five servers at once, then gives each its address and role. */
@@ -477,12 +482,20 @@ final class Fleet implements AutoCloseable {
         if (relay != null) {
             relay.close();
         }
+        // All at once: each takes seconds to power off.
+        Map<String, Callable<Void>> closes = new LinkedHashMap<>();
         for (BootedTarget server : servers) {
-            try {
+            closes.put("server " + closes.size(), () -> {
                 server.close();
-            } catch (Exception e) {
-                failure = e;
+                return null;
+            });
+        }
+        try {
+            if (!closes.isEmpty()) {
+                parallel(closes);
             }
+        } catch (Exception e) {
+            failure = e;
         }
         network.close();
         if (failure != null) {
