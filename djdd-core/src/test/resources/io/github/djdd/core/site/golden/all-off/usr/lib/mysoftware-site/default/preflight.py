@@ -5,9 +5,11 @@ The postinst runs it as mysoftware-default, with the site's environment and this
 
   services [--database] [--broker]  connect to the database and Celery's broker on other hosts
   migrate                           apply migrations, one server at a time per database
-  probe SOCKET PATH HOST SECONDS [--celery]
+  probe SOCKET PATH HOST SECONDS [--celery] [--unmigrated]
                                     ask the release started beside the running one for PATH, and
-                                    ping its Celery worker
+                                    ping its Celery worker; with --unmigrated (its database lacks
+                                    migrations the admin applies after the switch), a bad answer
+                                    is a warning
 
 Each failure is one sentence on standard error and exit status 1.
 """
@@ -136,6 +138,7 @@ class UnixHTTPConnection:
 
 def probe(arguments):
     socket_path, path, host, seconds = arguments[:4]
+    unmigrated = "--unmigrated" in arguments
     deadline = time.monotonic() + int(seconds)
     answer = "no answer"
     while True:
@@ -144,6 +147,10 @@ def probe(arguments):
             if status < 500:
                 break
             answer = "HTTP %d: %s" % (status, " ".join(body.split())[:300])
+            if unmigrated:
+                # Its schema is not there yet: waiting would not change the answer.
+                warn_unmigrated("answers %s (Host: %s) with %s" % (path, host, answer))
+                return
         except OSError as error:
             answer = "no answer (%s)" % first_line(error)
         if time.monotonic() > deadline:
@@ -157,6 +164,15 @@ def probe(arguments):
             if time.monotonic() > deadline:
                 fail("the new release's Celery worker %s did not answer a ping within %s s, so the site stays on"
                      " the version it runs." % (node, seconds))
+
+
+def warn_unmigrated(what):
+    """A release whose database lacks its migrations, which this variant leaves to the admin
+    (migrate is false): it cannot answer before they are applied, and they are applied after the
+    switch, so it is switched in as it would be without the probe."""
+    print("%s: WARNING: the new release, started beside the running one, %s; its database lacks migrations"
+          " that migrate is false for, so it takes traffic all the same: apply them now with '%s manage"
+          " migrate'." % (PACKAGE, what, SITE_USER), file=sys.stderr)
 
 
 if __name__ == "__main__":
