@@ -3,8 +3,8 @@ assert !log.contains('Unable to parse configuration'), 'a goal refused the confi
 assert !log.contains('Cannot find default setter'), 'a goal refused the configuration'
 // Maven 3.9 warns of a read-only parameter that the configuration names (the first sign of a clash).
 assert !(log =~ /\[WARNING\]\s+Parameter '/)
-// The first run: each of init, src, build and publish took the configuration and skipped.
-assert log.count('Skipping djdd (djdd.skip is true).') == 4
+// The first run: each of init, src, build, publish, promote and rollback took the configuration and skipped.
+assert log.count('Skipping djdd (djdd.skip is true).') == 6
 // help is the goal maven-plugin-plugin generates; it has no skip and prints the goals.
 assert log.contains('djdd:publish')
 // The second run: src cloned with the configured ref for both variants.

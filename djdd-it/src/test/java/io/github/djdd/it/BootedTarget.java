@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,19 +26,32 @@ import java.util.concurrent.TimeUnit;
 final class BootedTarget implements AutoCloseable {
     private static final ProcessRunner RUNNER = new ProcessRunner(new ItSupport.RecordingConsole());
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /**
+     * The thread that starts every server: setpriv's {@code --pdeathsig} fires when the thread that
+     * started the process ends, not the JVM, and a pool's thread (a scenario's, or one that boots
+     * servers in parallel) may end long before the server should.
+     */
+    static final ExecutorService LAUNCHER = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "booted-target-launcher");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final Path dir;
     private final String suite;
     private final Path repository;
     private final Process nspawn;
     private final long init;
+    /** What {@link #close()} deletes once the server is off. */
+    private final List<Path> files;
 
-    private BootedTarget(Path dir, String suite, Path repository, Process nspawn, long init) {
+    private BootedTarget(Path dir, String suite, Path repository, Process nspawn, long init, List<Path> files) {
         this.dir = dir;
         this.suite = suite;
         this.repository = repository;
         this.nspawn = nspawn;
         this.init = init;
+        this.files = files;
     }
 
     /** The cached bootstrap of {@code suite}: minbase plus what a booted server needs. */
@@ -99,8 +114,49 @@ final class BootedTarget implements AutoCloseable {
                         + " && exec systemd-nspawn --register=no --keep-unit --quiet -D \"$root\" --boot \"$@\"",
                 "boot", dir.resolve("root").toString(), "--bind=" + archives + ":/var/cache/apt/archives"));
         argv.addAll(options);
-        Process nspawn = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("console.log").toFile()).start();
+        return launch(dir, suite, repository, argv, List.of(dir.resolve("root")), started);
+    }
+
+    /**
+     * A server of a fleet ({@link FleetNetwork}): its root an overlay of {@code image} (a folder that
+     * no server changes) with its changes in {@code dir}/upper, booted as {@code machine} in the
+     * fleet's network namespace with an interface {@code host0} on its bridge.
+     *
+     * @param files files put into the root before it boots, by path from the root: they must lie in
+     *     folders owned by root (the overlay's folders take their owner from the upper layer)
+     * @param masked systemd units of the image that this server never starts
+     * @param options more {@code systemd-nspawn} options, such as binds
+     */
+    static BootedTarget bootInFleet(Path dir, String suite, Path image, FleetNetwork network, String machine,
+            Map<String, String> files, List<String> masked, List<String> options) throws Exception {
+        long start = System.nanoTime();
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Path upper = Files.createDirectories(dir.resolve("upper"));
+        Path work = Files.createDirectories(dir.resolve("work"));
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Path target = upper.resolve(file.getKey());
+            Files.createDirectories(target.getParent());
+            Files.writeString(target, file.getValue());
+        }
+        Path units = Files.createDirectories(upper.resolve("etc/systemd/system"));
+        for (String unit : masked) {
+            Files.createSymbolicLink(units.resolve(unit), Path.of("/dev/null"));
+        }
+        List<String> argv = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--", "nsenter",
+                "--net=" + network.namespace(), "--", "unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
+                "mount -t tmpfs tmpfs /run && mount -t overlay overlay -o \"lowerdir=$2,upperdir=$3,workdir=$4\" \"$1\""
+                        + " && root=$1 machine=$5 && shift 5 && exec systemd-nspawn --register=no --keep-unit --quiet"
+                        + " -D \"$root\" --machine=\"$machine\" --boot --network-bridge=" + FleetNetwork.BRIDGE
+                        + " \"$@\"", "boot", root.toString(), image.toString(), upper.toString(), work.toString(),
+                machine));
+        argv.addAll(options);
+        return launch(dir, suite, dir, argv, List.of(root, upper, work), start);
+    }
+
+    private static BootedTarget launch(Path dir, String suite, Path repository, List<String> argv, List<Path> files,
+            long started) throws Exception {
+        Process nspawn = LAUNCHER.submit(() -> new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("console.log").toFile()).start()).get();
         long init = -1;
         for (int i = 0; i < 400 && init < 0 && nspawn.isAlive(); i++) {
             init = nspawn.children().mapToLong(ProcessHandle::pid).filter(BootedTarget::isSystemd).findFirst()
@@ -113,10 +169,13 @@ final class BootedTarget implements AutoCloseable {
             nspawn.destroyForcibly();
             throw new IllegalStateException("The target did not boot: " + Files.readString(dir.resolve("console.log")));
         }
-        BootedTarget target = new BootedTarget(dir, suite, repository, nspawn, init);
+        BootedTarget target = new BootedTarget(dir, suite, repository, nspawn, init, files);
         try {
             target.awaitBoot();
         } catch (Exception | AssertionError e) {
+            List<String> console = Files.readAllLines(dir.resolve("console.log"));
+            System.out.println("[target] the console of " + dir + " ends with:\n" + String.join("\n",
+                    console.subList(Math.max(0, console.size() - 30), console.size())));
             target.close();
             throw e;
         }
@@ -132,6 +191,7 @@ final class BootedTarget implements AutoCloseable {
     private void awaitBoot() throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         CommandResult state = run(Duration.ofMinutes(3), "systemctl", "is-system-running", "--wait");
+        // "offline": nsenter met the container's PID 1 before it was systemd's (a loaded machine).
         while (state.output().stream().anyMatch(line -> line.startsWith("Failed to connect to")
                 || line.equals("offline")) && System.nanoTime() < deadline) {
             Thread.sleep(200);
@@ -176,7 +236,7 @@ final class BootedTarget implements AutoCloseable {
     /** A command with {@code environment} added to the few variables every command here gets. */
     CommandResult run(Map<String, String> environment, Duration timeout, String... argv) throws Exception {
         List<String> command = new ArrayList<>(List.of("nsenter", "--target", Long.toString(init), "--mount", "--uts",
-                "--ipc", "--pid", "--root", "--wd", "--", "/usr/bin/env", "-i", "PATH=" + PATH, "HOME=/root",
+                "--ipc", "--net", "--pid", "--root", "--wd", "--", "/usr/bin/env", "-i", "PATH=" + PATH, "HOME=/root",
                 "LANG=C.UTF-8", "DEBIAN_FRONTEND=noninteractive"));
         environment.forEach((name, value) -> command.add(name + "=" + value));
         command.addAll(List.of(argv));
@@ -200,16 +260,34 @@ final class BootedTarget implements AutoCloseable {
         return check("sh", "-c", script);
     }
 
+    /**
+     * Writes {@code content} to {@code path} on the target, from inside: a path through the host's
+     * view of its root would follow the root's absolute links out into the host.
+     */
+    void write(String path, byte[] content, String mode) throws Exception {
+        check("sh", "-c", "umask 077 && printf %s \"$1\" | base64 -d > \"$2.new\" && chmod \"$3\" \"$2.new\""
+                + " && mv -f \"$2.new\" \"$2\"", "write", java.util.Base64.getEncoder().encodeToString(content), path,
+                mode);
+    }
+
+    /**
+     * Shuts the server down (SIGTERM to nspawn), or, after 90 s, kills it: SIGKILL to its init takes
+     * every process of its PID namespace with it, which nspawn's own death would not.
+     */
     @Override
     public void close() throws Exception {
         long start = System.nanoTime();
         try {
             nspawn.destroy();
             if (!nspawn.waitFor(90, TimeUnit.SECONDS)) {
+                ProcessHandle.of(init).ifPresent(ProcessHandle::destroyForcibly);
                 nspawn.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
+            ProcessHandle.of(init).filter(ProcessHandle::isAlive).ifPresent(ProcessHandle::destroyForcibly);
         } finally {
-            RUNNER.run(Command.of("rm", "-rf", "--one-file-system", root().toString()).quietly());
+            for (Path file : files) {
+                RUNNER.run(Command.of("rm", "-rf", "--one-file-system", file.toString()).quietly());
+            }
             System.out.printf("[measure] target powered off and deleted in %.1f s%n", (System.nanoTime() - start) / 1e9);
         }
     }

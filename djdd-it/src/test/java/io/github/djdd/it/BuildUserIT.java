@@ -11,6 +11,7 @@ import io.github.djdd.core.process.CommandResult;
 import io.github.djdd.core.process.ProcessRunner;
 import io.github.djdd.core.project.ProjectPublish;
 import io.github.djdd.core.project.PublishRequest;
+import io.github.djdd.core.publish.Channel;
 import io.github.djdd.core.publish.TestDebs;
 import io.github.djdd.core.publish.ValidFor;
 import io.github.djdd.core.site.SiteVariant;
@@ -281,7 +282,8 @@ class BuildUserIT {
         Path key = TestDebs.gpgKey(HERE, "publisher", "");
         new ProjectPublish(new PublishRequest(BuildDir.prepare(rootBuildDir), ItSupport.SUITE,
                 SoftwareName.of(SOFTWARE), new SiteVariants(List.of(SiteVariant.defaults(VariantName.of("berlin"))),
-                true), new PublishRequest.Folder(repository, key, new char[0], new ValidFor(14)), 5), Console.NULL).run();
+                true), new PublishRequest.Folder(repository, key, new char[0], new ValidFor(14)), 5, Channel.PRODUCTION),
+                Console.NULL).run();
 
         assertThat(again).contains("BUILD SUCCESS");
         assertThat(Files.getAttribute(victim, "unix:mode")).as("mode of the folder the links pointed at")

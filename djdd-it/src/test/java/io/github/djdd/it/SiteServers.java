@@ -1,34 +1,21 @@
 package io.github.djdd.it;
 
-import io.github.djdd.core.deb.Compression;
-import io.github.djdd.core.deb.DebControl;
-import io.github.djdd.core.deb.PackageSettings;
 import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.naming.VariantName;
 import io.github.djdd.core.process.CommandResult;
-import io.github.djdd.core.project.BuildRequest;
-import io.github.djdd.core.project.ProjectBuild;
-import io.github.djdd.core.project.ProjectPublish;
 import io.github.djdd.core.project.PublishRequest;
+import io.github.djdd.core.publish.Channel;
 import io.github.djdd.core.publish.ValidFor;
-import io.github.djdd.core.site.SiteOptions;
 import io.github.djdd.core.site.SiteVariant;
-import io.github.djdd.core.site.SiteVariants;
 import io.github.djdd.core.store.BuiltPackage;
-import io.github.djdd.core.workspace.BuildDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The servers of the booted-server scenarios of one suite ({@link ServerIT} on the ITs' suite,
@@ -54,12 +41,7 @@ final class SiteServers implements AutoCloseable {
     /** The suite of the servers and of the packages {@link #release(String, SiteVariant...)} builds. */
     final String suite;
     private final Path dir;
-    private final BuildDir buildDir;
-    private final Path upstream;
-    /** Releases built so far, by suite, ref and variant names. */
-    private final Map<String, List<BuiltPackage>> releases = new HashMap<>();
-    /** The suites whose build root djdd:init's step has checked in this run. */
-    private final Set<String> initialized = new HashSet<>();
+    private final Releases releases;
     private BootedTarget shared;
     private int sharedServers;
 
@@ -72,8 +54,8 @@ final class SiteServers implements AutoCloseable {
     SiteServers(String suite, Path dir) throws Exception {
         this.suite = suite;
         this.dir = dir;
-        this.buildDir = ItSupport.buildDir();
-        upstream = SampleProject.create(dir, Map.of());
+        Path upstream = SampleProject.create(dir, Map.of());
+        releases = new Releases(upstream);
         String requirements = Files.readString(upstream.resolve("requirements.txt"));
         SampleProject.branch(upstream, "main", "v2", Map.of("mysite/version.py", "CODE_VERSION = \"2\"\n"),
                 MAIN.plusSeconds(3600));
@@ -141,21 +123,8 @@ final class SiteServers implements AutoCloseable {
     }
 
     /** As {@link #release(String, SiteVariant...)}, built in the build root of {@code buildSuite}. */
-    synchronized List<BuiltPackage> release(String buildSuite, String ref, SiteVariant... variants) throws Exception {
-        String key = buildSuite + " " + ref + " " + Arrays.stream(variants).map(v -> v.name().value())
-                .collect(Collectors.joining(" "));
-        List<BuiltPackage> built = releases.get(key);
-        if (built == null) {
-            if (initialized.add(buildSuite)) {
-                ItSupport.cachedRoot(buildSuite);
-            }
-            built = new ProjectBuild(new BuildRequest(buildDir, buildSuite, SOFTWARE, upstream.toString(),
-                    new SiteVariants(List.of(variants), true), ref, "", SampleProject.pip(), new PackageSettings(
-                            DebControl.DEFAULT_MAINTAINER, Compression.GZIP, Optional.empty()), SiteOptions.DEFAULTS),
-                    new ItSupport.RecordingConsole()).run();
-            releases.put(key, built);
-        }
-        return built;
+    List<BuiltPackage> release(String buildSuite, String ref, SiteVariant... variants) throws Exception {
+        return releases.release(buildSuite, ref, variants);
     }
 
     /**
@@ -168,8 +137,7 @@ final class SiteServers implements AutoCloseable {
 
     /** What {@code djdd:publish} does for {@code variant}'s last build, into {@code target}. */
     void publish(PublishRequest.Target target, SiteVariant variant) throws Exception {
-        new ProjectPublish(new PublishRequest(buildDir, suite, SOFTWARE, new SiteVariants(List.of(variant), true),
-                target, 5), new ItSupport.RecordingConsole()).run();
+        releases.publish(suite, target, Channel.PRODUCTION, variant);
     }
 
     /** A server of its own in {@code scenario} whose APT repository holds these packages. */

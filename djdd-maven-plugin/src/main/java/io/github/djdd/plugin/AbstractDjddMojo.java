@@ -60,8 +60,10 @@ abstract class AbstractDjddMojo extends AbstractMojo {
      * <li>{@code celeryWorkers}: the worker's concurrency; default 2;</li>
      * <li>{@code celeryBeat}: whether Celery beat runs; default false;</li>
      * <li>{@code workers}: gunicorn's worker processes; default 3;</li>
-     * <li>{@code database}: a PostgreSQL role and database; default true;</li>
-     * <li>{@code queue}: a RabbitMQ vhost and user (Celery's broker); default true;</li>
+     * <li>{@code database}: a PostgreSQL role and database on the server; default true (false with
+     *     {@code DATABASE_URL} in {@code secrets}: a database on another host);</li>
+     * <li>{@code queue}: a RabbitMQ vhost and user (Celery's broker) on the server; default true (false
+     *     with {@code CELERY_BROKER_URL} in {@code secrets}: a broker on another host);</li>
      * <li>{@code cache}: a memcached of the site's own; default true;</li>
      * <li>{@code environment}: extra variables for every process of the site; no secrets;</li>
      * <li>{@code secrets}: names of variables the server provides
@@ -71,7 +73,11 @@ abstract class AbstractDjddMojo extends AbstractMojo {
      *     certbot's <code>/etc/letsencrypt/live/{serverName}/fullchain.pem</code> and
      *     {@code privkey.pem};</li>
      * <li>{@code tlsListen}: the HTTPS port; default 443;</li>
-     * <li>{@code mediaServerName}: a host name of the media's own; default none.</li>
+     * <li>{@code mediaServerName}: a host name of the media's own; default none;</li>
+     * <li>{@code probePath}: what the install asks a new release for before it takes traffic; default /;</li>
+     * <li>{@code probeTimeout}: the seconds it has to answer below 500; default 60;</li>
+     * <li>{@code celeryStopTimeout}: the seconds the Celery worker may finish its tasks when it stops;
+     *     default 600.</li>
      * </ul>
      * The site's Configuration page explains each.
      *

@@ -46,10 +46,18 @@ public class Variant {
     /** gunicorn's worker processes; default 3. */
     private String workers;
 
-    /** Whether the site has a PostgreSQL database; default true. */
+    /**
+     * Whether the site has a PostgreSQL database of its own on the server; default true. False with
+     * {@code DATABASE_URL} in {@code <secrets>}: a database on another host, which the install checks
+     * it can reach and migrates when {@code <migrate>} is true.
+     */
     private Boolean database;
 
-    /** Whether the site has a RabbitMQ vhost and user (Celery's broker); default true. */
+    /**
+     * Whether the site has a RabbitMQ vhost and user (Celery's broker) on the server; default true.
+     * False with {@code CELERY_BROKER_URL} in {@code <secrets>}: a broker on another host, which the
+     * install checks it can reach.
+     */
     private Boolean queue;
 
     /** Whether the site uses memcached; default true. */
@@ -92,6 +100,22 @@ public class Variant {
      * are served under the site's name at {@code MEDIA_URL}.
      */
     private String mediaServerName;
+
+    /**
+     * The path the install asks a new release for, started beside the running one on a socket of its
+     * own, with the {@code serverName} as Host; it must answer below 500 before the site switches to
+     * it. Default {@code /}.
+     */
+    private String probePath;
+
+    /** The seconds the new release has to answer {@code probePath} (and its Celery worker a ping); default 60. */
+    private String probeTimeout;
+
+    /**
+     * The seconds an upgrade or stop lets the Celery worker finish the tasks it runs (a warm shutdown)
+     * before they are killed; default 600.
+     */
+    private String celeryStopTimeout;
 
     public String getName() {
         return name;
@@ -253,12 +277,37 @@ public class Variant {
         this.mediaServerName = mediaServerName;
     }
 
+    public String getProbePath() {
+        return probePath;
+    }
+
+    public void setProbePath(String probePath) {
+        this.probePath = probePath;
+    }
+
+    public String getProbeTimeout() {
+        return probeTimeout;
+    }
+
+    public void setProbeTimeout(String probeTimeout) {
+        this.probeTimeout = probeTimeout;
+    }
+
+    public String getCeleryStopTimeout() {
+        return celeryStopTimeout;
+    }
+
+    public void setCeleryStopTimeout(String celeryStopTimeout) {
+        this.celeryStopTimeout = celeryStopTimeout;
+    }
+
     /** This variant as the core checks it: every value validated, unset ones at the core's defaults. */
     SiteVariant toSiteVariant() throws InvalidConfigurationException {
         return SiteVariant.builder(VariantName.of(name)).ref(ref).serverName(serverName).listen(listen)
                 .settings(settings).migrate(migrate).celery(celery).celeryWorkers(celeryWorkers).celeryBeat(celeryBeat)
                 .workers(workers).database(database).queue(queue).cache(cache).environment(environment)
                 .secrets(secrets).tls(tls).tlsCertificate(tlsCertificate).tlsCertificateKey(tlsCertificateKey)
-                .tlsListen(tlsListen).mediaServerName(mediaServerName).build();
+                .tlsListen(tlsListen).mediaServerName(mediaServerName).probePath(probePath).probeTimeout(probeTimeout)
+                .celeryStopTimeout(celeryStopTimeout).build();
     }
 }

@@ -135,7 +135,24 @@ class EverySettingTest {
         assertThat(mojo.folder).hasToString("/srv/apt/mysoftware");
         assertThat(mojo.keep).isEqualTo(3);
         assertThat(mojo.aptlyRepo).isEqualTo("mysoftware-bookworm");
+        assertThat(mojo.channel).isEqualTo("staging");
         assertThat(mojo.variants).extracting(Variant::getName).containsExactly("berlin", "blue");
+        assertSkipped(mojo);
+    }
+
+    @Test
+    @InjectMojo(goal = "promote", pom = POM)
+    void promoteTakesIt(PromoteMojo mojo) throws Exception {
+        assertThat(mojo.promoteVersion).isEqualTo("20261207.100000.deb12+g0123456789ab.cafe0123");
+        assertThat(mojo.folder).hasToString("/srv/apt/mysoftware");
+        assertSkipped(mojo);
+    }
+
+    @Test
+    @InjectMojo(goal = "rollback", pom = POM)
+    void rollbackTakesIt(RollbackMojo mojo) throws Exception {
+        assertThat(mojo.keep).isEqualTo(3);
+        assertThat(mojo.variants.get(0).getCeleryStopTimeout()).isEqualTo("1800");
         assertSkipped(mojo);
     }
 

@@ -2,7 +2,10 @@ package io.github.djdd.core.project;
 
 import io.github.djdd.core.Console;
 import io.github.djdd.core.DjddException;
+import io.github.djdd.core.InvalidConfigurationException;
+import io.github.djdd.core.naming.SoftwareName;
 import io.github.djdd.core.publish.AptlyRepository;
+import io.github.djdd.core.publish.Channel;
 import io.github.djdd.core.publish.FolderRepository;
 import io.github.djdd.core.publish.PackageRepository;
 import io.github.djdd.core.publish.Published;
@@ -38,23 +41,35 @@ public final class ProjectPublish {
                 }
             }
         }
-        Published result = repository.publish(request.suite(), debs, request.keep());
-        console.info("Published to " + repository.describe() + " (" + request.suite() + "):");
+        String distribution = request.channel().distribution(request.suite());
+        Published result = repository.publish(distribution, debs, request.keep());
+        console.info("Published to " + repository.describe() + " (" + distribution + "):");
         result.added().forEach(key -> console.info("  added " + key));
         result.present().forEach(key -> console.info("  already there " + key));
         result.dropped().forEach(key -> console.info("  dropped " + key + " (older than the " + request.keep()
                 + " kept)"));
-        console.info(repository.howServersUseIt(request.suite()));
+        console.info(repository.howServersUseIt(distribution));
         return result;
+    }
+
+    /** A folder repository with its signing key loaded. */
+    static FolderRepository folderRepository(PublishRequest.Folder target, SoftwareName software, Console console)
+            throws DjddException {
+        Clock clock = Clock.systemUTC();
+        ReleaseSigner signer = ReleaseSigner.load(target.keyFile(), target.passphrase(), clock.instant());
+        return new FolderRepository(target.folder(), software.value(), signer, target.validFor(), console, clock);
     }
 
     /** The target repository, its key loaded or its settings checked before any build is read. */
     private PackageRepository repository() throws DjddException {
         if (request.target() instanceof PublishRequest.Folder target) {
-            Clock clock = Clock.systemUTC();
-            ReleaseSigner signer = ReleaseSigner.load(target.keyFile(), target.passphrase(), clock.instant());
-            return new FolderRepository(target.folder(), request.software().value(), signer, target.validFor(),
-                    console, clock);
+            return folderRepository(target, request.software(), console);
+        }
+        if (request.channel() != Channel.PRODUCTION) {
+            throw new InvalidConfigurationException("channel", "<channel> is " + request.channel().value() + ", which"
+                    + " needs a <folder> repository (djdd:promote moves versions between its distributions): with"
+                    + " <aptly>, publish to a local repository for the canaries (<aptlyRepo>) and copy versions with"
+                    + " aptly's 'repo copy', or drop <channel>.");
         }
         PublishRequest.Aptly target = (PublishRequest.Aptly) request.target();
         return AptlyRepository.of(target.url(), target.repo(), request.software().value(), target.gpgKey(),

@@ -1,6 +1,7 @@
 package io.github.djdd.core.project;
 
 import io.github.djdd.core.naming.SoftwareName;
+import io.github.djdd.core.publish.Channel;
 import io.github.djdd.core.publish.ValidFor;
 import io.github.djdd.core.site.SiteVariants;
 import io.github.djdd.core.workspace.BuildDir;
@@ -15,9 +16,11 @@ import java.util.Optional;
  * @param variants the variants whose last build is published
  * @param target the repository
  * @param keep the site versions kept per variant
+ * @param channel the distribution of the suite the packages go to: the suite's own (production), or
+ *     its staging distribution, which canary servers follow (a folder repository only)
  */
 public record PublishRequest(BuildDir buildDir, String suite, SoftwareName software, SiteVariants variants,
-        Target target, int keep) {
+        Target target, int keep, Channel channel) {
     /** The environment variable that holds the signing key's passphrase. */
     public static final String PASSPHRASE_VARIABLE = "DJDD_SIGNING_PASSPHRASE";
 

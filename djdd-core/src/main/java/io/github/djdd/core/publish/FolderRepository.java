@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -122,32 +123,115 @@ public final class FolderRepository implements PackageRepository {
     @Override
     public Published publish(String suite, List<Path> debs, int keep) throws DjddException {
         PackageRepository.requireKeep(keep);
+        return locked(() -> publishLocked(suite, debs, keep));
+    }
+
+    /**
+     * Puts a site version of distribution {@code from} (a channel such as {@code trixie-staging})
+     * into {@code to} ({@code trixie}) with the env and src packages it depends on, as
+     * {@link #publish} puts built packages there: the same files, signed anew, atomic for readers.
+     *
+     * @param version the site version; empty: {@code from}'s newest
+     * @throws DjddException when {@code from} has no such version, or {@code to} has a newer one
+     */
+    public Published promote(String from, String to, String site, Optional<String> version, int keep)
+            throws DjddException {
+        PackageRepository.requireKeep(keep);
+        return locked(() -> {
+            Map<String, Stanza> index = readIndex(from);
+            List<Stanza> versions = versions(index, site);
+            if (versions.isEmpty()) {
+                throw new DjddException(from + " of " + folder + " has no " + site + ": publish it there first.");
+            }
+            Stanza chosen = version.isEmpty() ? versions.get(versions.size() - 1) : versions.stream()
+                    .filter(entry -> entry.require("Version").equals(version.get())).findFirst()
+                    .orElseThrow(() -> new DjddException(from + " of " + folder + " has no " + site + " "
+                            + version.get() + ": name one of " + String.join(", ", versions.stream()
+                                    .map(entry -> entry.require("Version")).toList()) + "."));
+            String newest = versions(readIndex(to), site).stream().map(entry -> entry.require("Version"))
+                    .reduce((first, second) -> second).orElse(null);
+            if (newest != null && DebianVersion.compare(chosen.require("Version"), newest) < 0) {
+                throw new DjddException(site + " " + chosen.require("Version") + " is older than " + newest + ", the"
+                        + " newest in " + to + ": servers would not go back to it. To go back, roll " + to
+                        + " back (djdd:rollback), which drops its newest version.");
+            }
+            List<Path> debs = new ArrayList<>(List.of(folder.resolve(chosen.require("Filename"))));
+            Set<String> needs = dependencies(chosen);
+            index.values().stream().filter(entry -> needs.contains(entry.require("Package")))
+                    .forEach(entry -> debs.add(folder.resolve(entry.require("Filename"))));
+            return publishLocked(to, debs, keep);
+        });
+    }
+
+    /**
+     * Drops the newest version of {@code site} from {@code distribution}, and the env and src
+     * packages only it needed there, so that the version before it is the newest again. Servers
+     * that take the distribution's newest even when it is older (an APT pin above 1000) go back to it.
+     *
+     * @return the dropped entries' keys
+     * @throws DjddException when the distribution has fewer than two versions of the site
+     */
+    public List<String> rollback(String distribution, String site) throws DjddException {
+        return locked(() -> {
+            Map<String, Stanza> index = readIndex(distribution);
+            List<Stanza> versions = versions(index, site);
+            if (versions.size() < 2) {
+                throw new DjddException(distribution + " of " + folder + " has " + (versions.isEmpty() ? "no " + site
+                        : "only " + site + " " + versions.get(0).require("Version")) + ", so there is no version to"
+                        + " roll back to: publish or promote the version that should serve instead.");
+            }
+            Set<String> previousPool = referencedPool(index);
+            List<String> dropped = dropWithUnneededDependencies(index,
+                    Set.of(DebFile.key(versions.get(versions.size() - 1))));
+            writeIndices(distribution, index);
+            removeUnreferenced(distribution, index, previousPool);
+            return dropped;
+        });
+    }
+
+    /** What one writer does while it holds the repository's lock. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws DjddException, IOException;
+    }
+
+    private <T> T locked(Work<T> work) throws DjddException {
         Path state = prepare();
         try (BuildLock lock = BuildLock.acquire(state.resolve("lock"), "the repository " + folder, console)) {
             BuildDir.deleteTree(state.resolve("tmp"));
             Files.createDirectories(state.resolve("tmp"));
-            Map<String, Stanza> index = readIndex(suite);
-            List<DebFile> incoming = new ArrayList<>();
-            for (Path deb : debs) {
-                incoming.add(DebFile.read(deb));
-            }
-            Incoming sorted = Incoming.sort(index, incoming, folder + " has for " + suite);
-            for (DebFile deb : incoming) {
-                String pool = poolPath(suite, deb);
-                copyIntoPool(deb, folder.resolve(pool));
-                index.putIfAbsent(deb.key(), entry(deb, pool));
-            }
-            List<String> dropped = retain(index, keep);
-            Set<String> previousPool = referencedPool(readIndex(suite));
-            writeIndices(suite, index);
-            Files.write(tmp(keyring()), signer.publicKeyring());
-            move(tmp(keyring()), keyring());
-            removeUnreferenced(suite, index, previousPool);
-            return new Published(sorted.addedKeys(), sorted.present(), dropped);
+            return work.run();
         } catch (IOException e) {
             throw new DjddException("Cannot publish to " + folder + " (" + e.getMessage() + "): check its space and"
                     + " permissions; the repository still serves its previous state.", e);
         }
+    }
+
+    private Published publishLocked(String suite, List<Path> debs, int keep) throws DjddException, IOException {
+        Map<String, Stanza> index = readIndex(suite);
+        List<DebFile> incoming = new ArrayList<>();
+        for (Path deb : debs) {
+            incoming.add(DebFile.read(deb));
+        }
+        Incoming sorted = Incoming.sort(index, incoming, folder + " has for " + suite);
+        for (DebFile deb : incoming) {
+            String pool = poolPath(suite, deb);
+            copyIntoPool(deb, folder.resolve(pool));
+            index.putIfAbsent(deb.key(), entry(deb, pool));
+        }
+        List<String> dropped = retain(index, keep);
+        Set<String> previousPool = referencedPool(readIndex(suite));
+        writeIndices(suite, index);
+        Files.write(tmp(keyring()), signer.publicKeyring());
+        move(tmp(keyring()), keyring());
+        removeUnreferenced(suite, index, previousPool);
+        return new Published(sorted.addedKeys(), sorted.present(), dropped);
+    }
+
+    /** The entries of {@code name} in an index, oldest version first. */
+    private static List<Stanza> versions(Map<String, Stanza> index, String name) {
+        return index.values().stream().filter(entry -> entry.require("Package").equals(name))
+                .sorted(Comparator.comparing((Stanza entry) -> entry.require("Version"), DebianVersion.ORDER)).toList();
     }
 
     /** Makes the folder a repository, or checks that it is one; returns its state folder. */
@@ -258,6 +342,19 @@ public final class FolderRepository implements PackageRepository {
                     .reversed());
             dropped.addAll(versions.subList(Math.min(keep, versions.size()), versions.size()));
         }
+        return dropWithUnneededDependencies(index, dropped);
+    }
+
+    /**
+     * Drops the entries {@code keys} from {@code index}, then every package they depended on that no
+     * entry left needs.
+     *
+     * @return the dropped entries' keys
+     */
+    private static List<String> dropWithUnneededDependencies(Map<String, Stanza> index, Set<String> keys) {
+        Set<String> dependedOn = new HashSet<>();
+        index.values().forEach(entry -> dependedOn.addAll(dependencies(entry)));
+        Set<String> dropped = new TreeSet<>(keys);
         Set<String> needed = new HashSet<>();
         index.forEach((key, entry) -> {
             if (!dropped.contains(key)) {

@@ -179,6 +179,7 @@ public final class SiteFiles {
         values.put("cacheSocket", layout.cacheSocket());
         values.put("cacheRuntimeDir", layout.cacheSocket().substring("/run/".length(),
                 layout.cacheSocket().lastIndexOf('/')));
+        values.put("nextSocket", layout.nextSocket());
         values.put("srcPackage", release.src().packageName());
         values.put("srcHash", release.src().commitId());
         values.put("srcDir", release.src().projectPath());
@@ -213,6 +214,11 @@ public final class SiteFiles {
         values.put("celery", Boolean.toString(variant.celery()));
         values.put("celeryBeat", Boolean.toString(variant.celeryBeat()));
         values.put("migrate", Boolean.toString(variant.migrate()));
+        values.put("externalDatabase", Boolean.toString(variant.externalDatabase()));
+        values.put("externalBroker", Boolean.toString(variant.externalBroker()));
+        values.put("probePath", variant.probePath());
+        values.put("probeTimeout", Integer.toString(variant.probeTimeout()));
+        values.put("celeryStopTimeout", Integer.toString(variant.celeryStopTimeout()));
         values.put("secrets", String.join(" ", variant.secrets()));
         values.put("units", String.join(" ", units()));
         // What the site runs on (the control utility's status and restart): Debian's own memcached
@@ -401,8 +407,12 @@ public final class SiteFiles {
         }
         files.put(unitDir + user + ".socket", render("gunicorn.socket", values));
         files.put(unitDir + user + ".service", render("gunicorn.service", values));
+        // The release's own gunicorn and worker, which the postinst starts beside the site's to probe it.
+        files.put(unitDir + user + "-next.socket", render("next.socket", values));
+        files.put(unitDir + user + "-next.service", render("next.service", values));
         if (variant.celery()) {
             files.put(unitDir + user + "-celery.service", render("celery.service", values));
+            files.put(unitDir + user + "-next-celery.service", render("next-celery.service", values));
         }
         if (variant.celeryBeat()) {
             files.put(unitDir + user + "-celerybeat.service", render("celerybeat.service", values));
@@ -411,6 +421,7 @@ public final class SiteFiles {
             files.put(unitDir + user + "-memcached.service", render("memcached.service", values));
         }
         files.put(layout.siteDir() + "/maintenance.html", render("maintenance.html", values));
+        files.put(layout.siteDir() + "/preflight.py", render("preflight.py", values));
         files.put("/etc/logrotate.d/" + user, render("logrotate", values));
         List<DebContent> contents = new ArrayList<>();
         files.forEach((path, text) -> contents.add(DebContent.Data.text(path, text)));

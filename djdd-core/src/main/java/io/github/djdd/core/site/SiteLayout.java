@@ -59,6 +59,11 @@ public record SiteLayout(SoftwareName software, VariantName variant, boolean nam
         return runDir() + "-cache/memcached.sock";
     }
 
+    /** The socket of the release being installed, started beside the running site to be probed. */
+    public String nextSocket() {
+        return runDir() + "-next.sock";
+    }
+
     /** The variant's {@code serverName}, else a {@code .localhost} name of the software and variant. */
     public String serverName(SiteVariant configured) {
         if (configured.serverName() != null) {

@@ -35,8 +35,9 @@ import java.util.stream.Stream;
 public final class SiteTemplates {
     /** The templates that can be replaced, by file name. */
     public static final List<String> NAMES = List.of("nginx.conf", "nginx-without-tls", "gunicorn.socket",
-            "gunicorn.service", "celery.service", "celerybeat.service", "memcached.service", "maintenance.html", "control",
-            "control.1", "logrotate", "postinst", "prerm", "postrm");
+            "gunicorn.service", "celery.service", "celerybeat.service", "memcached.service", "next.socket",
+            "next.service", "next-celery.service", "maintenance.html", "control", "control.1", "logrotate", "postinst",
+            "prerm", "postrm", "preflight.py");
 
     /** What visitors of the site see, nothing that runs or configures a service: the project may replace these. */
     public static final Set<String> PAGES = Set.of("maintenance.html");

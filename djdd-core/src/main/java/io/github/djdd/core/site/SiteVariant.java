@@ -27,11 +27,15 @@ import java.util.regex.Pattern;
  * @param tls HTTPS for the site, when configured
  * @param mediaServerName a host name of its own for the media (a separate origin, without the
  *     site's cookies); null: media are served at the settings' {@code MEDIA_URL} path only
+ * @param probePath the path the install asks a new release for, started beside the running one,
+ *     before it takes traffic
+ * @param probeTimeout the seconds the new release has to answer it (and its Celery worker a ping)
+ * @param celeryStopTimeout the seconds an upgrade lets the Celery worker finish its running tasks
  */
 public record SiteVariant(VariantName name, String ref, String serverName, int listen, String settings,
         boolean migrate, boolean celery, int celeryWorkers, boolean celeryBeat, int workers, boolean database,
         boolean queue, boolean cache, Map<String, String> environment, List<String> secrets, Optional<Tls> tls,
-        String mediaServerName) {
+        String mediaServerName, String probePath, int probeTimeout, int celeryStopTimeout) {
 
     /**
      * HTTPS: nginx listens on {@code port} with the certificate and key at these paths on the server
@@ -62,6 +66,10 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
     static final Pattern URL_WITH_PASSWORD = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^/@:\\s]*:[^/@\\s]+@.*");
     /** The secrets every site package generates on the server itself. */
     static final List<String> GENERATED_SECRETS = List.of("SECRET_KEY", "CELERY_BROKER_URL");
+    /** A URL path the probe can ask for, and that a shell script carries in single quotes. */
+    static final Pattern PROBE_PATH = Pattern.compile("/[A-Za-z0-9._~/?=-]{0,200}");
+    /** The variable that names a database on another host. */
+    static final String DATABASE_URL = "DATABASE_URL";
 
     public SiteVariant {
         environment = Map.copyOf(environment);
@@ -71,7 +79,24 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
     /** A variant with every default: the one a project without {@code <variants>} gets. */
     public static SiteVariant defaults(VariantName name) {
         return new SiteVariant(name, null, null, 80, null, false, true, 2, false, 3, true, true, true, Map.of(),
-                List.of(), Optional.empty(), null);
+                List.of(), Optional.empty(), null, "/", 60, 600);
+    }
+
+    /**
+     * Whether the site's database is on another host: it has none of its own on the server, and
+     * {@code DATABASE_URL} comes from {@code <secrets>} (set on each server) or {@code <environment>}.
+     * The install creates nothing for it, checks that it can connect, and migrates when asked.
+     */
+    public boolean externalDatabase() {
+        return !database && (secrets.contains(DATABASE_URL) || environment.containsKey(DATABASE_URL));
+    }
+
+    /**
+     * Whether Celery's broker is on another host: the site runs Celery without a RabbitMQ vhost of
+     * its own, so {@code CELERY_BROKER_URL} comes from {@code <secrets>} or {@code <environment>}.
+     */
+    public boolean externalBroker() {
+        return celery && !queue;
     }
 
     public static Builder builder(VariantName name) {
@@ -115,6 +140,9 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
         private String tlsCertificateKey;
         private String tlsListen;
         private String mediaServerName;
+        private String probePath;
+        private String probeTimeout;
+        private String celeryStopTimeout;
 
         private Builder(VariantName name) {
             this.name = name;
@@ -217,6 +245,24 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
             return this;
         }
 
+        /** The path the install probes a new release at; default {@code /}. */
+        public Builder probePath(String value) {
+            probePath = Names.strippedOrNull(value);
+            return this;
+        }
+
+        /** Seconds for the probe's answer; default 60. */
+        public Builder probeTimeout(String value) {
+            probeTimeout = Names.strippedOrNull(value);
+            return this;
+        }
+
+        /** Seconds the Celery worker may take to finish its tasks when it stops; default 600. */
+        public Builder celeryStopTimeout(String value) {
+            celeryStopTimeout = Names.strippedOrNull(value);
+            return this;
+        }
+
         public SiteVariant build() throws InvalidConfigurationException {
             SiteVariant defaults = defaults(name);
             boolean useDatabase = orDefault(database, defaults.database());
@@ -225,9 +271,16 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
             boolean useMigrate = orDefault(migrate, defaults.migrate());
             Map<String, String> env = checkedEnvironment();
             List<String> names = checkedSecrets(env);
-            if (useMigrate && !useDatabase) {
-                throw invalid("migrate", "is true but <database> is false: migrate needs the site's database;"
-                        + " set <migrate>false</migrate> or drop <database>false</database>.");
+            boolean databaseUrl = names.contains(DATABASE_URL) || env.containsKey(DATABASE_URL);
+            if (useMigrate && !useDatabase && !databaseUrl) {
+                throw invalid("migrate", "is true but <database> is false and no DATABASE_URL names a database on"
+                        + " another host: list DATABASE_URL in <secrets> for one, drop <database>false</database>"
+                        + " for the site's own, or set <migrate>false</migrate>.");
+            }
+            if (useDatabase && names.contains(DATABASE_URL)) {
+                throw invalid("secrets", "has DATABASE_URL but <database> is true, so the site's own database's URL"
+                        + " is in its env file and wins: set <database>false</database> for a database on another"
+                        + " host, or remove DATABASE_URL from <secrets>.");
             }
             if (useCelery && !useQueue && !env.containsKey("CELERY_BROKER_URL") && !names.contains("CELERY_BROKER_URL")) {
                 throw invalid("celery", "is true but <queue> is false, so Celery has no broker: set <celery>false"
@@ -254,7 +307,26 @@ public record SiteVariant(VariantName name, String ref, String serverName, int l
                     settings == null ? null : module(settings, "variants", "<settings> of variant " + name),
                     useMigrate, useCelery, count("celeryWorkers", celeryWorkers, defaults.celeryWorkers()),
                     beat, count("workers", workers, defaults.workers()), useDatabase, useQueue,
-                    orDefault(cache, defaults.cache()), env, names, checkedTls(host, port), media);
+                    orDefault(cache, defaults.cache()), env, names, checkedTls(host, port), media,
+                    checkedProbePath(defaults.probePath()),
+                    seconds("probeTimeout", probeTimeout, defaults.probeTimeout(), 3600),
+                    seconds("celeryStopTimeout", celeryStopTimeout, defaults.celeryStopTimeout(), 86400));
+        }
+
+        private String checkedProbePath(String fallback) throws InvalidConfigurationException {
+            if (probePath == null) {
+                return fallback;
+            }
+            if (!PROBE_PATH.matcher(probePath).matches()) {
+                throw invalid("probePath", Names.quote(probePath) + " is not a path the probe can ask for: use a"
+                        + " path from the site's root such as /health/ (letters, digits and . _ ~ / ? = -, at most"
+                        + " 200).");
+            }
+            return probePath;
+        }
+
+        private int seconds(String element, String value, int fallback, int max) throws InvalidConfigurationException {
+            return number(element, value, fallback, max, "a number of seconds");
         }
 
         private String hostName(String element, String value) throws InvalidConfigurationException {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -195,6 +196,91 @@ class FolderRepositoryTest {
         assertThat(folder.resolve("pool/trixie/mysoftware-env-1/mysoftware-env-1_1_amd64.deb")).doesNotExist();
         assertThat(folder.resolve("pool/trixie/mysoftware-site-berlin")).isDirectoryContaining(
                 path -> path.getFileName().toString().startsWith("mysoftware-site-berlin_20261122.1"));
+    }
+
+    private List<String> entries(String suite) throws Exception {
+        return Stanza.parseAll(packages(suite)).stream()
+                .map(entry -> entry.require("Package") + " " + entry.require("Version")).toList();
+    }
+
+    @Test
+    void promoteCopiesAStagedSiteVersionWithItsEnvAndSrcIntoProductionSigned() throws Exception {
+        repository.publish("trixie-staging", release("mysoftware-site-berlin", "20261121.1", "mysoftware-env-1",
+                "mysoftware-src-1"), 5);
+        repository.publish("trixie-staging", release("mysoftware-site-berlin", "20261122.1", "mysoftware-env-1",
+                "mysoftware-src-2"), 5);
+
+        Published first = repository.promote("trixie-staging", "trixie", "mysoftware-site-berlin",
+                Optional.of("20261121.1"), 5);
+        assertThat(first.added()).hasSize(3);
+        assertThat(entries("trixie")).containsExactly("mysoftware-env-1 1", "mysoftware-site-berlin 20261121.1",
+                "mysoftware-src-1 1");
+        Published newest = repository.promote("trixie-staging", "trixie", "mysoftware-site-berlin", Optional.empty(), 5);
+        assertThat(newest.added()).extracting(key -> key.split(" ")[0])
+                .containsExactly("mysoftware-site-berlin", "mysoftware-src-2");
+        assertThat(newest.present()).extracting(key -> key.split(" ")[0]).containsExactly("mysoftware-env-1");
+        assertThat(entries("trixie")).contains("mysoftware-site-berlin 20261122.1", "mysoftware-src-2 1");
+        assertThat(gpgv(folder.resolve("dists/trixie/InRelease"))).isZero();
+        assertThat(Files.readString(folder.resolve("dists/trixie/Release"))).contains("Suite: trixie\n");
+        assertThat(Files.readString(folder.resolve("dists/trixie-staging/Release"))).contains("Suite: trixie-staging\n");
+        assertThat(folder.resolve("pool/trixie/mysoftware-src-2/mysoftware-src-2_1_all.deb")).exists();
+        // Promoting the same version again changes nothing; staging is as it was.
+        assertThat(repository.promote("trixie-staging", "trixie", "mysoftware-site-berlin", Optional.empty(), 5)
+                .added()).isEmpty();
+        assertThat(entries("trixie-staging")).hasSize(5);
+    }
+
+    @Test
+    void promoteNamesWhatStagingHasAndRefusesAVersionOlderThanProductions() throws Exception {
+        assertThatThrownBy(() -> repository.promote("trixie-staging", "trixie", "mysoftware-site-berlin",
+                Optional.empty(), 5)).isInstanceOf(DjddException.class)
+                .hasMessage("trixie-staging of " + folder + " has no mysoftware-site-berlin: publish it there first.");
+        repository.publish("trixie-staging", release("mysoftware-site-berlin", "20261121.1", "mysoftware-env-1",
+                "mysoftware-src-1"), 5);
+        assertThatThrownBy(() -> repository.promote("trixie-staging", "trixie", "mysoftware-site-berlin",
+                Optional.of("20261199.1"), 5))
+                .hasMessage("trixie-staging of " + folder + " has no mysoftware-site-berlin 20261199.1: name one of"
+                        + " 20261121.1.");
+        repository.publish("trixie", release("mysoftware-site-berlin", "20261122.1", "mysoftware-env-1",
+                "mysoftware-src-2"), 5);
+        Map<Path, byte[]> before = snapshot(folder);
+        assertThatThrownBy(() -> repository.promote("trixie-staging", "trixie", "mysoftware-site-berlin",
+                Optional.empty(), 5))
+                .hasMessage("mysoftware-site-berlin 20261121.1 is older than 20261122.1, the newest in trixie: servers"
+                        + " would not go back to it. To go back, roll trixie back (djdd:rollback), which drops its"
+                        + " newest version.");
+        assertThat(snapshot(folder)).containsOnlyKeys(before.keySet());
+    }
+
+    @Test
+    void rollbackDropsTheNewestVersionAndWhatOnlyItNeeded() throws Exception {
+        repository.publish("trixie", release("mysoftware-site-berlin", "20261121.1", "mysoftware-env-1",
+                "mysoftware-src-1"), 5);
+        repository.publish("trixie", release("mysoftware-site-berlin", "20261122.1", "mysoftware-env-2",
+                "mysoftware-src-2"), 5);
+
+        assertThat(repository.rollback("trixie", "mysoftware-site-berlin")).extracting(key -> key.split(" ")[0])
+                .containsExactlyInAnyOrder("mysoftware-site-berlin", "mysoftware-env-2", "mysoftware-src-2");
+        assertThat(entries("trixie")).containsExactly("mysoftware-env-1 1", "mysoftware-site-berlin 20261121.1",
+                "mysoftware-src-1 1");
+        assertThat(gpgv(folder.resolve("dists/trixie/InRelease"))).isZero();
+        assertThatThrownBy(() -> repository.rollback("trixie", "mysoftware-site-berlin"))
+                .isInstanceOf(DjddException.class)
+                .hasMessage("trixie of " + folder + " has only mysoftware-site-berlin 20261121.1, so there is no"
+                        + " version to roll back to: publish or promote the version that should serve instead.");
+        // A later version is published and promoted as before.
+        repository.publish("trixie", release("mysoftware-site-berlin", "20261123.1", "mysoftware-env-2",
+                "mysoftware-src-3"), 5);
+        assertThat(entries("trixie")).contains("mysoftware-site-berlin 20261123.1");
+    }
+
+    @Test
+    void channelsNameTheirDistributions() throws Exception {
+        assertThat(Channel.of(" Staging ").distribution("trixie")).isEqualTo("trixie-staging");
+        assertThat(Channel.of("production").distribution("bookworm")).isEqualTo("bookworm");
+        assertThatThrownBy(() -> Channel.of("canary")).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("<channel> is 'canary': use staging (the distribution {suite}-staging, which canary"
+                        + " servers follow) or production (the suite itself, which the other servers follow).");
     }
 
     @Test

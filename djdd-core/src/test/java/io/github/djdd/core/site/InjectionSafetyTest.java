@@ -49,6 +49,12 @@ class InjectionSafetyTest {
         inputs.put("listen (nginx listen)", v -> SiteVariant.builder(new VariantName("blue")).listen("80" + v).build());
         inputs.put("workers (gunicorn.service ExecStart)",
                 v -> SiteVariant.builder(new VariantName("blue")).workers("3" + v).build());
+        inputs.put("probePath (postinst, in single quotes)",
+                v -> SiteVariant.builder(new VariantName("blue")).probePath("/health" + v).build());
+        inputs.put("probeTimeout (postinst, next.service)",
+                v -> SiteVariant.builder(new VariantName("blue")).probeTimeout("30" + v).build());
+        inputs.put("celeryStopTimeout (celery.service, postinst)",
+                v -> SiteVariant.builder(new VariantName("blue")).celeryStopTimeout("600" + v).build());
         inputs.put("variant settings (DJANGO_SETTINGS_MODULE)",
                 v -> SiteVariant.builder(new VariantName("blue")).settings("mysite.x" + v).build());
         inputs.put("software settings", v -> SiteOptions.of("mysite.x" + v, null, null, null));

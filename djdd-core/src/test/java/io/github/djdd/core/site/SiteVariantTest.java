@@ -27,6 +27,10 @@ class SiteVariantTest {
         assertThat(variant.workers()).isEqualTo(3);
         assertThat(variant.celeryWorkers()).isEqualTo(2);
         assertThat(variant.serverName()).isNull();
+        assertThat(variant.probePath()).isEqualTo("/");
+        assertThat(variant.probeTimeout()).isEqualTo(60);
+        assertThat(variant.celeryStopTimeout()).isEqualTo(600);
+        assertThat(variant.externalDatabase() || variant.externalBroker()).isFalse();
     }
 
     @Test
@@ -44,6 +48,58 @@ class SiteVariantTest {
         assertThat(variant.celeryWorkers()).isEqualTo(4);
         assertThat(variant.cache()).isFalse();
         assertThat(variant.environment()).containsExactly(Map.entry("DEBUG", "0"));
+    }
+
+    @Test
+    void probeAndCeleryStopSettingsAreKept() throws Exception {
+        SiteVariant variant = SiteVariant.builder(BLUE).probePath(" /health/?full=1 ").probeTimeout("15")
+                .celeryStopTimeout("3600").build();
+        assertThat(variant.probePath()).isEqualTo("/health/?full=1");
+        assertThat(variant.probeTimeout()).isEqualTo(15);
+        assertThat(variant.celeryStopTimeout()).isEqualTo(3600);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"health/", "/health page/", "/a'b", "/a$b", "/a&b", "http://example.com/"})
+    void probePathMustBeAPathFromTheRoot(String path) {
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).probePath(path).build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("<probePath> of variant blue '" + path + "' is not a path the probe can ask for: use a"
+                        + " path from the site's root such as /health/ (letters, digits and . _ ~ / ? = -, at most"
+                        + " 200).");
+    }
+
+    @Test
+    void timeoutsAreSeconds() {
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).probeTimeout("1m").build())
+                .hasMessage("<probeTimeout> of variant blue '1m' is not a number of seconds: use a whole number from 1"
+                        + " to 3600.");
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).celeryStopTimeout("0").build())
+                .hasMessage("<celeryStopTimeout> of variant blue '0' is not a number of seconds: use a whole number"
+                        + " from 1 to 86400.");
+    }
+
+    @Test
+    void aDatabaseAndBrokerOnOtherHostsComeFromSecrets() throws Exception {
+        SiteVariant variant = SiteVariant.builder(BLUE).database(false).queue(false).migrate(true)
+                .secrets(List.of("DATABASE_URL", "CELERY_BROKER_URL")).build();
+        assertThat(variant.externalDatabase()).isTrue();
+        assertThat(variant.externalBroker()).isTrue();
+        assertThat(variant.migrate()).isTrue();
+        SiteVariant withoutPassword = SiteVariant.builder(BLUE).database(false).celery(false)
+                .environment(Map.of("DATABASE_URL", "postgres://db.example.com/blue")).build();
+        assertThat(withoutPassword.externalDatabase()).isTrue();
+        assertThat(withoutPassword.externalBroker()).isFalse();
+        assertThat(SiteVariant.builder(BLUE).database(false).celery(false).build().externalDatabase()).isFalse();
+    }
+
+    @Test
+    void aDatabaseUrlSecretBesideTheSitesOwnDatabaseIsRefused() {
+        assertThatThrownBy(() -> SiteVariant.builder(BLUE).secrets(List.of("DATABASE_URL")).build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("<secrets> of variant blue has DATABASE_URL but <database> is true, so the site's own"
+                        + " database's URL is in its env file and wins: set <database>false</database> for a database"
+                        + " on another host, or remove DATABASE_URL from <secrets>.");
     }
 
     @Test
@@ -205,8 +261,9 @@ class SiteVariantTest {
     void migrateNeedsTheDatabase() {
         assertThatThrownBy(() -> SiteVariant.builder(BLUE).migrate(true).database(false).build())
                 .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessage("<migrate> of variant blue is true but <database> is false: migrate needs the site's"
-                        + " database; set <migrate>false</migrate> or drop <database>false</database>.");
+                .hasMessage("<migrate> of variant blue is true but <database> is false and no DATABASE_URL names a"
+                        + " database on another host: list DATABASE_URL in <secrets> for one, drop <database>false"
+                        + "</database> for the site's own, or set <migrate>false</migrate>.");
     }
 
     @Test
