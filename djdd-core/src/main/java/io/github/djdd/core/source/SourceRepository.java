@@ -105,7 +105,7 @@ public final class SourceRepository {
     }
 
     /**
-     * As {@link #cloneOrFetch(BuildDir, SoftwareName, String, Console)}, but when the repository
+     * As {@link #cloneOrFetch(BuildDir, SoftwareName, String, SourceOptions, Console)}, but when the repository
      * cannot be reached and a clone of it exists, goes on with that clone, with a warning: its
      * {@link #resolve(String)} then finds only refs the clone already has.
      */
