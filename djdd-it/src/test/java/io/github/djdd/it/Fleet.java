@@ -114,8 +114,9 @@ final class Fleet implements AutoCloseable {
 
     /**
      * An upstream with the fleet's releases: fleet-1 (code version 1, with a Celery task that works until
-     * the test releases it), fleet-2 (version 2 and a schema migration) and fleet-bad (every view
-     * fails), and a fleet whose servers boot from an image with everything the {@code variants}' site
+     * the test releases it), fleet-2 (version 2 and a schema migration), fleet-bad (every view
+     * fails), fleet-deaf (its Celery worker stops at its start) and fleet-bad-migration (its
+     * migration fails), and a fleet whose servers boot from an image with everything the {@code variants}' site
      * packages of fleet-1 need.
      */
     static Fleet start(Path dir, SiteVariant... variants) throws Exception {
@@ -152,6 +153,19 @@ final class Fleet implements AutoCloseable {
                         + "def broken(request):\n"
                         + "    raise RuntimeError(\"djdd test: every view of this release fails\")\n\n\n"
                         + "urlpatterns = [re_path(r\"\", broken)]\n"), MAIN.plusSeconds(7200));
+        // Its views answer; its Celery worker stops at its start (no folder for the state file it asks for).
+        SampleProject.branch(upstream, "fleet-1", "fleet-deaf", Map.of(
+                "mysite/version.py", "CODE_VERSION = \"deaf\"\n",
+                "mysite/settings.py", Files.readString(upstream.resolve("mysite/settings.py"))
+                        + "\nCELERY_WORKER_STATE_DB = \"/var/lib/celery/worker-state\"\n"), MAIN.plusSeconds(10800));
+        SampleProject.branch(upstream, "fleet-1", "fleet-bad-migration", Map.of(
+                "mysite/version.py", "CODE_VERSION = \"bad migration\"\n",
+                "notes/migrations/0002_data.py", "from django.db import migrations\n\n\n"
+                        + "def fail(apps, schema_editor):\n"
+                        + "    raise RuntimeError(\"djdd test: this migration fails\")\n\n\n"
+                        + "class Migration(migrations.Migration):\n"
+                        + "    dependencies = [(\"notes\", \"0001_initial\")]\n"
+                        + "    operations = [migrations.RunPython(fail)]\n"), MAIN.plusSeconds(14400));
         Releases releases = new Releases(upstream);
         List<BuiltPackage> first = releases.release(SUITE, "fleet-1", variants);
         Path image = FleetImage.of(SUITE, SOFTWARE, first);
@@ -302,10 +316,11 @@ final class Fleet implements AutoCloseable {
      * What a scenario's variant needs before its first install, done as their admins would: the
      * database's admin makes its role and database and the broker's its vhost and user; each app
      * server gets the same secrets (one SECRET_KEY for the whole fleet, so that what one server signs
-     * the others accept) and the repository as its channel's APT source. {@code databaseHost} is the
-     * host the canary's DATABASE_URL names.
+     * the others accept) and the repository as its channel's APT source. {@code canaryDatabaseHost} is
+     * the host the canary's DATABASE_URL names, {@code canaryBrokerHost} the one its CELERY_BROKER_URL
+     * names.
      */
-    void prepare(SiteVariant variant, String canaryDatabaseHost) throws Exception {
+    void prepare(SiteVariant variant, String canaryDatabaseHost, String canaryBrokerHost) throws Exception {
         String user = user(variant);
         String password = random();
         passwords.put(variant.name().value(), password);
@@ -315,10 +330,9 @@ final class Fleet implements AutoCloseable {
         db.sh("rabbitmqctl --quiet add_vhost " + user + " && rabbitmqctl --quiet add_user " + user + " " + password
                 + " && rabbitmqctl --quiet set_permissions -p " + user + " " + user + " '.*' '.*' '.*'");
         for (App app : apps) {
-            String host = app.canary() ? canaryDatabaseHost : DATABASE_HOST;
             String secrets = "SECRET_KEY=\"" + secretKey + "\"\n"
-                    + "DATABASE_URL=\"" + databaseUrl(variant, host) + "\"\n"
-                    + "CELERY_BROKER_URL=\"amqp://" + user + ":" + password + "@" + DATABASE_HOST + ":5672/" + user
+                    + "DATABASE_URL=\"" + databaseUrl(variant, app.canary() ? canaryDatabaseHost : DATABASE_HOST)
+                    + "\"\nCELERY_BROKER_URL=\"" + brokerUrl(variant, app.canary() ? canaryBrokerHost : DATABASE_HOST)
                     + "\"\n";
             app.server().check("install", "-d", "-m", "0755", "/etc/" + SOFTWARE + "-site/" + variant.name());
             app.server().write("/etc/" + SOFTWARE + "-site/" + variant.name() + "/secrets.env",
@@ -333,6 +347,16 @@ final class Fleet implements AutoCloseable {
 
     private String databaseUrl(SiteVariant variant, String host) {
         return "postgres://" + user(variant) + ":" + passwords.get(variant.name().value()) + "@" + host + "/"
+                + user(variant);
+    }
+
+    /** The variant's CELERY_BROKER_URL, its vhost on the database server's RabbitMQ. */
+    String brokerUrl(SiteVariant variant) {
+        return brokerUrl(variant, DATABASE_HOST);
+    }
+
+    private String brokerUrl(SiteVariant variant, String host) {
+        return "amqp://" + user(variant) + ":" + passwords.get(variant.name().value()) + "@" + host + ":5672/"
                 + user(variant);
     }
 
@@ -417,6 +441,23 @@ final class Fleet implements AutoCloseable {
         Install run(App app) throws Exception;
     }
 
+    /** Runs {@code action} on each of {@code apps} at the same moment. */
+    static void onEach(List<App> apps, Action action) throws Exception {
+        Map<String, Callable<Void>> actions = new LinkedHashMap<>();
+        for (App app : apps) {
+            actions.put(app.name(), () -> {
+                action.run(app);
+                return null;
+            });
+        }
+        parallel(actions);
+    }
+
+    @FunctionalInterface
+    interface Action {
+        void run(App app) throws Exception;
+    }
+
     private static <T> Map<String, T> parallel(Map<String, Callable<T>> tasks) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
         try {
@@ -482,20 +523,16 @@ final class Fleet implements AutoCloseable {
         if (relay != null) {
             relay.close();
         }
-        // All at once: each takes seconds to power off.
-        Map<String, Callable<Void>> closes = new LinkedHashMap<>();
         for (BootedTarget server : servers) {
-            closes.put("server " + closes.size(), () -> {
+            try {
                 server.close();
-                return null;
-            });
-        }
-        try {
-            if (!closes.isEmpty()) {
-                parallel(closes);
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
             }
-        } catch (Exception e) {
-            failure = e;
         }
         network.close();
         if (failure != null) {

@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,9 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  * shared servers (its own database and vhost on the database server, its own sites on the app
  * servers) from the signed repository, the canary following its staging channel, and prints the
  * figures of the load and the time each server took.
+ *
+ * <p>The fleet has a network of its own ({@link FleetNetwork}): nothing of it listens on the host's
+ * ports, so the class runs beside the others (the servers of {@link ServerIT} and its kind share
+ * the host's), its scenarios one after the other on the class's own thread.
  */
 @ExtendWith(ScenarioTimes.class)
-@Order(3)
+@Execution(ExecutionMode.CONCURRENT)
 class FleetIT {
     private static final SiteVariant ROLLOUT = variant("rollout", "30", "600");
     private static final SiteVariant REFUSED = variant("refused", "15", "600");
@@ -91,7 +96,7 @@ class FleetIT {
 
     /** The variant installed from fleet-1 on every server, each server at once, serving through the balancer. */
     private static List<BuiltPackage> installed(SiteVariant variant) throws Exception {
-        fleet.prepare(variant, Fleet.DATABASE_HOST);
+        fleet.prepare(variant, Fleet.DATABASE_HOST, Fleet.DATABASE_HOST);
         List<Fleet.Install> installs = Fleet.atOnce(fleet.apps(), app -> Fleet.install(app, variant));
         assertThat(installs).allSatisfy(install -> assertThat(install.result().succeeded()).as(install.output()).isTrue());
         awaitOk(fleet.site(variant), "/health/");
@@ -133,10 +138,11 @@ class FleetIT {
      * 'dpkg --configure -a' once the URL is right.
      */
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aGoodReleaseGoesToTheCanaryThenToAllAndBack() throws Exception {
         onFleet(() -> {
             Fleet.App canary = fleet.apps().get(0);
-            fleet.prepare(ROLLOUT, "fleet-nodb");
+            fleet.prepare(ROLLOUT, "fleet-nodb", Fleet.DATABASE_HOST);
             List<Fleet.Install> first = Fleet.atOnce(fleet.apps(), app -> Fleet.install(app, ROLLOUT));
             assertThat(first.get(0).result().succeeded()).isFalse();
             assertThat(first.get(0).output()).contains("djddit-site-rollout: cannot connect to the database"
@@ -249,35 +255,92 @@ class FleetIT {
     }
 
     /**
-     * A release whose views fail is published to staging: the canary starts it beside the version it
-     * runs, the probe gets a 500, and the install fails with that answer and the journal's last lines;
-     * every server, the canary too, keeps serving the previous version, and no request fails.
-     * Installing the previous version leaves dpkg with nothing to do.
+     * Releases that fail their checks, each refused while every server keeps serving the previous
+     * version and no request through the balancer fails. First, the canary's CELERY_BROKER_URL names
+     * a host that is not there: its first install fails naming it, and completes with 'dpkg
+     * --configure -a' once the URL is right. Then, on the canary (staging): a release whose views
+     * fail (the probe gets a 500: the install fails with that answer and the journal's last lines)
+     * and one whose Celery worker does not start (its ping goes unanswered); installing the previous
+     * version leaves dpkg with nothing to do. Last, promoted to every server, a release whose
+     * migration fails: all three install it at the same moment, and each stops before its switch;
+     * production is rolled back.
      */
     @Test
-    void aReleaseWhoseViewsFailIsRefusedOnTheCanaryAndEveryServerKeepsServing() throws Exception {
+    @Execution(ExecutionMode.SAME_THREAD)
+    void releasesThatFailTheirChecksAreRefusedAndEveryServerKeepsServing() throws Exception {
         onFleet(() -> {
             Fleet.App canary = fleet.apps().get(0);
-            List<BuiltPackage> first = installed(REFUSED);
-            fleet.release("fleet-bad", REFUSED);
-            Fleet.Install refused = underLoad(REFUSED, "a refused release on the canary", () -> {
-                fleet.publish(REFUSED, Channel.STAGING);
-                return Fleet.atOnce(List.of(canary), app -> Fleet.install(app, REFUSED)).get(0);
-            });
-            assertThat(refused.result().succeeded()).isFalse();
-            assertThat(refused.output()).contains("djddit-site-refused: the new release, started beside the running one,"
+            fleet.prepare(REFUSED, Fleet.DATABASE_HOST, "fleet-nobroker");
+            List<Fleet.Install> installs = Fleet.atOnce(fleet.apps(), app -> Fleet.install(app, REFUSED));
+            assertThat(installs.get(0).result().succeeded()).isFalse();
+            assertThat(installs.get(0).output()).contains("djddit-site-refused: cannot connect to Celery's broker at"
+                    + " amqp://djddit-refused:**@fleet-nobroker:5672/djddit-refused (");
+            assertThat(installs.subList(1, 3)).allSatisfy(install -> assertThat(install.result().succeeded())
+                    .as(install.output()).isTrue());
+            canary.server().check("sh", "-c", "printf '%s\\n' \"$1\" | djddit-refused secret set CELERY_BROKER_URL",
+                    "set", fleet.brokerUrl(REFUSED));
+            canary.server().check("dpkg", "--configure", "-a");
+            awaitOk(fleet.site(REFUSED), "/health/");
+            List<BuiltPackage> first = fleet.release("fleet-1", REFUSED);
+
+            Fleet.Install failing = refusedOnTheCanary("fleet-bad", first);
+            assertThat(failing.output()).contains("djddit-site-refused: the new release, started beside the running one,"
                     + " answers / (Host: refused.example.com) with HTTP 500: ",
                     "The last lines of djddit-refused-next.service's log");
-            for (Fleet.App app : fleet.apps()) {
-                assertThat(src(app, REFUSED)).as(app.name()).isEqualTo(hash(first, 1));
-            }
-            assertThat(fleet.site(REFUSED).get("/health/").body()).isEqualTo("ok 1\n");
-            assertThat(canary.server().check("dpkg-query", "--show", "--showformat=${db:Status-Status}",
-                    Fleet.sitePackage(REFUSED)).output()).containsExactly("half-configured");
-            canary.server().check("apt-get", "install", "--yes", "--allow-downgrades", Fleet.sitePackage(REFUSED) + "="
-                    + version(first));
-            assertThat(canary.server().check("dpkg", "--audit").output()).isEmpty();
-            assertThat(src(canary, REFUSED)).isEqualTo(hash(first, 1));
+            Fleet.Install deaf = refusedOnTheCanary("fleet-deaf", first);
+            assertThat(deaf.output()).contains("djddit-site-refused: the new release's Celery worker"
+                    + " djddit-refused-next@fleet-app1 did not answer a ping within 15 s",
+                    "The last lines of djddit-refused-next-celery.service's log");
+
+            fleet.release("fleet-bad-migration", REFUSED);
+            fleet.publish(REFUSED, Channel.STAGING);
+            fleet.promote(REFUSED);
+            List<Fleet.Install> migrations = underLoad(REFUSED, "a failing migration on three servers at once",
+                    () -> Fleet.atOnce(fleet.apps(), app -> Fleet.install(app, REFUSED)));
+            assertThat(migrations).allSatisfy(install -> {
+                assertThat(install.result().succeeded()).as(install.output()).isFalse();
+                assertThat(install.output()).contains("djdd test: this migration fails",
+                        "djddit-site-refused: migrate failed (Django's error is above); the site stays on the version"
+                                + " it runs.");
+            });
+            assertThat(fleet.query(REFUSED, "SELECT count(*) FROM django_migrations WHERE app = 'notes'"))
+                    .isEqualTo("1");
+            // Production back to the release the servers run: no later upgrade run takes the failed one.
+            fleet.rollback(REFUSED);
+            keepServing(first);
+        });
+    }
+
+    /**
+     * Publishes the release {@code ref} to staging and installs it on the canary under load: refused.
+     * Every server keeps serving {@code previous}; the canary's package, half configured, goes back to
+     * it with apt.
+     */
+    private static Fleet.Install refusedOnTheCanary(String ref, List<BuiltPackage> previous) throws Exception {
+        Fleet.App canary = fleet.apps().get(0);
+        fleet.release(ref, REFUSED);
+        Fleet.Install refused = underLoad(REFUSED, "the refused release " + ref + " on the canary", () -> {
+            fleet.publish(REFUSED, Channel.STAGING);
+            return Fleet.atOnce(List.of(canary), app -> Fleet.install(app, REFUSED)).get(0);
+        });
+        assertThat(refused.result().succeeded()).as(refused.output()).isFalse();
+        assertThat(canary.server().check("dpkg-query", "--show", "--showformat=${db:Status-Status}",
+                Fleet.sitePackage(REFUSED)).output()).containsExactly("half-configured");
+        keepServing(previous);
+        return refused;
+    }
+
+    /** Every server runs {@code previous} (put back with apt where its package is half configured), and serves it. */
+    private static void keepServing(List<BuiltPackage> previous) throws Exception {
+        for (Fleet.App app : fleet.apps()) {
+            assertThat(src(app, REFUSED)).as(app.name()).isEqualTo(hash(previous, 1));
+        }
+        assertThat(fleet.site(REFUSED).get("/health/").body()).isEqualTo("ok 1\n");
+        Fleet.onEach(fleet.apps(), app -> {
+            app.server().check("apt-get", "install", "--yes", "--allow-downgrades", Fleet.sitePackage(REFUSED) + "="
+                    + version(previous));
+            assertThat(app.server().check("dpkg", "--audit").output()).as(app.name()).isEmpty();
+            assertThat(src(app, REFUSED)).as(app.name()).isEqualTo(hash(previous, 1));
         });
     }
 
@@ -290,6 +353,7 @@ class FleetIT {
      * starts after it.
      */
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void threeServersUpgradingAtTheSameMomentApplyTheMigrationOnceWhileATaskFinishes() throws Exception {
         onFleet(() -> {
             installed(RUSH);
