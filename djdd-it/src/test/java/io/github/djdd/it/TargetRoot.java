@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * A fresh minimal Debian with python3, standing in for a server: bootstrapped once per suite into
@@ -20,16 +22,24 @@ import java.util.List;
  */
 final class TargetRoot {
     private static final ProcessRunner RUNNER = new ProcessRunner(new ItSupport.RecordingConsole());
+    /** A lock for each tarball {@link #bootstrap} makes. */
+    private static final ConcurrentMap<Path, Object> BOOTSTRAPS = new ConcurrentHashMap<>();
 
     private TargetRoot() {}
 
     /**
      * A minbase {@code suite} with {@code include} as a tarball beside the cached build dir, named
      * {@code name-suite.tar}, made once (under a temporary name, renamed when complete) and reused
-     * by later runs.
+     * by later runs. Tests running at once wait for each other only when they need the same tarball.
      */
-    static synchronized Path bootstrap(String name, String suite, String include) throws Exception {
+    static Path bootstrap(String name, String suite, String include) throws Exception {
         Path tarball = ItSupport.cachedBuildDir().resolveSibling(name + "-" + suite + ".tar");
+        synchronized (BOOTSTRAPS.computeIfAbsent(tarball, path -> new Object())) {
+            return bootstrap(tarball, suite, include);
+        }
+    }
+
+    private static Path bootstrap(Path tarball, String suite, String include) throws Exception {
         if (!Files.isRegularFile(tarball)) {
             Path partial = tarball.resolveSibling(tarball.getFileName() + ".partial");
             List<String> argv = new ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--", "mmdebstrap",
