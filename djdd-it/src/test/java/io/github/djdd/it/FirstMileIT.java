@@ -7,20 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,9 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
  * (Debian 13), booted with systemd ({@link BuildMachine}, shared by the scenarios), on which the
  * README's quick start and the getting-started page run as written, the page's server steps on a
  * fresh server of the same suite, and a Jenkins agent's user builds with {@code mvn djdd:build}.
- * Nothing on the build machine is installed by the test: the commands install what they need.
+ * Nothing on the build machine is installed by the test: the commands install what they need. The
+ * page runs first, so that it finds nothing of the quick start's (a package it forgets to install
+ * would fail it); {@code bin/install-prerequisites} runs first on a fresh Debian 12 in CI itself.
  */
 @ExtendWith(ScenarioTimes.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Order(3)
 class FirstMileIT {
     /** Where the build machine's nginx serves the getting-started page's repository (its port 80 is the server's). */
@@ -55,23 +55,8 @@ class FirstMileIT {
 
     @AfterAll
     static void powerThemOff() throws Exception {
-        // At once: each takes seconds to stop its services.
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<Void>> poweringOff = new ArrayList<>();
-            for (AutoCloseable system : Arrays.asList(machine, server)) {
-                if (system != null) {
-                    poweringOff.add(threads.submit(() -> {
-                        system.close();
-                        return null;
-                    }));
-                }
-            }
-            for (Future<Void> off : poweringOff) {
-                off.get();
-            }
-        } finally {
-            threads.shutdown();
+        try (AutoCloseable first = machine; AutoCloseable second = server) {
+            // both closed, the server first, also when one fails
         }
     }
 
@@ -83,6 +68,7 @@ class FirstMileIT {
      * on it.
      */
     @Test
+    @Order(1)
     void theBuildMachineGivesAnUnprivilegedUserTheSandboxesNamespaces() throws Exception {
         // What djdd's ENTER script does for a build user's sandboxed command, step by step, as nobody.
         Files.writeString(machine.root().resolve("var/tmp/djdd-probe"), """
@@ -116,13 +102,14 @@ class FirstMileIT {
     }
 
     /**
-     * The README's quick start on a fresh machine: {@code bin/install-prerequisites} (the first
+     * The README's quick start on the build machine: {@code bin/install-prerequisites} (the first
      * thing {@code .ci/run} does; the JDK is Debian's default, 21 here) and {@code example/build.sh},
      * which builds and installs djdd and builds the example's packages. The plugin's classes are
      * Java 17's (class file 61), so the same build runs on Debian 12.
      */
     @Test
-    void theReadmesQuickStartRunsOnAFreshMachine() throws Exception {
+    @Order(3)
+    void theReadmesQuickStartRunsAfterThePage() throws Exception {
         machine.check(BuildMachine.CHECKOUT, "bin/install-prerequisites");
         assertThat(machine.check("/", "java -version 2>&1").output()).as("Debian's default JDK")
                 .anyMatch(line -> line.contains("version \"" + (ItSupport.RELEASE.equals("13") ? "21" : "17") + "."));
@@ -151,6 +138,7 @@ class FirstMileIT {
      * on the machines' shared loopback, the fingerprint the build machine printed).
      */
     @Test
+    @Order(2)
     void theGettingStartedPageRunsAsWritten() throws Exception {
         Path upstream = SampleProject.create(machine.root().resolve("srv/git"), Map.of());
         String folder = "/root/getting-started";
