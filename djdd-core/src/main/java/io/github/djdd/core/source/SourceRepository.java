@@ -44,6 +44,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.util.FS;
 import org.eclipse.jgit.util.FileUtils;
@@ -271,7 +272,7 @@ public final class SourceRepository {
             config.setInt("gc", null, "auto", 0);
             config.setBoolean("gc", null, "autoDetach", false);
             config.save();
-            followRemoteHead(git, fetchInto(git));
+            followRemoteHead(git, fetchInto(git, url));
         } catch (GitAPIException e) {
             delete(partial);
             throw FetchFailure.of(url, e, options.access()).exception();
@@ -302,24 +303,32 @@ public final class SourceRepository {
         }
     }
 
+    /**
+     * Fetches from {@code url} itself, not from the clone's remote: a new {@code <repository>} is
+     * saved as the clone's only once its fetch succeeded, so a failed one leaves the clone pointing
+     * where it did as well as its refs.
+     */
     private void fetch(String url) throws DjddException, Unreachable {
         boolean moved = false;
         try (Git git = Git.open(directory.toFile())) {
             StoredConfig config = git.getRepository().getConfig();
             String previous = config.getString("remote", REMOTE, "url");
-            if (!url.equals(previous)) {
+            moved = !url.equals(previous);
+            if (moved) {
                 console.info("The repository changed from " + shown(previous) + " to " + url + ": fetching from the new"
                         + " one.");
-                config.setString("remote", REMOTE, "url", url);
-                config.save();
-                moved = true;
-            }
-            if (!moved && sameRefsAsLocalRepository(git.getRepository(), url)) {
+            } else if (sameRefsAsLocalRepository(git.getRepository(), url)) {
                 console.info("The clone in " + directory + " has every branch and tag of " + url + " already.");
                 return;
+            } else {
+                console.info("Fetching " + url + " into " + directory);
             }
-            console.info("Fetching " + url + " into " + directory);
-            followRemoteHead(git, fetchInto(git));
+            FetchResult result = fetchInto(git, url);
+            if (moved) {
+                config.setString("remote", REMOTE, "url", url);
+                config.save();
+            }
+            followRemoteHead(git, result);
         } catch (GitAPIException e) {
             FetchFailure failure = FetchFailure.of(url, e, options.access());
             // A clone of another repository is no stand-in for this one, nor one behind a key or password that
@@ -373,8 +382,9 @@ public final class SourceRepository {
         return ids;
     }
 
-    private FetchResult fetchInto(Git git) throws GitAPIException {
-        return options.access().apply(git.fetch()).setRemote(REMOTE).setRefSpecs(MIRROR, TAGS)
+    /** Mirrors the branches and tags of {@code url}, as the remote's configuration says. */
+    private FetchResult fetchInto(Git git, String url) throws GitAPIException {
+        return options.access().apply(git.fetch()).setRemote(url).setRefSpecs(MIRROR, TAGS).setTagOpt(TagOpt.NO_TAGS)
                 .setRemoveDeletedRefs(true).call();
     }
 

@@ -173,6 +173,42 @@ class SourceRepositoryTest {
         assertThat(repository.resolve("main").id()).isEqualTo(second.getName());
     }
 
+    /**
+     * A fetch from a new {@code <repository>} that fails leaves the clone pointing where it did, not
+     * only its refs: otherwise the next build, with the old {@code <repository>} back, would take the
+     * failed one for "the repository changed" and the previous clone would answer for neither.
+     */
+    @Test
+    void aFailedFetchFromANewUrlLeavesTheClonesUrlAsItWas() throws Exception {
+        SourceRepository repository = cloned();
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+
+        assertThatThrownBy(() -> SourceRepository.cloneOrFetch(buildDir, SOFTWARE, elsewhere.toString(),
+                SourceOptions.ofUser(), Console.NULL)).isInstanceOf(InvalidConfigurationException.class);
+
+        assertThat(originUrl(repository)).isEqualTo(upstream.toString());
+        RecordingConsole console = new RecordingConsole();
+        SourceRepository.cloneOrFetch(buildDir, SOFTWARE, upstream.toString(), SourceOptions.ofUser(), console);
+        assertThat(console.infos()).singleElement().asString().contains("has every branch and tag of");
+    }
+
+    @Test
+    void aGoodFetchFromANewUrlSavesIt() throws Exception {
+        SourceRepository repository = cloned();
+        Path moved = dir.resolve("moved");
+        Files.move(upstream, moved);
+
+        SourceRepository.cloneOrFetch(buildDir, SOFTWARE, moved.toString(), SourceOptions.ofUser(), Console.NULL);
+
+        assertThat(originUrl(repository)).isEqualTo(moved.toString());
+    }
+
+    private static String originUrl(SourceRepository repository) throws Exception {
+        try (Git git = Git.open(repository.directory().toFile())) {
+            return git.getRepository().getConfig().getString("remote", "origin", "url");
+        }
+    }
+
     @Test
     void unreachableRepositoryLeavesTheBuildTheRefsItsCloneHas() throws Exception {
         cloned();
