@@ -125,9 +125,8 @@ class PrivateRepositoryIT {
     private static MavenBuild.Run maven(List<String> goals, String software, String url, Path home, String servers,
             String configuration, Map<String, String> environment, String... arguments) throws Exception {
         Map<String, String> variables = new LinkedHashMap<>(environment);
-        // src runs are short: a JVM set for them (C1 only, serial GC) starts in half the CPU
-        variables.put("MAVEN_OPTS", "-Duser.home=" + home + (goals.equals(List.of("src"))
-                ? " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC" : ""));
+        // the runs are short: a JVM set for them (C1 only, serial GC) starts in half the CPU
+        variables.put("MAVEN_OPTS", "-Duser.home=" + home + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
         variables.put("SSH_AUTH_SOCK", environment.getOrDefault("SSH_AUTH_SOCK", ""));
         String pom = MavenBuild.pom(software, Path.of("/placeholder"), configuration)
                 .replace("<repository>/placeholder</repository>", "<repository>" + url + "</repository>");
