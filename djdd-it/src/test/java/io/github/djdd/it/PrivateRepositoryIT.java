@@ -366,14 +366,16 @@ class PrivateRepositoryIT {
 
         MavenBuild.Run build = maven(List.of("build"), "djdditsubmod", servers.sshUrl("app.git"), home, server,
                 "<repositoryServerId>company-git</repositoryServerId><submodules>true</submodules>", Map.of());
-        MavenBuild.Run without = maven(List.of("build"), "djdditsubmod", servers.sshUrl("app.git"), home, server,
-                "<repositoryServerId>company-git</repositoryServerId>", Map.of());
 
         assertThat(build.log()).contains("BUILD SUCCESS", "Cloning " + servers.sshUrl("app.git"),
                 "Built djdditsubmod-src-" + main + "_1_all.deb").doesNotContain("Leaving out submodule");
         assertThat(contents(ItSupport.cachedBuildDir().resolve("packages/djdditsubmod-src-" + main + "_1_all.deb")))
                 .anyMatch(line -> line.endsWith("/vendor/lib/vendorlib/__init__.py"))
                 .noneMatch(line -> line.contains("/.git/"));
+
+        MavenBuild.Run without = maven(List.of("build"), "djdditsubmod", servers.sshUrl("app.git"), home, server,
+                "<repositoryServerId>company-git</repositoryServerId>", Map.of());
+
         assertThat(without.log()).contains("BUILD SUCCESS", "[WARNING] Leaving out submodule vendor/lib: djdd packages"
                 + " the commit's own files only, unless <submodules>true</submodules>.");
         assertNoSecretIn("djdditsubmod");
