@@ -97,7 +97,7 @@ public final class SourceRepository {
 
     /**
      * Clones the repository, or fetches into the existing clone (pointing it at {@code url} if that
-     * changed). A clone is made under a temporary name and renamed when complete, so a failed or
+     * changed, once the fetch from it succeeded). A clone is made under a temporary name and renamed when complete, so a failed or
      * interrupted clone never looks like a clone.
      */
     public static SourceRepository cloneOrFetch(BuildDir buildDir, SoftwareName software, String url,
@@ -320,9 +320,8 @@ public final class SourceRepository {
             } else if (sameRefsAsLocalRepository(git.getRepository(), url)) {
                 console.info("The clone in " + directory + " has every branch and tag of " + url + " already.");
                 return;
-            } else {
-                console.info("Fetching " + url + " into " + directory);
             }
+            console.info("Fetching " + url + " into " + directory);
             FetchResult result = fetchInto(git, url);
             if (moved) {
                 config.setString("remote", REMOTE, "url", url);
