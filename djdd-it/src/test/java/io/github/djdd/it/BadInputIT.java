@@ -172,15 +172,21 @@ class BadInputIT {
                 Arguments.of("https://", "Invalid <repository> 'https://'" + rule),
                 Arguments.of("git repo", "Invalid <repository> 'git repo'" + rule),
                 Arguments.of("/nonexistent/djdd/upstream", "The <repository> folder '/nonexistent/djdd/upstream' does"
-                        + " not exist on the build machine: fix the path or use the repository's URL."));
+                        + " not exist on the build machine: fix the path or use the repository's URL."),
+                Arguments.of("https://glpat-badinput-7c21@git.example.com/x.git", "The <repository> URL holds credentials"
+                        + " before its host (TOKEN@ or user:password@), which djdd would print and keep in the clone's"
+                        + " configuration: give the URL without them, and put the username and password or token in a"
+                        + " settings.xml <server> named by <repositoryServerId>, in git's credential store"
+                        + " (~/.git-credentials) or in ~/.netrc."));
     }
 
     @ParameterizedTest(name = "repository {0}")
     @MethodSource("repositories")
     void repositoryUrls(String url, String message) throws Exception {
         // In the POM, as a deployment POM would have it: the POM's value wins over -Ddjdd.repository.
-        assertRefused(pom(SOFTWARE, "<variants><variant><name>bad</name></variant></variants>")
+        MavenBuild.Run run = assertRefused(pom(SOFTWARE, "<variants><variant><name>bad</name></variant></variants>")
                 .replaceFirst("<repository>[^<]*</repository>", "<repository>" + xml(url) + "</repository>"), message);
+        assertThat(run.log()).doesNotContain("glpat-badinput-7c21");
     }
 
     static Stream<Arguments> settingsModules() {
@@ -323,7 +329,7 @@ class BadInputIT {
     }
 
     /** Runs the build and checks the four promises of the bad input table. */
-    private static void assertRefused(String pom, String message, String... arguments) throws Exception {
+    private static MavenBuild.Run assertRefused(String pom, String message, String... arguments) throws Exception {
         Path packages = ItSupport.cachedBuildDir().resolve("packages");
         Map<String, String> before = listing(packages);
         MavenBuild.Run run = maven(pom, arguments);
@@ -331,6 +337,7 @@ class BadInputIT {
         assertThat(run.log()).as(run.log()).contains(message);
         assertThat(run.log()).doesNotContain("\tat io.github.djdd");
         assertThat(listing(packages)).isEqualTo(before);
+        return run;
     }
 
     private static Map<String, String> listing(Path folder) throws IOException {

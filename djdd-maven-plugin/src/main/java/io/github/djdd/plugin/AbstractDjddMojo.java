@@ -18,8 +18,10 @@ import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.settings.Server;
 import org.apache.maven.settings.Settings;
+import org.apache.maven.settings.building.SettingsProblem;
 import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 
 /**
  * What every djdd goal shares: the build dir, the software and its variants, skip. Subclasses
@@ -148,7 +150,8 @@ abstract class AbstractDjddMojo extends AbstractMojo {
     }
 
     /**
-     * The decrypted {@code <server>} named by {@code id}, or null when none is named.
+     * The decrypted {@code <server>} named by {@code id}, or null when none is named; a value Maven
+     * cannot decrypt is refused.
      *
      * @param setting the parameter that names it, for the message
      * @param purpose what the server must hold, for the message
@@ -163,7 +166,19 @@ abstract class AbstractDjddMojo extends AbstractMojo {
             throw new InvalidConfigurationException(setting, "settings.xml has no <server> with the id '" + id.strip()
                     + "': add one " + purpose + ", or " + otherwise + ".");
         }
-        return decrypter.decrypt(new DefaultSettingsDecryptionRequest(server)).getServer();
+        SettingsDecryptionResult decrypted = decrypter.decrypt(new DefaultSettingsDecryptionRequest(server));
+        // Maven leaves a value it cannot decrypt as it was: djdd would send the {...} text itself, and the
+        // server's refusal would blame the key or the password.
+        for (SettingsProblem problem : decrypted.getProblems()) {
+            if (problem.getSeverity() != SettingsProblem.Severity.WARNING) {
+                throw new InvalidConfigurationException(setting, "Maven cannot decrypt the settings.xml <server> '"
+                        + id.strip() + "' (" + problem.getMessage().replaceAll(
+                                "([a-z0-9_]+\\.)+[A-Z]\\w*(Exception|Error): ", "") + "): check the master password in"
+                        + " settings-security.xml (~/.m2/settings-security.xml, or the file -Dsettings.security names),"
+                        + " or encrypt the value again with 'mvn --encrypt-password'.");
+            }
+        }
+        return decrypted.getServer();
     }
 
     /** The build dir, created and proven writable. */

@@ -10,6 +10,8 @@ import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoTest;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.settings.Server;
+import org.apache.maven.settings.Settings;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,6 +118,33 @@ class SrcMojoTest {
 
         assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
                 .hasMessageContaining("-Ddjdd.repository");
+    }
+
+    /**
+     * A value Maven cannot decrypt (no settings-security.xml, another master password) stops the goal
+     * naming the server and the fix: Maven would otherwise hand over the {@code {...}} text itself,
+     * and the server's refusal would blame the key or password.
+     */
+    @Test
+    @InjectMojo(goal = "src", pom = POM)
+    void anEncryptedValueMavenCannotDecryptIsNamedBeforeAnyFetch(SrcMojo mojo) {
+        configure(mojo);
+        Server server = new Server();
+        server.setId("company-git");
+        server.setPrivateKey(upstream.resolve("manage.py").toString());
+        server.setPassphrase("{AAAA}");
+        mojo.mavenSettings = new Settings();
+        mojo.mavenSettings.addServer(server);
+        mojo.repositoryServerId = "company-git";
+
+        assertThatThrownBy(mojo::execute).isInstanceOf(MojoExecutionException.class)
+                .hasMessageStartingWith("Maven cannot decrypt the settings.xml <server> 'company-git' (Failed to"
+                        + " decrypt passphrase for server company-git: ")
+                .hasMessageNotContaining("Exception")
+                .hasMessageEndingWith("): check the master password in settings-security.xml (~/.m2/settings-security.xml,"
+                        + " or the file -Dsettings.security names), or encrypt the value again with 'mvn"
+                        + " --encrypt-password'.");
+        assertThat(dir.resolve("build")).doesNotExist();
     }
 
     @Test

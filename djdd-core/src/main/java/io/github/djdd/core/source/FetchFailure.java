@@ -9,6 +9,9 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.transport.URIish;
 
 /**
@@ -20,6 +23,10 @@ import org.eclipse.jgit.transport.URIish;
  */
 record FetchFailure(DjddException exception, boolean unreachable) {
     private static final String NOTHING = "; nothing was fetched, and the clone is as it was.";
+    /** URLs, {@code user@host:path} and paths, which may hold any digits and words. */
+    private static final Pattern URLS_AND_PATHS = Pattern.compile(
+            "[A-Za-z][A-Za-z0-9+.-]*://[^\\s'\"]*|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\\s'\"]*|/[^\\s'\"]*");
+    private static final Pattern HTTP_STATUS = Pattern.compile("(?:^|[\\s:])([1-5][0-9][0-9])\\s+[a-z]");
 
     static FetchFailure of(String url, Exception e, GitAccess access) {
         String reason = reason(e);
@@ -29,8 +36,9 @@ record FetchFailure(DjddException exception, boolean unreachable) {
                     + url + " (" + reason + "): check <repository> / -Ddjdd.repository and that the build machine can"
                     + " reach it" + NOTHING), true);
         }
-        String lower = (reason + " " + messages(e)).toLowerCase(Locale.ROOT);
         String host = host(url);
+        String lower = words(reason + " " + messages(e), url, host);
+        String status = httpStatus(lower);
         String user = System.getProperty("user.name");
         boolean ssh = isSsh(url);
         Optional<GitAccess.HostKeyProblem> hostKey = access.hostKeyProblem();
@@ -61,7 +69,7 @@ record FetchFailure(DjddException exception, boolean unreachable) {
         if (lower.contains("not authorized") || lower.contains("authentication is required")
                 || lower.contains("auth fail") || lower.contains("cannot log in")
                 || lower.contains("no more authentication methods") || lower.contains("permission denied")
-                || lower.contains("401") || lower.contains("403")) {
+                || lower.contains("not permitted") || status.equals("401") || status.equals("403")) {
             String server = access.server().map(s -> " (settings.xml <server> " + s.id() + ")").orElse("");
             return stop(ssh
                     ? host + " refused the SSH keys of " + user + server + " for " + url + " (" + reason + "): add"
@@ -74,15 +82,39 @@ record FetchFailure(DjddException exception, boolean unreachable) {
                             + " <password> or token, or put them in ~/.git-credentials or ~/.netrc of " + user
                             + NOTHING);
         }
-        if (lower.contains("not found") || lower.contains("does not appear to be a git repository")
-                || lower.contains("404") || lower.contains("no such file or directory")
-                || lower.contains("does not exist")) {
+        if (causedBy(e, NoRemoteRepositoryException.class) || lower.contains("not found")
+                || lower.contains("does not appear to be a git repository") || status.equals("404")
+                || lower.contains("no such file or directory") || lower.contains("does not exist")) {
             return stop(host + " has no repository at " + url + " (" + reason + "): check <repository> /"
                     + " -Ddjdd.repository" + (ssh ? ", and that its key may read that repository" : "") + NOTHING);
         }
         return new FetchFailure(new InvalidConfigurationException("repository", "Cannot fetch the repository " + url
                 + " (" + reason + "): check <repository> / -Ddjdd.repository and that the build machine can reach"
                 + " it" + NOTHING), true);
+    }
+
+    /**
+     * The messages as words to look for, lowercase, without the URL, its host and any other URL or
+     * path: {@code /team401/} or port 34015 is no HTTP status, a host called {@code unknownhost} no
+     * unknown host.
+     */
+    static String words(String messages, String url, String host) {
+        String text = messages.replace(url, " ");
+        // a name with a dot, as a whole: an ssh alias such as "git" may be a word of the message
+        if (!host.equals(url) && host.contains(".")) {
+            text = text.replaceAll("(?<![A-Za-z0-9.-])" + Pattern.quote(host) + "(?![A-Za-z0-9-])", " ");
+        }
+        return URLS_AND_PATHS.matcher(text).replaceAll(" ").toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The HTTP status as JGit words one it has no sentence of its own for ({@code URL: 407 Proxy
+     * Authentication Required}): three digits standing alone before the reason phrase, in
+     * {@link #words}, which hold no URL, host or path; empty when there is none.
+     */
+    static String httpStatus(String words) {
+        Matcher status = HTTP_STATUS.matcher(words);
+        return status.find() ? status.group(1) : "";
     }
 
     private static FetchFailure stop(String message) {

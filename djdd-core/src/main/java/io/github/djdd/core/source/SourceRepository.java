@@ -44,6 +44,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.util.FS;
 import org.eclipse.jgit.util.FileUtils;
@@ -96,7 +97,7 @@ public final class SourceRepository {
 
     /**
      * Clones the repository, or fetches into the existing clone (pointing it at {@code url} if that
-     * changed). A clone is made under a temporary name and renamed when complete, so a failed or
+     * changed, once the fetch from it succeeded). A clone is made under a temporary name and renamed when complete, so a failed or
      * interrupted clone never looks like a clone.
      */
     public static SourceRepository cloneOrFetch(BuildDir buildDir, SoftwareName software, String url,
@@ -151,48 +152,64 @@ public final class SourceRepository {
 
     /**
      * Checks {@code <repository>} before any work: a git URL with a host, {@code user@host:path},
-     * or a folder of the build machine that exists. Catching this early turns JGit's varied
-     * errors into one sentence with the fix.
+     * or a folder of the build machine that exists; no credentials in it, since djdd prints the URL
+     * and keeps it in the clone's configuration (an SSH login name, as in {@code git@host}, is
+     * none). Catching this early turns JGit's varied errors into one sentence with the fix.
      *
      * @return the URL without surrounding whitespace
      */
     public static String checkUrl(String url) throws InvalidConfigurationException {
+        return checkUrl(url, "<repository>");
+    }
+
+    /** @param name where the URL comes from, for messages: {@code <repository>} or {@code .gitmodules} */
+    private static String checkUrl(String url, String name) throws InvalidConfigurationException {
         String text = url.strip();
         if (text.isEmpty() || text.startsWith("-") || !text.codePoints().allMatch(c -> c > 0x20 && c != 0x7f)) {
-            throw invalidUrl(url);
+            throw invalidUrl(url, name);
         }
         if (URL.matcher(text).lookingAt()) {
             URI uri;
             try {
                 uri = new URI(text);
             } catch (URISyntaxException e) {
-                throw invalidUrl(url);
+                throw invalidUrl(url, name);
             }
             String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
             if (REMOTE_SCHEMES.contains(scheme)) {
                 if (uri.getHost() == null || uri.getHost().isEmpty()) {
-                    throw invalidUrl(url);
+                    throw invalidUrl(url, name);
+                }
+                // Over HTTP(S) whatever stands before the host is a secret (a token alone is the usual
+                // form); over SSH it is the login, as in git@host, and only a password is one.
+                if (uri.getRawUserInfo() != null && (scheme.equals("http") || scheme.equals("https"))) {
+                    throw new InvalidConfigurationException("repository", "The " + name + " URL holds credentials"
+                            + " before its host (TOKEN@ or user:password@), which djdd would print and keep in the"
+                            + " clone's configuration: give the URL without them, and put the username and password or"
+                            + " token in a settings.xml <server> named by <repositoryServerId>, in git's credential"
+                            + " store (~/.git-credentials) or in ~/.netrc.");
                 }
                 if (uri.getRawUserInfo() != null && uri.getRawUserInfo().contains(":")) {
-                    throw new InvalidConfigurationException("repository", "The <repository> URL holds a password"
-                            + " (user:password@): the POM and every log would show it; put the password or token in a"
-                            + " settings.xml <server> named by <repositoryServerId>, or in the build user's"
-                            + " ~/.git-credentials, and give the URL without it.");
+                    throw new InvalidConfigurationException("repository", "The " + name + " URL holds a password"
+                            + " (user:password@), which djdd would print and keep in the clone's configuration: djdd"
+                            + " logs in over SSH with keys, not passwords; give the URL without it, and the key in"
+                            + " ~/.ssh, in ssh-agent or in a settings.xml <server> with <privateKey> named by"
+                            + " <repositoryServerId>.");
                 }
                 return text;
             }
             if (!scheme.equals("file") || uri.getPath() == null || uri.getPath().isEmpty()
                     || (uri.getAuthority() != null && !uri.getAuthority().isEmpty())) {
-                throw invalidUrl(url);
+                throw invalidUrl(url, name);
             }
         } else if (SCP.matcher(text).matches()) {
             return text;
         } else if (text.contains("://") || text.contains(":")) {
-            throw invalidUrl(url);
+            throw invalidUrl(url, name);
         }
         Path folder = localFolder(text);
         if (!Files.isDirectory(folder)) {
-            throw new InvalidConfigurationException("repository", "The <repository> folder " + Names.quote(
+            throw new InvalidConfigurationException("repository", "The " + name + " folder " + Names.quote(
                     folder.toString()) + " does not exist on the build machine: fix the path or use the repository's"
                     + " URL.");
         }
@@ -203,8 +220,8 @@ public final class SourceRepository {
         return new File(configured == null || configured.isEmpty() ? "/etc/gitconfig" : configured);
     }
 
-    private static InvalidConfigurationException invalidUrl(String url) {
-        return new InvalidConfigurationException("repository", "Invalid <repository> " + Names.quote(url) + ": use a"
+    private static InvalidConfigurationException invalidUrl(String url, String name) {
+        return new InvalidConfigurationException("repository", "Invalid " + name + " " + Names.quote(url) + ": use a"
                 + " git URL (https://, ssh://, git:// or file://), user@host:path, or a folder on the build machine.");
     }
 
@@ -255,7 +272,7 @@ public final class SourceRepository {
             config.setInt("gc", null, "auto", 0);
             config.setBoolean("gc", null, "autoDetach", false);
             config.save();
-            followRemoteHead(git, fetchInto(git));
+            followRemoteHead(git, fetchInto(git, url));
         } catch (GitAPIException e) {
             delete(partial);
             throw FetchFailure.of(url, e, options.access()).exception();
@@ -286,23 +303,31 @@ public final class SourceRepository {
         }
     }
 
+    /**
+     * Fetches from {@code url} itself, not from the clone's remote: a new {@code <repository>} is
+     * saved as the clone's only once its fetch succeeded, so a failed one leaves the clone pointing
+     * where it did as well as its refs.
+     */
     private void fetch(String url) throws DjddException, Unreachable {
         boolean moved = false;
         try (Git git = Git.open(directory.toFile())) {
             StoredConfig config = git.getRepository().getConfig();
             String previous = config.getString("remote", REMOTE, "url");
-            if (!url.equals(previous)) {
-                console.info("The repository changed from " + previous + " to " + url + ": fetching from the new one.");
-                config.setString("remote", REMOTE, "url", url);
-                config.save();
-                moved = true;
-            }
-            if (!moved && sameRefsAsLocalRepository(git.getRepository(), url)) {
+            moved = !url.equals(previous);
+            if (moved) {
+                console.info("The repository changed from " + shown(previous) + " to " + url + ": fetching from the new"
+                        + " one.");
+            } else if (sameRefsAsLocalRepository(git.getRepository(), url)) {
                 console.info("The clone in " + directory + " has every branch and tag of " + url + " already.");
                 return;
             }
             console.info("Fetching " + url + " into " + directory);
-            followRemoteHead(git, fetchInto(git));
+            FetchResult result = fetchInto(git, url);
+            if (moved) {
+                config.setString("remote", REMOTE, "url", url);
+                config.save();
+            }
+            followRemoteHead(git, result);
         } catch (GitAPIException e) {
             FetchFailure failure = FetchFailure.of(url, e, options.access());
             // A clone of another repository is no stand-in for this one, nor one behind a key or password that
@@ -356,8 +381,9 @@ public final class SourceRepository {
         return ids;
     }
 
-    private FetchResult fetchInto(Git git) throws GitAPIException {
-        return options.access().apply(git.fetch()).setRemote(REMOTE).setRefSpecs(MIRROR, TAGS)
+    /** Mirrors the branches and tags of {@code url}, as the remote's configuration says. */
+    private FetchResult fetchInto(Git git, String url) throws GitAPIException {
+        return options.access().apply(git.fetch()).setRemote(url).setRefSpecs(MIRROR, TAGS).setTagOpt(TagOpt.NO_TAGS)
                 .setRemoveDeletedRefs(true).call();
     }
 
@@ -562,10 +588,10 @@ public final class SourceRepository {
                 }
                 String resolved = url.startsWith("./") || url.startsWith("../") ? relative(superUrl, url) : url;
                 try {
-                    return checkUrl(resolved);
+                    return checkUrl(resolved, ".gitmodules");
                 } catch (InvalidConfigurationException e) {
                     throw new BuildFailedException("Submodule " + path + " of commit " + commit.abbreviate(12).name()
-                            + " comes from " + Names.quote(resolved) + ", which djdd cannot fetch: "
+                            + " comes from " + Names.quote(shown(resolved)) + ", which djdd cannot fetch: "
                             + e.getMessage(), e);
                 }
             }
@@ -615,6 +641,21 @@ public final class SourceRepository {
             throw new DjddException("Cannot read the clone in " + clone + " (" + e.getMessage() + "): delete it and"
                     + " run djdd:src again.", e);
         }
+    }
+
+    /**
+     * A URL as messages show it: without what stands before its host over HTTP(S), which may be a
+     * token, and without any other URL's password (a clone made before djdd refused such URLs still
+     * has one; a .gitmodules may name one). An SSH login such as {@code git@} stays.
+     */
+    static String shown(String url) {
+        if (url == null) {
+            return null;
+        }
+        String lower = url.toLowerCase(Locale.ROOT);
+        return lower.startsWith("http://") || lower.startsWith("https://")
+                ? url.replaceFirst("^([^:]+://)[^/@]*@", "$1")
+                : url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://[^/@:]*):[^/@]*@", "$1@");
     }
 
     private static String names(List<Ref> refs) {

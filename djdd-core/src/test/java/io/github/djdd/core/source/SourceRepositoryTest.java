@@ -173,6 +173,42 @@ class SourceRepositoryTest {
         assertThat(repository.resolve("main").id()).isEqualTo(second.getName());
     }
 
+    /**
+     * A fetch from a new {@code <repository>} that fails leaves the clone pointing where it did, not
+     * only its refs: otherwise the next build, with the old {@code <repository>} back, would take the
+     * failed one for "the repository changed" and the previous clone would answer for neither.
+     */
+    @Test
+    void aFailedFetchFromANewUrlLeavesTheClonesUrlAsItWas() throws Exception {
+        SourceRepository repository = cloned();
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+
+        assertThatThrownBy(() -> SourceRepository.cloneOrFetch(buildDir, SOFTWARE, elsewhere.toString(),
+                SourceOptions.ofUser(), Console.NULL)).isInstanceOf(InvalidConfigurationException.class);
+
+        assertThat(originUrl(repository)).isEqualTo(upstream.toString());
+        RecordingConsole console = new RecordingConsole();
+        SourceRepository.cloneOrFetch(buildDir, SOFTWARE, upstream.toString(), SourceOptions.ofUser(), console);
+        assertThat(console.infos()).singleElement().asString().contains("has every branch and tag of");
+    }
+
+    @Test
+    void aGoodFetchFromANewUrlSavesIt() throws Exception {
+        SourceRepository repository = cloned();
+        Path moved = dir.resolve("moved");
+        Files.move(upstream, moved);
+
+        SourceRepository.cloneOrFetch(buildDir, SOFTWARE, moved.toString(), SourceOptions.ofUser(), Console.NULL);
+
+        assertThat(originUrl(repository)).isEqualTo(moved.toString());
+    }
+
+    private static String originUrl(SourceRepository repository) throws Exception {
+        try (Git git = Git.open(repository.directory().toFile())) {
+            return git.getRepository().getConfig().getString("remote", "origin", "url");
+        }
+    }
+
     @Test
     void unreachableRepositoryLeavesTheBuildTheRefsItsCloneHas() throws Exception {
         cloned();
@@ -249,15 +285,91 @@ class SourceRepositoryTest {
         assertThat(SourceRepository.checkUrl(" " + url + " ")).isEqualTo(url);
     }
 
-    @Test
-    void aPasswordInTheUrlIsRefusedWithWhereItGoes() throws Exception {
-        assertThatThrownBy(() -> SourceRepository.checkUrl("https://deploy:s3cret@git.example.com/app.git"))
+    /** A token alone (TOKEN@host) is a secret as much as user:password@: djdd would print it and keep it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"https://deploy:s3cret@git.example.com/app.git",
+            "https://ghp-token-5e3a9@git.example.com/app.git", "HTTP://deploy@127.0.0.1:8080/app.git",
+            "https://oauth2:@git.example.com/group/app.git"})
+    void anyUserInfoInAnHttpUrlIsRefusedWithWhereTheCredentialsGo(String url) {
+        assertThatThrownBy(() -> SourceRepository.checkUrl(url))
                 .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessage("The <repository> URL holds a password (user:password@): the POM and every log would show"
-                        + " it; put the password or token in a settings.xml <server> named by <repositoryServerId>,"
-                        + " or in the build user's ~/.git-credentials, and give the URL without it.");
-        assertThat(SourceRepository.checkUrl("https://deploy@git.example.com/app.git"))
-                .isEqualTo("https://deploy@git.example.com/app.git");
+                .hasMessage("The <repository> URL holds credentials before its host (TOKEN@ or user:password@), which"
+                        + " djdd would print and keep in the clone's configuration: give the URL without them, and put"
+                        + " the username and password or token in a settings.xml <server> named by"
+                        + " <repositoryServerId>, in git's credential store (~/.git-credentials) or in ~/.netrc.");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "https://ghp-token@git.example.com/app.git, https://git.example.com/app.git",
+        "HTTP://deploy:s3cret@127.0.0.1:8080/app.git, HTTP://127.0.0.1:8080/app.git",
+        "ssh://git:s3cret@git.example.com/app.git, ssh://git@git.example.com/app.git",
+        "ssh://git@git.example.com/app.git, ssh://git@git.example.com/app.git",
+        "git@git.example.com:group/app.git, git@git.example.com:group/app.git"})
+    void urlsAreShownWithoutTheirSecrets(String url, String shown) {
+        assertThat(SourceRepository.shown(url)).isEqualTo(shown);
+    }
+
+    @Test
+    void anSshUserIsNoSecretButAnSshPasswordIs() throws Exception {
+        assertThat(SourceRepository.checkUrl("ssh://git@git.example.com/app.git"))
+                .isEqualTo("ssh://git@git.example.com/app.git");
+        assertThat(SourceRepository.checkUrl("git@git.example.com:group/app.git"))
+                .isEqualTo("git@git.example.com:group/app.git");
+        assertThatThrownBy(() -> SourceRepository.checkUrl("ssh://git:s3cret@git.example.com/app.git"))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("The <repository> URL holds a password (user:password@), which djdd would print and keep"
+                        + " in the clone's configuration: djdd logs in over SSH with keys, not passwords; give the URL"
+                        + " without it, and the key in ~/.ssh, in ssh-agent or in a settings.xml <server> with"
+                        + " <privateKey> named by <repositoryServerId>.");
+    }
+
+    /** The upstream's main with vendor/lib a submodule from {@code lib}, then its .gitmodules URL set to {@code url}. */
+    private RevCommit withSubmodule(String url) throws Exception {
+        Path lib = dir.resolve("lib");
+        try (Git git = Git.init().setDirectory(lib.toFile()).setInitialBranch("main").call()) {
+            commit(git, "vendorlib.py", "VERSION = 1\n", 1_700_000_150L);
+        }
+        try (Git git = Git.open(upstream.toFile())) {
+            git.submoduleAdd().setPath("vendor/lib").setURI(lib.toUri().toString()).call().close();
+            Files.writeString(upstream.resolve(".gitmodules"), Files.readString(upstream.resolve(".gitmodules"))
+                    .replace(lib.toUri().toString(), url));
+            return commit(git, ".gitmodules", Files.readString(upstream.resolve(".gitmodules")), 1_700_000_200L);
+        }
+    }
+
+    @Test
+    void submodulesAreLeftOutWithAWarningUnlessAsked() throws Exception {
+        RevCommit commit = withSubmodule(dir.resolve("lib").toUri().toString());
+        RecordingConsole console = new RecordingConsole();
+        SourceRepository repository = SourceRepository.cloneOrFetch(buildDir, SOFTWARE, upstream.toString(),
+                SourceOptions.ofUser(), console);
+
+        repository.export(repository.resolve("main"), dir.resolve("export"));
+
+        assertThat(dir.resolve("export/manage.py")).isRegularFile();
+        assertThat(dir.resolve("export/vendor/lib")).doesNotExist();
+        assertThat(console.warnings()).containsExactly("Leaving out submodule vendor/lib: djdd packages the commit's"
+                + " own files only, unless <submodules>true</submodules>.");
+        assertThat(repository.resolve("main").id()).isEqualTo(commit.getName());
+    }
+
+    @Test
+    void aSubmoduleUrlWithATokenIsRefusedWithoutShowingIt() throws Exception {
+        RevCommit commit = withSubmodule("https://ghp-token-5e3a9@git.example.com/lib.git");
+        SourceRepository repository = SourceRepository.cloneOrFetch(buildDir, SOFTWARE, upstream.toString(),
+                new SourceOptions(GitAccess.ofUser(), true), Console.NULL);
+
+        assertThatThrownBy(() -> repository.export(repository.resolve("main"), dir.resolve("export")))
+                .isInstanceOf(BuildFailedException.class)
+                .hasMessage("Submodule vendor/lib of commit " + commit.getName().substring(0, 12) + " comes from"
+                        + " 'https://git.example.com/lib.git', which djdd cannot fetch: The .gitmodules URL holds"
+                        + " credentials before its host (TOKEN@ or user:password@), which djdd would print and keep in"
+                        + " the clone's configuration: give the URL without them, and put the username and password or"
+                        + " token in a settings.xml <server> named by <repositoryServerId>, in git's credential store"
+                        + " (~/.git-credentials) or in ~/.netrc.");
+        assertThat(buildDir.sources().resolve("mysoftware.modules")).satisfiesAnyOf(
+                modules -> assertThat(modules).doesNotExist(), modules -> assertThat(modules).isEmptyDirectory());
     }
 
     @ParameterizedTest
