@@ -97,8 +97,8 @@ public final class SourceRepository {
 
     /**
      * Clones the repository, or fetches into the existing clone (pointing it at {@code url} if that
-     * changed, once the fetch from it succeeded). A clone is made under a temporary name and renamed when complete, so a failed or
-     * interrupted clone never looks like a clone.
+     * changed, once the fetch from it succeeded). A clone is made under a temporary name and renamed
+     * when complete, so a failed or interrupted clone never looks like a clone.
      */
     public static SourceRepository cloneOrFetch(BuildDir buildDir, SoftwareName software, String url,
             SourceOptions options, Console console) throws DjddException {
