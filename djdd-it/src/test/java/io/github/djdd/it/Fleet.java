@@ -116,8 +116,8 @@ final class Fleet implements AutoCloseable {
      * An upstream with the fleet's releases: fleet-1 (code version 1, with a Celery task that works until
      * the test releases it), fleet-2 (version 2 and a schema migration), fleet-bad (every view
      * fails), fleet-deaf (its Celery worker stops at its start) and fleet-bad-migration (its
-     * migration fails), and a fleet whose servers boot from an image with everything the {@code variants}' site
-     * packages of fleet-1 need.
+     * migration fails), and a fleet whose servers boot from an image with everything the
+     * {@code variants}' site packages of fleet-1 need.
      */
     static Fleet start(Path dir, SiteVariant... variants) throws Exception {
         Path upstream = SampleProject.create(dir, Map.of());
@@ -158,14 +158,8 @@ final class Fleet implements AutoCloseable {
                 "mysite/version.py", "CODE_VERSION = \"deaf\"\n",
                 "mysite/settings.py", Files.readString(upstream.resolve("mysite/settings.py"))
                         + "\nCELERY_WORKER_STATE_DB = \"/var/lib/celery/worker-state\"\n"), MAIN.plusSeconds(10800));
-        SampleProject.branch(upstream, "fleet-1", "fleet-bad-migration", Map.of(
-                "mysite/version.py", "CODE_VERSION = \"bad migration\"\n",
-                "notes/migrations/0002_data.py", "from django.db import migrations\n\n\n"
-                        + "def fail(apps, schema_editor):\n"
-                        + "    raise RuntimeError(\"djdd test: this migration fails\")\n\n\n"
-                        + "class Migration(migrations.Migration):\n"
-                        + "    dependencies = [(\"notes\", \"0001_initial\")]\n"
-                        + "    operations = [migrations.RunPython(fail)]\n"), MAIN.plusSeconds(14400));
+        SampleProject.branch(upstream, "fleet-1", "fleet-bad-migration", SiteServers.migration("bad migration",
+                "migrations.RunPython(fail)", SiteServers.FAILING_MIGRATION), MAIN.plusSeconds(14400));
         Releases releases = new Releases(upstream);
         List<BuiltPackage> first = releases.release(SUITE, "fleet-1", variants);
         Path image = FleetImage.of(SUITE, SOFTWARE, first);

@@ -85,15 +85,18 @@ final class SiteServers implements AutoCloseable {
                                 + " field=models.IntegerField(default=0)),",
                         "    ]",
                         "")), MAIN.plusSeconds(10800));
-        SampleProject.branch(upstream, "main", "bad-migration", migration("5",
-                "migrations.RunPython(fail)", "def fail(apps, schema_editor):\n"
-                        + "    raise RuntimeError(\"djdd test: this migration fails\")\n"), MAIN.plusSeconds(14400));
+        SampleProject.branch(upstream, "main", "bad-migration", migration("5", "migrations.RunPython(fail)",
+                FAILING_MIGRATION), MAIN.plusSeconds(14400));
         SampleProject.branch(upstream, "main", "fixed-migration", migration("6",
                 "migrations.RunPython(fail)", "def fail(apps, schema_editor):\n    pass\n"), MAIN.plusSeconds(18000));
     }
 
+    /** A data migration's function that fails, for {@link #migration}. */
+    static final String FAILING_MIGRATION = "def fail(apps, schema_editor):\n"
+            + "    raise RuntimeError(\"djdd test: this migration fails\")\n";
+
     /** A commit with code version {@code version} and a data migration 0002 running {@code operation}. */
-    private static Map<String, String> migration(String version, String operation, String function) {
+    static Map<String, String> migration(String version, String operation, String function) {
         return Map.of("mysite/version.py", "CODE_VERSION = \"" + version + "\"\n",
                 "notes/migrations/0002_data.py", "from django.db import migrations\n\n\n" + function + "\n\n"
                         + "class Migration(migrations.Migration):\n"
