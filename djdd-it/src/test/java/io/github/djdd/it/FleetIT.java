@@ -19,7 +19,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A fleet, not one server ({@link Fleet}): a database server, three app servers behind an nginx
@@ -29,12 +28,11 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * figures of the load and the time each server took.
  *
  * <p>The fleet has a network of its own ({@link FleetNetwork}): nothing of it listens on the host's
- * ports, which the booted servers of {@link ServerIT} and its kind share, so the class runs beside
- * them, one such class at a time ({@link ItSupport#BESIDE}), its scenarios one after the other.
+ * ports, so the class runs beside the others (the servers of {@link ServerIT} and its kind share
+ * the host's), its scenarios one after the other on the class's own thread.
  */
 @ExtendWith(ScenarioTimes.class)
 @Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(ItSupport.BESIDE)
 class FleetIT {
     private static final SiteVariant ROLLOUT = variant("rollout", "30", "600");
     private static final SiteVariant REFUSED = variant("refused", "15", "600");

@@ -19,12 +19,6 @@ import java.util.stream.Stream;
 
 /** Shared pieces of the integration tests: the cached build dir and a console that remembers. */
 final class ItSupport {
-    /**
-     * The lock of the classes that run beside the booted-server classes (their own servers on no
-     * port of the host's): one of them at a time, so that two threads share the machine's cores.
-     */
-    static final String BESIDE = "djdd-it:beside-the-booted-servers";
-
     /** The suite of the cached build root and of every build the ITs make. */
     static final String SUITE = BuildRootOptions.DEFAULT_SUITE;
     /** The Debian release number of {@link #SUITE}, as site package versions carry it. */

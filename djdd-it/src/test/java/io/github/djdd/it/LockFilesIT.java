@@ -37,7 +37,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -52,11 +51,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Python, at the lock's versions; a hash an attacker changed in any format stops the build.
  *
  * <p>Nothing of it is the host's but loopback ports the system chooses and packages of its own
- * software's name, so the class runs beside the booted servers' classes (which share the host's
- * ports), one such class at a time ({@link ItSupport#BESIDE}), its tests one after the other.
+ * software's name, so the class runs beside the others (the booted servers' classes share the host's
+ * ports), its tests one after the other on the class's own thread.
  */
 @Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(ItSupport.BESIDE)
 class LockFilesIT {
     private static final SoftwareName SOFTWARE = new SoftwareName("djddlock");
     private static final Instant TIME = Instant.parse("2026-11-01T12:00:00Z");

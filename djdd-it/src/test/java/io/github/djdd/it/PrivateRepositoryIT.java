@@ -20,7 +20,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.sonatype.plexus.components.cipher.DefaultPlexusCipher;
 
 /**
@@ -35,12 +34,10 @@ import org.sonatype.plexus.components.cipher.DefaultPlexusCipher;
  * secret appears in a log, a clone's configuration or a package.
  *
  * <p>Its servers listen on loopback ports the system chooses, its build users have homes of their own
- * and its packages its own software's names, so the class runs beside the booted servers' classes
- * (which share the host's ports), one such class at a time ({@link ItSupport#BESIDE}), its tests one
- * after the other.
+ * and its packages its own software's names, so the class runs beside the others (the booted
+ * servers' classes share the host's ports), its tests one after the other on the class's own thread.
  */
 @Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(ItSupport.BESIDE)
 class PrivateRepositoryIT {
     private static final Path HERE = Path.of("target/private-repository").toAbsolutePath();
     private static final String PASSWORD = "http-token-3a9f71";
