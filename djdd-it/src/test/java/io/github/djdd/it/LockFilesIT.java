@@ -35,8 +35,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -49,12 +47,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * name the files of a private index on loopback (a token in its URL); pip's lock names the test
  * index's files. The env's {@code pip freeze} must be what pip's own resolver chooses for that
  * Python, at the lock's versions; a hash an attacker changed in any format stops the build.
- *
- * <p>Nothing of it is the host's but loopback ports the system chooses and packages of its own
- * software's name, so the class runs beside the others (the booted servers' classes share the host's
- * ports), its tests one after the other on the class's own thread.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class LockFilesIT {
     private static final SoftwareName SOFTWARE = new SoftwareName("djddlock");
     private static final Instant TIME = Instant.parse("2026-11-01T12:00:00Z");
@@ -195,7 +188,6 @@ class LockFilesIT {
     }
 
     @ParameterizedTest(name = "{0} on {1}")
-    @Execution(ExecutionMode.SAME_THREAD)
     @MethodSource("formatsAndSuites")
     void eachFormatBuildsTheLockedSetForThePythonOfTheSuite(String format, String suite) throws Exception {
         ItSupport.RecordingConsole console = new ItSupport.RecordingConsole();
@@ -223,7 +215,6 @@ class LockFilesIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @Execution(ExecutionMode.SAME_THREAD)
     @MethodSource("formats")
     void aHashAnAttackerChangedStopsTheBuildNamingTheFile(String format) throws Exception {
         ItSupport.RecordingConsole console = new ItSupport.RecordingConsole();
@@ -240,7 +231,6 @@ class LockFilesIT {
     }
 
     @Test
-    @Execution(ExecutionMode.SAME_THREAD)
     void aReformattedLockOrAChangedDevGroupKeepsTheEnvName() throws Exception {
         EnvPackage first = build(TRIXIE, project("uv.lock", served, ""), indexPip, new ItSupport.RecordingConsole());
         // the same packages written in another order, and another version of the dev group's package
@@ -258,7 +248,6 @@ class LockFilesIT {
     }
 
     @Test
-    @Execution(ExecutionMode.SAME_THREAD)
     void theProjectItselfIsBuiltOfflineInTheSandboxWhenAsked() throws Exception {
         String pyproject = pyproject(List.of("Django>=5.2,<5.3", "gunicorn"), List.of()) + """
 
@@ -291,7 +280,6 @@ class LockFilesIT {
     }
 
     @Test
-    @Execution(ExecutionMode.SAME_THREAD)
     void badInputGetsOneSentenceNamingTheFile() throws Exception {
         String uv = LockFiles.uvLock(served, "http://127.0.0.1/simple");
         Map<String, Map<String, String>> cases = new TreeMap<>(Map.of(

@@ -18,8 +18,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.sonatype.plexus.components.cipher.DefaultPlexusCipher;
 
 /**
@@ -32,12 +30,7 @@ import org.sonatype.plexus.components.cipher.DefaultPlexusCipher;
  * unknown or changed host key, a wrong password, no repository at the URL and a host that does not
  * answer each stop the goal in one sentence and leave the clone as it was, its refs and its URL; no
  * secret appears in a log, a clone's configuration or a package.
- *
- * <p>Its servers listen on loopback ports the system chooses, its build users have homes of their own
- * and its packages its own software's names, so the class runs beside the others (the booted
- * servers' classes share the host's ports), its tests one after the other on the class's own thread.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class PrivateRepositoryIT {
     private static final Path HERE = Path.of("target/private-repository").toAbsolutePath();
     private static final String PASSWORD = "http-token-3a9f71";
@@ -211,7 +204,6 @@ class PrivateRepositoryIT {
      * that file the goal stops before it fetches.
      */
     @Test
-    @Execution(ExecutionMode.SAME_THREAD)
     void aDeployKeyFromSettingsXmlPlainOrEncryptedFetchesOverSsh() throws Exception {
         forget("djdditsshkey");
         Path home = home("deploy-key", servers.knownHostsLine());
@@ -238,7 +230,6 @@ class PrivateRepositoryIT {
     }
 
     @Test
-    @Execution(ExecutionMode.SAME_THREAD)
     void keysFromTheUsersSshConfigAndItsAgentFetchOverSsh() throws Exception {
         forget("djdditsshconf");
         forget("djdditsshagent");
@@ -264,7 +255,6 @@ class PrivateRepositoryIT {
 
     /** settings.xml's password is encrypted as 'mvn --encrypt-password' writes it; the failure test's is plain. */
     @Test
-    @Execution(ExecutionMode.SAME_THREAD)
     void anEncryptedPasswordFromSettingsXmlTheCredentialStoreOrNetrcFetchOverHttp() throws Exception {
         Path home = home("http", "");
         Files.writeString(home.resolve(".git-credentials"), "http://" + GitServers.HTTP_USER + ":" + PASSWORD
@@ -294,7 +284,6 @@ class PrivateRepositoryIT {
      * were. The missing repository lies under team401/, digits that once read as an HTTP status.
      */
     @Test
-    @Execution(ExecutionMode.SAME_THREAD)
     void aWrongKeyOrPasswordAHostKeyNoRepositoryOrNoHostStopsTheGoalAndLeavesTheClone() throws Exception {
         forget("djdditfail");
         forget("djdditfailhttp");
@@ -368,7 +357,6 @@ class PrivateRepositoryIT {
      * software, so the one that runs second reuses the env package.
      */
     @Test
-    @Execution(ExecutionMode.SAME_THREAD)
     void aBuildOverSshPacksTheSubmoduleAtTheSuperprojectsCommitAndNoKey() throws Exception {
         String main = shortId("app.git", "main");
         forget("djdditsubmod");
@@ -395,7 +383,6 @@ class PrivateRepositoryIT {
 
     /** The same over HTTP with the password (encrypted), on the second branch: its own src package. */
     @Test
-    @Execution(ExecutionMode.SAME_THREAD)
     void submodulesComeOverHttpWithTheSameCredentialsAndNoSecretIntoAnyPackage() throws Exception {
         String two = shortId("app.git", "two");
         forget("djdditsubmod");
