@@ -143,16 +143,8 @@ class FleetIT {
         onFleet(() -> {
             Fleet.App canary = fleet.apps().get(0);
             fleet.prepare(ROLLOUT, "fleet-nodb", Fleet.DATABASE_HOST);
-            List<Fleet.Install> first = Fleet.atOnce(fleet.apps(), app -> Fleet.install(app, ROLLOUT));
-            assertThat(first.get(0).result().succeeded()).isFalse();
-            assertThat(first.get(0).output()).contains("djddit-site-rollout: cannot connect to the database"
-                    + " djddit-rollout at fleet-nodb (");
-            assertThat(first.subList(1, 3)).allSatisfy(install -> assertThat(install.result().succeeded())
-                    .as(install.output()).isTrue());
-            canary.server().check("sh", "-c", "printf '%s\\n' \"$1\" | djddit-rollout secret set DATABASE_URL",
-                    "set", fleet.databaseUrl(ROLLOUT));
-            canary.server().check("dpkg", "--configure", "-a");
-            awaitOk(fleet.site(ROLLOUT), "/health/");
+            theCanaryFailsNamingTheHostUntilItsSecretIsRight(ROLLOUT, "cannot connect to the database djddit-rollout"
+                    + " at fleet-nodb (", "DATABASE_URL", fleet.databaseUrl(ROLLOUT));
 
             List<BuiltPackage> second = fleet.release("fleet-2", ROLLOUT);
             List<Fleet.Install> rest = underLoad(ROLLOUT, "canary, then the rest", () -> {
@@ -269,18 +261,10 @@ class FleetIT {
     @Execution(ExecutionMode.SAME_THREAD)
     void releasesThatFailTheirChecksAreRefusedAndEveryServerKeepsServing() throws Exception {
         onFleet(() -> {
-            Fleet.App canary = fleet.apps().get(0);
             fleet.prepare(REFUSED, Fleet.DATABASE_HOST, "fleet-nobroker");
-            List<Fleet.Install> installs = Fleet.atOnce(fleet.apps(), app -> Fleet.install(app, REFUSED));
-            assertThat(installs.get(0).result().succeeded()).isFalse();
-            assertThat(installs.get(0).output()).contains("djddit-site-refused: cannot connect to Celery's broker at"
-                    + " amqp://djddit-refused:**@fleet-nobroker:5672/djddit-refused (");
-            assertThat(installs.subList(1, 3)).allSatisfy(install -> assertThat(install.result().succeeded())
-                    .as(install.output()).isTrue());
-            canary.server().check("sh", "-c", "printf '%s\\n' \"$1\" | djddit-refused secret set CELERY_BROKER_URL",
-                    "set", fleet.brokerUrl(REFUSED));
-            canary.server().check("dpkg", "--configure", "-a");
-            awaitOk(fleet.site(REFUSED), "/health/");
+            theCanaryFailsNamingTheHostUntilItsSecretIsRight(REFUSED, "cannot connect to Celery's broker at"
+                    + " amqp://djddit-refused:**@fleet-nobroker:5672/djddit-refused (", "CELERY_BROKER_URL",
+                    fleet.brokerUrl(REFUSED));
             List<BuiltPackage> first = fleet.release("fleet-1", REFUSED);
 
             Fleet.Install failing = refusedOnTheCanary("fleet-bad", first);
@@ -309,6 +293,24 @@ class FleetIT {
             fleet.rollback(REFUSED);
             keepServing(first);
         });
+    }
+
+    /**
+     * The first install of {@code variant} on every server at once, whose canary has a wrong
+     * {@code secret}: there it fails with {@code sentence} before anything switched, the others
+     * serve; with the secret set right, 'dpkg --configure -a' finishes it.
+     */
+    private static void theCanaryFailsNamingTheHostUntilItsSecretIsRight(SiteVariant variant, String sentence,
+            String secret, String value) throws Exception {
+        List<Fleet.Install> installs = Fleet.atOnce(fleet.apps(), app -> Fleet.install(app, variant));
+        assertThat(installs.get(0).result().succeeded()).isFalse();
+        assertThat(installs.get(0).output()).contains(Fleet.sitePackage(variant) + ": " + sentence);
+        assertThat(installs.subList(1, 3)).allSatisfy(install -> assertThat(install.result().succeeded())
+                .as(install.output()).isTrue());
+        fleet.apps().get(0).server().check("sh", "-c", "printf '%s\\n' \"$1\" | " + Fleet.user(variant)
+                + " secret set " + secret, "set", value);
+        fleet.apps().get(0).server().check("dpkg", "--configure", "-a");
+        awaitOk(fleet.site(variant), "/health/");
     }
 
     /**
